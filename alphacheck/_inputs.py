@@ -1,0 +1,327 @@
+"""The one validation layer: every public function turns its inputs into checked arrays here.
+
+Accepted inputs: lists/tuples of numbers, 1-D ndarrays, pandas Series, single-column DataFrames
+(and, via :func:`as_matrix`, 2-D arrays / DataFrames). Problems are raised as :class:`InputError`
+(a ``ValueError``) whose message names the argument and the problem, so a user never sees a silent
+NaN or a numpy traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal, Sequence
+
+import numpy as np
+import pandas as pd
+
+NanPolicy = Literal["raise", "omit"]
+ALTERNATIVES = ("two-sided", "greater", "less")
+
+
+class InputError(ValueError):
+    """Bad input to an alphacheck function; the message names the argument and the problem."""
+
+    def __init__(self, name: str, problem: str):
+        self.argument = name
+        self.problem = problem
+        super().__init__(f"{name}: {problem}")
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A validated 1-D series: float64 ``values`` plus the pandas ``index`` it came with (or None)."""
+
+    values: np.ndarray
+    index: pd.Index | None
+    name: str
+
+    def __len__(self) -> int:
+        return self.values.shape[0]
+
+    @property
+    def is_pandas(self) -> bool:
+        return self.index is not None
+
+    def wrap(self, values: np.ndarray, name: str | None = None) -> np.ndarray | pd.Series:
+        """Return ``values`` (same length) as a Series on our index when pandas came in."""
+        if self.index is None:
+            return values
+        return pd.Series(values, index=self.index, name=name or self.name)
+
+
+@dataclass(frozen=True)
+class CheckedMatrix:
+    """A validated 2-D panel: float64 ``values`` of shape (n_obs, n_cols), index and column labels."""
+
+    values: np.ndarray
+    index: pd.Index | None
+    columns: list
+    name: str
+
+    def __len__(self) -> int:
+        return self.values.shape[0]
+
+    @property
+    def is_pandas(self) -> bool:
+        return self.index is not None
+
+
+def check_alternative(alternative: str) -> str:
+    if alternative not in ALTERNATIVES:
+        raise InputError("alternative", f"must be one of {ALTERNATIVES}, got {alternative!r}")
+    return alternative
+
+
+def check_int(value: Any, name: str, minimum: int | None = None) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise InputError(name, f"must be an integer, got {type(value).__name__} {value!r}")
+    if minimum is not None and value < minimum:
+        raise InputError(name, f"must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def check_positive(value: Any, name: str, *, allow_none: bool = False) -> float | None:
+    if value is None and allow_none:
+        return None
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise InputError(name, f"must be a positive number, got {value!r}") from None
+    if not np.isfinite(v) or v <= 0:
+        raise InputError(name, f"must be a positive finite number, got {value!r}")
+    return v
+
+
+def check_probability(value: Any, name: str) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise InputError(name, f"must be a number in (0, 1), got {value!r}") from None
+    if not 0.0 < v < 1.0:
+        raise InputError(name, f"must be in (0, 1), got {value!r}")
+    return v
+
+
+def _check_index(index: pd.Index, name: str) -> None:
+    if index.has_duplicates:
+        dup = index[index.duplicated()][0]
+        raise InputError(name, f"index has duplicated labels (first: {dup!r})")
+    if isinstance(index, pd.DatetimeIndex) and not index.is_monotonic_increasing:
+        raise InputError(name, "timestamps are not sorted in increasing order")
+
+
+def _numeric(arr: Any, name: str) -> np.ndarray:
+    a = np.asarray(arr)
+    if a.dtype == object:
+        try:
+            a = a.astype(np.float64)
+        except (TypeError, ValueError):
+            raise InputError(name, "must be numeric; found non-numeric values") from None
+    elif a.dtype.kind == "b":
+        raise InputError(name, "must be numeric returns, got booleans")
+    elif a.dtype.kind not in "iuf":
+        raise InputError(name, f"must be numeric, got dtype {a.dtype}")
+    return a.astype(np.float64, copy=True)
+
+
+def _unwrap_frame(x: pd.DataFrame, name: str) -> pd.Series:
+    if x.shape[1] != 1:
+        raise InputError(name, f"expected one column, got a DataFrame with {x.shape[1]} columns")
+    return x.iloc[:, 0]
+
+
+def as_series(
+    x: Any,
+    name: str,
+    *,
+    min_obs: int = 2,
+    nan_policy: NanPolicy = "raise",
+    require_variance: bool = False,
+) -> Checked:
+    """Validate one series of numbers (returns, signal, benchmark...).
+
+    Parameters
+    ----------
+    x : list, ndarray, Series or single-column DataFrame
+    name : the argument's name, used in error messages
+    min_obs : fewest observations the calling method needs (after NaN handling)
+    nan_policy : "raise" (default) rejects NaN/inf; "omit" drops those observations
+    require_variance : reject a constant series (a variance or correlation is needed)
+    """
+    if nan_policy not in ("raise", "omit"):
+        raise InputError("nan_policy", f"must be 'raise' or 'omit', got {nan_policy!r}")
+    if x is None:
+        raise InputError(name, "is required, got None")
+    if isinstance(x, pd.DataFrame):
+        x = _unwrap_frame(x, name)
+    index = None
+    if isinstance(x, pd.Series):
+        _check_index(x.index, name)
+        if pd.api.types.is_bool_dtype(x.dtype) or not (pd.api.types.is_numeric_dtype(x.dtype) or x.dtype == object):
+            raise InputError(name, f"must be numeric, got dtype {x.dtype}")
+        index = x.index
+        if x.dtype == object:
+            values = _numeric(x.to_numpy(), name)
+        else:
+            values = x.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        if np.isscalar(x) or (isinstance(x, np.ndarray) and x.ndim == 0):
+            raise InputError(name, "must be a sequence of numbers, got a scalar")
+        values = _numeric(x, name)
+        if values.ndim == 2 and 1 in values.shape:
+            values = values.reshape(-1)
+        if values.ndim != 1:
+            raise InputError(name, f"must be one-dimensional, got shape {values.shape}")
+    bad = ~np.isfinite(values)
+    if bad.any():
+        if nan_policy == "raise":
+            kind = "NaN" if np.isnan(values).any() else "inf"
+            raise InputError(
+                name, f"contains {int(bad.sum())} non-finite value(s) ({kind}); clean them or pass nan_policy='omit'"
+            )
+        values = values[~bad]
+        if index is not None:
+            index = index[~bad]
+    if values.shape[0] < min_obs:
+        raise InputError(name, f"needs at least {min_obs} observations, got {values.shape[0]}")
+    if require_variance and np.ptp(values) == 0:
+        raise InputError(name, "is constant; the method needs a series with non-zero variance")
+    return Checked(values, index, name)
+
+
+def as_matrix(
+    x: Any,
+    name: str,
+    *,
+    min_obs: int = 2,
+    min_cols: int = 1,
+    nan_policy: NanPolicy = "raise",
+) -> CheckedMatrix:
+    """Validate a 2-D panel (observations x columns): ndarray, DataFrame, or 1-D (one column)."""
+    if x is None:
+        raise InputError(name, "is required, got None")
+    index, columns = None, None
+    if isinstance(x, pd.Series):
+        x = x.to_frame()
+    if isinstance(x, pd.DataFrame):
+        _check_index(x.index, name)
+        non_num = [c for c in x.columns if not pd.api.types.is_numeric_dtype(x[c]) or pd.api.types.is_bool_dtype(x[c])]
+        if non_num:
+            raise InputError(name, f"columns must be numeric; non-numeric: {non_num[:5]}")
+        index, columns = x.index, list(x.columns)
+        values = x.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        values = _numeric(x, name)
+        if values.ndim == 1:
+            values = values[:, None]
+        if values.ndim != 2:
+            raise InputError(name, f"must be two-dimensional (observations x columns), got shape {values.shape}")
+        columns = list(range(values.shape[1]))
+    bad_rows = ~np.isfinite(values).all(axis=1)
+    if bad_rows.any():
+        if nan_policy == "raise":
+            raise InputError(
+                name, f"contains non-finite values in {int(bad_rows.sum())} row(s); clean them or pass nan_policy='omit'"
+            )
+        values = values[~bad_rows]
+        if index is not None:
+            index = index[~bad_rows]
+    if values.shape[0] < min_obs:
+        raise InputError(name, f"needs at least {min_obs} observations, got {values.shape[0]}")
+    if values.shape[1] < min_cols:
+        raise InputError(name, f"needs at least {min_cols} column(s), got {values.shape[1]}")
+    return CheckedMatrix(values, index, columns, name)
+
+
+def _as_frame_or_array(d: Any, name: str) -> tuple[pd.DataFrame | np.ndarray, bool]:
+    """Numeric 2-D view of one input, NaNs kept; returns (data, was_2d)."""
+    if d is None:
+        raise InputError(name, "is required, got None")
+    if isinstance(d, pd.Series):
+        d = d.to_frame()
+    if isinstance(d, pd.DataFrame):
+        _check_index(d.index, name)
+        non_num = [c for c in d.columns if not pd.api.types.is_numeric_dtype(d[c]) or pd.api.types.is_bool_dtype(d[c])]
+        if non_num:
+            raise InputError(name, f"must be numeric; non-numeric column(s): {non_num[:5]}")
+        return d.astype(np.float64), d.shape[1] > 1
+    if np.isscalar(d):
+        raise InputError(name, "must be a sequence of numbers, got a scalar")
+    arr = _numeric(d, name)
+    if arr.ndim == 1:
+        return arr[:, None], False
+    if arr.ndim != 2:
+        raise InputError(name, f"must be one- or two-dimensional, got shape {arr.shape}")
+    return arr, arr.shape[1] > 1
+
+
+def align(
+    named: Sequence[tuple[str, Any]],
+    *,
+    min_obs: int = 2,
+    nan_policy: NanPolicy = "raise",
+) -> tuple[list[np.ndarray], pd.Index | None]:
+    """Align several series/panels observation by observation.
+
+    ``named`` is a sequence of ``(argument_name, data)`` pairs; data may be 1-D or 2-D (a
+    multi-column entry comes back 2-D, a single column 1-D). When every input is pandas they are
+    inner-joined on the index; an overlap shorter than ``min_obs``, or one that loses more than half
+    of the shortest input, is an error naming the arguments (misaligned dates). Plain arrays, or a
+    mix of arrays and pandas, must have equal lengths. Non-finite rows are rejected, or dropped
+    jointly from every input with ``nan_policy="omit"``.
+    Returns the arrays and the common index (None when no pandas came in).
+    """
+    if nan_policy not in ("raise", "omit"):
+        raise InputError("nan_policy", f"must be 'raise' or 'omit', got {nan_policy!r}")
+    names = [nm for nm, _ in named]
+    items = [(nm, *_as_frame_or_array(d, nm)) for nm, d in named]
+    frames = [f for _, f, _ in items if isinstance(f, pd.DataFrame)]
+    if frames and len(frames) == len(items):
+        idx = frames[0].index
+        for f in frames[1:]:
+            idx = idx.intersection(f.index, sort=False)
+        if isinstance(idx, pd.DatetimeIndex):
+            idx = idx.sort_values()
+        shortest = min(len(f) for f in frames)
+        if len(idx) < min_obs:
+            raise InputError(
+                ", ".join(names), f"share only {len(idx)} index labels after aligning; need at least {min_obs}"
+            )
+        if len(idx) < 0.5 * shortest:
+            raise InputError(
+                ", ".join(names),
+                f"are misaligned: only {len(idx)} of {shortest} observations share index labels; "
+                "check the dates/frequency or pass aligned data",
+            )
+        arrays = [f.reindex(idx).to_numpy(dtype=np.float64, na_value=np.nan) for f in frames]
+        index: pd.Index | None = idx
+    else:
+        lengths = {nm: len(f) for nm, f, _ in items}
+        if len(set(lengths.values())) != 1:
+            raise InputError(", ".join(names), f"must have the same length, got {lengths}")
+        index = frames[0].index if frames else None
+        arrays = [f.to_numpy(dtype=np.float64, na_value=np.nan) if isinstance(f, pd.DataFrame) else f for _, f, _ in items]
+    bad = np.zeros(arrays[0].shape[0], dtype=bool)
+    for nm, a in zip(names, arrays):
+        row_bad = ~np.isfinite(a).all(axis=1)
+        if row_bad.any() and nan_policy == "raise":
+            raise InputError(
+                nm, f"contains non-finite values in {int(row_bad.sum())} row(s); clean them or pass nan_policy='omit'"
+            )
+        bad |= row_bad
+    if bad.any():
+        arrays = [a[~bad] for a in arrays]
+        if index is not None:
+            index = index[~bad]
+    if arrays[0].shape[0] < min_obs:
+        raise InputError(", ".join(names), f"need at least {min_obs} complete observations, got {arrays[0].shape[0]}")
+    return [a if two_d else a[:, 0] for (_, _, two_d), a in zip(items, arrays)], index
+
+
+def require_variance(values: np.ndarray, name: str) -> None:
+    """Raise if a column of ``values`` (1-D or 2-D) is constant."""
+    v = values if values.ndim == 2 else values[:, None]
+    const = np.ptp(v, axis=0) == 0
+    if const.any():
+        which = "" if values.ndim == 1 else f" (column(s) {np.flatnonzero(const).tolist()})"
+        raise InputError(name, f"is constant{which}; the method needs non-zero variance")

@@ -47,7 +47,7 @@ class MarketData:
         idx = self.close.index
         if not isinstance(idx, pd.DatetimeIndex) or idx.tz is None or str(idx.tz) != "UTC":
             raise ValueError("MarketData: index must be a tz-aware UTC DatetimeIndex")
-        if len(idx) > 1 and not (np.diff(idx.asi8) == 3_600 * 10**9).all():
+        if len(idx) > 1 and not (np.diff(idx.as_unit("ns").asi8) == 3_600 * 10**9).all():
             raise ValueError("MarketData: index must be a complete, sorted hourly grid")
         for name in PANELS:
             p = getattr(self, name)
@@ -153,9 +153,9 @@ def assemble(bars: Mapping[str, pd.DataFrame], market: Mapping[str, str],
     if nonempty:
         lo = min(ix[0] for ix in nonempty)
         hi = max(ix[-1] for ix in nonempty)
-        index = pd.date_range(lo, hi, freq="h", tz="UTC", name="open_time")
+        index = pd.date_range(lo, hi, freq="h", name="open_time").as_unit("ns")
     else:
-        index = pd.DatetimeIndex([], tz="UTC", name="open_time")
+        index = pd.DatetimeIndex([], tz="UTC", name="open_time").as_unit("ns")
     panels = {}
     for name in PANELS:
         cols = {s: bars[s][name].reindex(index) for s in syms}
@@ -166,7 +166,7 @@ def assemble(bars: Mapping[str, pd.DataFrame], market: Mapping[str, str],
         if not per_sym:
             continue
         order = [s for s in syms if s in per_sym] + [s for s in per_sym if s not in syms]
-        df = pd.concat({s: per_sym[s] for s in order}, axis=1).sort_index()
+        df = pd.concat({s: per_sym[s] for s in order}, axis=1, sort=True)
         df.index.name = "funding_time"
         fund[ex] = df.astype("float64")
     return MarketData(**panels, market={s: market[s] for s in syms}, funding=fund, meta=meta or {})

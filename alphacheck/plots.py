@@ -1,0 +1,134 @@
+"""Matplotlib figures for audit reports.
+
+Every function builds a :class:`matplotlib.figure.Figure` directly (Agg canvas, no ``pyplot``), so
+nothing leaks into global plotting state and figures are garbage-collected like any object. Inputs are
+plain arrays plus an optional index (dates or trade numbers); the statistics drawn here are computed
+elsewhere (alphacheck.alpha, alphacheck.significance, alphacheck.audit) and only passed in.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+_STRATEGY = "#1f5fa8"
+_BENCH = "#7f7f7f"
+_GAIN = "#2a9d55"
+_LOSS = "#c0392b"
+
+
+def _figure(width: float = 8.0, height: float = 4.2) -> tuple[Figure, Any]:
+    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.grid(True, alpha=0.3)
+    return fig, ax
+
+
+def _x(index: Any, n: int) -> tuple[np.ndarray | pd.Index, str]:
+    if index is not None and len(index) == n:
+        label = "date" if isinstance(index, pd.DatetimeIndex) else "observation"
+        return index, label
+    return np.arange(1, n + 1), "observation"
+
+
+def compounded(returns: Any) -> np.ndarray:
+    """Cumulative compounded return ``prod(1 + r) - 1`` after each observation."""
+    return np.cumprod(1.0 + np.asarray(returns, dtype=float)) - 1.0
+
+
+def equity_curve(returns: Any, benchmark: Any = None, index: Any = None, title: str = "Equity curve") -> Figure:
+    """Cumulative compounded return of the strategy (and of the benchmark on the same observations)."""
+    r = np.asarray(returns, dtype=float)
+    fig, ax = _figure()
+    x, xlabel = _x(index, r.size)
+    ax.plot(x, 100 * compounded(r), color=_STRATEGY, lw=1.8, label="strategy")
+    if benchmark is not None:
+        ax.plot(x, 100 * compounded(benchmark), color=_BENCH, lw=1.4, ls="--", label="benchmark")
+    ax.axhline(0, color="black", lw=0.6)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("cumulative return (%)")
+    ax.set_title(title)
+    ax.legend(loc="upper left")
+    return fig
+
+
+def trade_scatter(
+    returns: Any, benchmark: Any, alpha: float, beta: float, title: str = "Strategy vs benchmark"
+) -> Figure:
+    """Each observation as a dot (green = gain, red = loss) with the fitted line ``alpha + beta * b``."""
+    r = np.asarray(returns, dtype=float)
+    b = np.asarray(benchmark, dtype=float)
+    fig, ax = _figure(7.0, 5.0)
+    colors = np.where(r > 0, _GAIN, _LOSS)
+    ax.scatter(100 * b, 100 * r, c=colors, s=28, alpha=0.8, edgecolors="none")
+    grid = np.linspace(b.min(), b.max(), 50)
+    ax.plot(100 * grid, 100 * (alpha + beta * grid), color="black", lw=1.5,
+            label=f"fit: alpha = {100 * alpha:.2f}%, beta = {beta:.2f}")
+    ax.axhline(0, color="black", lw=0.5)
+    ax.axvline(0, color="black", lw=0.5)
+    ax.set_xlabel("benchmark return (%)")
+    ax.set_ylabel("strategy return (%)")
+    ax.set_title(title)
+    ax.legend(loc="upper left")
+    return fig
+
+
+def period_bars(labels: Sequence[Any], means: Sequence[float], counts: Sequence[int] | None = None,
+                title: str = "Mean return by sub-period") -> Figure:
+    """Bar per sub-period (calendar year or split): mean return, green when positive, red otherwise."""
+    m = np.asarray(means, dtype=float)
+    fig, ax = _figure(max(5.0, 1.1 * len(m) + 2), 4.0)
+    pos = np.arange(len(m))
+    ax.bar(pos, 100 * m, color=np.where(m > 0, _GAIN, _LOSS), width=0.65)
+    ax.set_xticks(pos, [str(lb) for lb in labels])
+    if counts is not None:
+        for p, v, c in zip(pos, m, counts):
+            ax.annotate(f"n={c}", (p, 100 * v), ha="center", va="bottom" if v >= 0 else "top", fontsize=8,
+                        xytext=(0, 3 if v >= 0 else -3), textcoords="offset points")
+    ax.axhline(0, color="black", lw=0.6)
+    ax.set_ylabel("mean return (%)")
+    ax.set_title(title)
+    return fig
+
+
+def drawdown(returns: Any, index: Any = None, title: str = "Drawdown") -> Figure:
+    """Drawdown of the compounded equity curve from its running peak, in percent."""
+    r = np.asarray(returns, dtype=float)
+    wealth = np.cumprod(1.0 + r)
+    dd = wealth / np.maximum.accumulate(np.maximum(wealth, 1.0)) - 1.0
+    fig, ax = _figure(8.0, 3.4)
+    x, xlabel = _x(index, r.size)
+    ax.fill_between(x, 100 * dd, 0, color=_LOSS, alpha=0.35, step="post")
+    ax.plot(x, 100 * dd, color=_LOSS, lw=1.0, drawstyle="steps-post")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("drawdown (%)")
+    ax.set_title(title)
+    return fig
+
+
+def bootstrap_distribution(replicates: Any, observed: float, null_value: float = 0.0,
+                           title: str = "Bootstrap distribution of the mean return") -> Figure:
+    """Histogram of bootstrap replicates of a statistic, with the observed value and the null marked."""
+    reps = np.asarray(replicates, dtype=float)
+    fig, ax = _figure(7.0, 4.0)
+    ax.hist(100 * reps, bins=60, color=_STRATEGY, alpha=0.7)
+    ax.axvline(100 * observed, color="black", lw=1.8, label=f"observed = {100 * observed:.3g}%")
+    ax.axvline(100 * null_value, color=_LOSS, lw=1.4, ls="--", label=f"null = {100 * null_value:.3g}%")
+    ax.set_xlabel("statistic (%)")
+    ax.set_ylabel("replicates")
+    ax.set_title(title)
+    ax.legend(loc="upper left")
+    return fig
+
+
+def to_png(fig: Figure, dpi: int = 100) -> bytes:
+    """Render a figure to PNG bytes."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()

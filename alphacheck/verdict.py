@@ -1,0 +1,181 @@
+"""The audit verdict: one rule table, one function.
+
+:func:`decide_verdict` turns the checks that :func:`alphacheck.audit` ran into one of five verdicts
+and the reasons behind it. The rules are applied top to bottom; the first that matches wins.
+Every p-value below is one-sided (H1: the quantity is > 0) and compared with ``alpha_level`` (α,
+default 0.05).
+
+======  ==========================================================================  ==============================
+rule    condition (checks and numbers used)                                          verdict
+======  ==========================================================================  ==============================
+O1      ``pbo`` ran (a T × N grid of trial returns was given) and PBO > 0.5            "overfit"
+O2      n_trials > 1, the raw Sharpe is significant (``sharpe`` p < α) and the          "overfit"
+        trial-adjusted evidence is not: ``dsr`` p ≥ α, or ``haircut_sharpe``
+        adjusted p ≥ α
+A       a benchmark was given, the Jensen alpha is > 0 and BOTH its HAC (Newey–West)   "alpha"
+        p < α and its paired block-bootstrap p < α (``jensen_alpha``)
+B       a benchmark was given and the raw mean return is significant                   "beta, not alpha"
+        (``mean`` bootstrap p < α) but rule A failed
+U       no benchmark was given, and both the raw mean (``mean``) and the Sharpe         "significant, beta untested"
+        ratio (``sharpe``) are significant
+N       anything else                                                                   "not significant"
+======  ==========================================================================  ==============================
+
+Why these rules (what a demanding reviewer accepts):
+
+* *Overfitting first.* A significant result that was the best of many tries says nothing until it
+  survives the selection: PBO (Bailey, Borwein, López de Prado & Zhu 2017) measures how often the
+  in-sample winner falls below the out-of-sample median, and the deflated Sharpe ratio (Bailey &
+  López de Prado 2014, eq. 2) / haircut Sharpe (Harvey & Liu 2015) discount the raw Sharpe for the
+  number of trials. A strategy that is significant only before that discount is called "overfit".
+* *Alpha needs a benchmark and two agreeing tests.* Jensen's (1968) alpha is the intercept of the
+  regression of the strategy on the benchmark (and controls). HAC standard errors are known to
+  over-reject in small samples, and the bootstrap can be unstable with few observations; requiring
+  both keeps the false-alpha rate at or below α in the Monte-Carlo study (tests/alphacheck/
+  test_verdict_simulation.py).
+* *Significant but explained by the benchmark is beta* — the seed study's lesson 1 (+2.33 %/trade,
+  p = 0.029, but alpha p = 0.182).
+* *No benchmark, no "alpha".* Without a benchmark the beta is untested, and the verdict says so.
+
+Informational checks (sub-period consistency, drawdown, up/down beta, market-neutral return,
+cost sensitivity, PSR) do not change the verdict; their red flags are appended to the reasons as
+notes so a reader sees them beside the verdict.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+VERDICTS = (
+    "alpha",
+    "beta, not alpha",
+    "not significant",
+    "overfit",
+    "significant, beta untested",
+)
+
+PBO_THRESHOLD = 0.5
+
+# Checks whose red flags are reported as notes under the verdict (they never decide it).
+NOTE_CHECKS = ("consistency", "drawdown", "market_neutral", "updown_beta", "cost_sensitivity", "psr")
+
+
+def _num(checks: Mapping[str, Any], name: str, key: str) -> float | None:
+    """A number from a check that ran, or None when the check is absent/skipped/has no such number."""
+    check = checks.get(name)
+    if check is None or getattr(check, "skipped", None):
+        return None
+    value = check.numbers.get(key)
+    if value is None:
+        return None
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def _fmt_p(p: float) -> str:
+    return f"{p:.3g}" if p >= 1e-3 else f"{p:.1e}"
+
+
+def decide_verdict(
+    checks: Mapping[str, Any], *, alpha_level: float = 0.05, n_trials: int = 1, has_benchmark: bool
+) -> tuple[str, tuple[str, ...]]:
+    """Apply the rule table in this module's docstring to the audit's checks.
+
+    Parameters
+    ----------
+    checks : mapping of check name -> :class:`alphacheck.audit.Check` (anything with ``numbers``,
+        ``skipped``, ``passed`` and ``interpretation`` attributes). Numbers read: ``mean['pvalue']``,
+        ``sharpe['pvalue']``, ``jensen_alpha['alpha']``, ``jensen_alpha['hac_pvalue']``,
+        ``jensen_alpha['bootstrap_pvalue']``, ``dsr['pvalue']``, ``haircut_sharpe['adjusted_pvalue']``,
+        ``pbo['pbo']``.
+    alpha_level : significance level α.
+    n_trials : how many strategy variants were tried before this one.
+    has_benchmark : whether a benchmark was given.
+
+    Returns
+    -------
+    (verdict, reasons): the verdict (one of :data:`VERDICTS`) and the reasons, each naming the
+    check and its numbers; decisive reasons first, then notes from informational checks.
+    """
+    a = alpha_level
+    reasons: list[str] = []
+    verdict: str | None = None
+
+    mean_p = _num(checks, "mean", "pvalue")
+    sharpe_p = _num(checks, "sharpe", "pvalue")
+    mean_txt = f"mean: one-sided bootstrap p = {_fmt_p(mean_p)}" if mean_p is not None else "mean: not tested"
+
+    # O1 — probability of backtest overfitting
+    pbo = _num(checks, "pbo", "pbo")
+    if pbo is not None and pbo > PBO_THRESHOLD:
+        verdict = "overfit"
+        reasons.append(
+            f"pbo: probability of backtest overfitting = {pbo:.2f} > {PBO_THRESHOLD} — the in-sample best "
+            "configuration usually lands below the out-of-sample median (rule O1)"
+        )
+
+    # O2 — significant only before accounting for the number of trials
+    if verdict is None and n_trials > 1 and sharpe_p is not None and sharpe_p < a:
+        dsr_p = _num(checks, "dsr", "pvalue")
+        hc_p = _num(checks, "haircut_sharpe", "adjusted_pvalue")
+        failed = []
+        if dsr_p is not None and dsr_p >= a:
+            failed.append(f"dsr: deflated Sharpe p = {_fmt_p(dsr_p)} ≥ {a}")
+        if hc_p is not None and hc_p >= a:
+            failed.append(f"haircut_sharpe: trial-adjusted p = {_fmt_p(hc_p)} ≥ {a}")
+        if failed:
+            verdict = "overfit"
+            reasons.append(
+                f"sharpe: raw one-sided p = {_fmt_p(sharpe_p)} < {a}, but after {n_trials} trials "
+                + "; ".join(failed)
+                + " (rule O2)"
+            )
+
+    if verdict is None and has_benchmark:
+        alpha = _num(checks, "jensen_alpha", "alpha")
+        hac_p = _num(checks, "jensen_alpha", "hac_pvalue")
+        boot_p = _num(checks, "jensen_alpha", "bootstrap_pvalue")
+        if alpha is None or hac_p is None or boot_p is None:
+            alpha_txt = "jensen_alpha: not available"
+        else:
+            alpha_txt = (
+                f"jensen_alpha: alpha = {alpha:.4g} per period, one-sided HAC p = {_fmt_p(hac_p)}, "
+                f"bootstrap p = {_fmt_p(boot_p)}"
+            )
+        if alpha is not None and hac_p is not None and boot_p is not None and alpha > 0 and hac_p < a and boot_p < a:
+            verdict = "alpha"
+            reasons.append(f"{alpha_txt}; both < {a} (rule A)")
+            share = _num(checks, "jensen_alpha", "benchmark_share")
+            if share is not None:
+                reasons.append(f"jensen_alpha: the benchmark explains {share:.0%} of the return variance")
+        elif mean_p is not None and mean_p < a:
+            verdict = "beta, not alpha"
+            share = _num(checks, "jensen_alpha", "benchmark_share")
+            beta = _num(checks, "jensen_alpha", "beta")
+            extra = ""
+            if beta is not None and share is not None:
+                extra = f", beta = {beta:.3g}, benchmark explains {share:.0%} of the variance"
+            reasons.append(f"{mean_txt} < {a}, but {alpha_txt}{extra} — not both < {a} (rule B)")
+        else:
+            verdict = "not significant"
+            reasons.append(f"{mean_txt} ≥ {a} and {alpha_txt} — not both < {a} (rule N)")
+    elif verdict is None:
+        if mean_p is not None and sharpe_p is not None and mean_p < a and sharpe_p < a:
+            verdict = "significant, beta untested"
+            reasons.append(
+                f"{mean_txt} and sharpe: one-sided p = {_fmt_p(sharpe_p)}, both < {a}; no benchmark was "
+                "given, so alpha versus beta is untested (rule U)"
+            )
+        else:
+            verdict = "not significant"
+            sh = f"sharpe: one-sided p = {_fmt_p(sharpe_p)}" if sharpe_p is not None else "sharpe: not tested"
+            reasons.append(f"{mean_txt}; {sh} — not both < {a} (rule N)")
+
+    for name in NOTE_CHECKS:
+        check = checks.get(name)
+        if check is not None and not getattr(check, "skipped", None) and check.passed is False:
+            reasons.append(f"note — {name}: {check.interpretation}")
+    assert verdict in VERDICTS
+    return verdict, tuple(reasons)

@@ -233,6 +233,8 @@ def test_bundle_loads_fast_and_complete():
 @pytest.mark.skipif(not SHARED_DATA.exists(), reason="../shared/data not present")
 def test_bundle_round_trips_exactly_against_shared_data():
     from cascade_study.data.build_bundle import verify
+    from cascade_study.data.loaders import detect_layout
+    assert detect_layout(SHARED_DATA) == "shared"
     verify(SHARED_DATA)  # raises AssertionError on any bit difference
     manifest = json.loads((BUNDLE_DIR / "MANIFEST.json").read_text())
     for entry in manifest["files"]:

@@ -138,13 +138,11 @@ def test_cfi_is_mean_of_available_components(synthetic_market):
     assert np.isnan(comps.iloc[i, 2]) and f["cfi"].iloc[i] == pytest.approx(comps.iloc[i].dropna().mean())
 
 
-def test_bundled_features_fast_and_sane(bundled_market):
-    import time
-    t0 = time.perf_counter()
+def test_bundled_features_sane(bundled_market):
     f = compute_features(bundled_market)
-    assert time.perf_counter() - t0 < 10
     # the 2025-10-10 cascade: a large BTC drop with heavy volume
     day = f.loc["2025-10-10 20:00":"2025-10-10 22:00"]
     assert day["btc_ret_1h"].min() < -0.02 and day["btc_vol_ratio"].max() > 3
-    assert f["alt_breadth_down"].between(0, 1).all() or f["alt_breadth_down"].isna().any()
-    assert np.isfinite(f.to_numpy()[np.isfinite(f.to_numpy())]).all()
+    breadth = f["alt_breadth_down"].dropna()
+    assert len(breadth) > 0.9 * len(f) and breadth.between(0, 1).all()
+    assert not np.isinf(f.to_numpy()).any()

@@ -1,0 +1,407 @@
+"""Tests for alphacheck.alpha against statsmodels, closed forms and planted effects."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from scipy import stats
+
+from alphacheck._inputs import InputError
+from alphacheck.alpha import (
+    AlphaResult,
+    UpDownBetaResult,
+    beta_adjusted,
+    bootstrap_coefficients,
+    jensen_alpha,
+    newey_west_lags,
+    updown_beta,
+)
+from alphacheck.resample import bootstrap_indices, bootstrap_plan
+from alphacheck.results import TestResult
+
+
+def _world(n=600, alpha=0.0, beta=1.3, seed=0, pandas=True, ar=0.0):
+    rng = np.random.default_rng(seed)
+    b = rng.standard_normal(n) * 0.02
+    c = rng.standard_normal((n, 2)) * 0.01
+    e = rng.standard_normal(n) * 0.01
+    for t in range(1, n):
+        e[t] += ar * e[t - 1]
+    r = alpha + beta * b + c @ np.array([0.4, -0.2]) + e
+    if not pandas:
+        return r, b, c
+    idx = pd.date_range("2021-01-01", periods=n, freq="h")
+    return (
+        pd.Series(r, idx, name="strat"),
+        pd.Series(b, idx, name="btc"),
+        pd.DataFrame(c, idx, columns=["mom", "size"]),
+    )
+
+
+def _design(r, b, c):
+    return np.column_stack([np.ones(len(b)), np.asarray(b), np.asarray(c)]), np.asarray(r)
+
+
+def _newey_west_by_hand(X, resid, L):
+    """Newey-West (1987) sandwich: (X'X)^-1 [S0 + sum_j w_j (Sj + Sj')] (X'X)^-1, w_j = 1 - j/(L+1)."""
+    u = X * resid[:, None]
+    S = u.T @ u
+    for j in range(1, L + 1):
+        G = u[j:].T @ u[:-j]
+        S += (1 - j / (L + 1)) * (G + G.T)
+    bread = np.linalg.inv(X.T @ X)
+    return bread @ S @ bread
+
+
+# ------------------------------------------------------------------ analytic covariances
+
+
+def test_lag_rule():
+    assert [newey_west_lags(n) for n in (100, 500, 1000, 10_000)] == [4, 5, 6, 11]
+    assert newey_west_lags(250) == int(np.floor(4 * 2.5 ** (2 / 9)))
+
+
+def test_hac_matches_statsmodels_and_hand_formula_with_controls():
+    r, b, c = _world(ar=0.4)
+    res = jensen_alpha(r, b, c)
+    X, y = _design(r, b, c)
+    L = newey_west_lags(len(y))
+    ref = sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": L})
+    assert res.maxlags == L and res.cov_type == "HAC"
+    np.testing.assert_allclose(res.table["coef"], ref.params, rtol=1e-12)
+    np.testing.assert_allclose(res.table["se"], ref.bse, rtol=1e-12)
+    np.testing.assert_allclose(res.table["t"], ref.tvalues, rtol=1e-12)
+    np.testing.assert_allclose(res.table["pvalue"], ref.pvalues, rtol=1e-10)
+    np.testing.assert_allclose(res.table[["ci_low", "ci_high"]], ref.conf_int(), rtol=1e-12)
+    assert res.alpha == pytest.approx(ref.params[0], rel=1e-12)
+    assert res.alpha_pvalue == pytest.approx(ref.pvalues[0], rel=1e-10)
+    assert res.beta == pytest.approx(ref.params[1], rel=1e-12)
+    assert list(res.betas.index) == ["benchmark", "mom", "size"]
+    # independent: the sandwich written out, normal p-values, no small-sample correction
+    cov = _newey_west_by_hand(X, y - X @ ref.params, L)
+    np.testing.assert_allclose(res.table["se"], np.sqrt(np.diag(cov)), rtol=1e-10)
+    assert res.alpha_pvalue == pytest.approx(2 * stats.norm.sf(abs(res.alpha / np.sqrt(cov[0, 0]))), rel=1e-9)
+
+
+def test_hac_explicit_maxlags_matches_statsmodels():
+    r, b, c = _world(n=300, seed=3, pandas=False)
+    res = jensen_alpha(r, b, c, maxlags=12)
+    X, y = _design(r, b, c)
+    ref = sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": 12})
+    np.testing.assert_allclose(res.table["se"], ref.bse, rtol=1e-12)
+    assert res.maxlags == 12
+
+
+def test_nonrobust_equals_closed_form():
+    r, b, c = _world(n=200, seed=5, pandas=False)
+    res = jensen_alpha(r, b, c, cov="nonrobust")
+    X, y = _design(r, b, c)
+    n, k = X.shape
+    coef = np.linalg.solve(X.T @ X, X.T @ y)
+    e = y - X @ coef
+    s2 = e @ e / (n - k)
+    se = np.sqrt(np.diag(s2 * np.linalg.inv(X.T @ X)))
+    np.testing.assert_allclose(res.table["coef"], coef, rtol=1e-10)
+    np.testing.assert_allclose(res.table["se"], se, rtol=1e-10)
+    t = coef / se
+    np.testing.assert_allclose(res.table["pvalue"], 2 * stats.t.sf(np.abs(t), n - k), rtol=1e-8)
+    q = stats.t.ppf(0.975, n - k)
+    assert res.alpha_ci == pytest.approx((coef[0] - q * se[0], coef[0] + q * se[0]), rel=1e-10)
+    assert res.maxlags is None
+
+
+def test_hc1_equals_hand_formula():
+    r, b, c = _world(n=250, seed=6, pandas=False)
+    res = jensen_alpha(r, b, c, cov="HC1")
+    X, y = _design(r, b, c)
+    n, k = X.shape
+    coef = np.linalg.solve(X.T @ X, X.T @ y)
+    e = y - X @ coef
+    bread = np.linalg.inv(X.T @ X)
+    cov = n / (n - k) * bread @ (X.T * e**2) @ X @ bread
+    np.testing.assert_allclose(res.table["se"], np.sqrt(np.diag(cov)), rtol=1e-10)
+
+
+def test_rsquared_and_benchmark_share_by_hand():
+    r, b, c = _world(seed=7)
+    res = jensen_alpha(r, b, c)
+    X, y = _design(r, b, c)
+    coef = np.linalg.lstsq(X, y, rcond=None)[0]
+    e = y - X @ coef
+    tss = ((y - y.mean()) ** 2).sum()
+    r2 = 1 - e @ e / tss
+    n, k = X.shape
+    assert res.rsquared == pytest.approx(r2, rel=1e-10)
+    assert res.rsquared_adj == pytest.approx(1 - (1 - r2) * (n - 1) / (n - k), rel=1e-10)
+    assert res.benchmark_share == pytest.approx(np.corrcoef(y, b)[0, 1] ** 2, rel=1e-10)
+    Xc = X[:, [0, 2, 3]]
+    e0 = y - Xc @ np.linalg.lstsq(Xc, y, rcond=None)[0]
+    assert res.benchmark_share_partial == pytest.approx((e0 @ e0 - e @ e) / (e0 @ e0), rel=1e-10)
+    assert jensen_alpha(r, b).benchmark_share_partial is None
+
+
+def test_alternatives_and_test_property():
+    r, b, _ = _world(n=800, alpha=0.0008, seed=8)
+    two = jensen_alpha(r, b)
+    assert two.alpha_t > 0
+    greater = jensen_alpha(r, b, alternative="greater")
+    less = jensen_alpha(r, b, alternative="less")
+    assert greater.alpha_pvalue == pytest.approx(two.alpha_pvalue / 2, rel=1e-10)
+    assert less.alpha_pvalue == pytest.approx(1 - two.alpha_pvalue / 2, rel=1e-10)
+    # the table stays two-sided, like statsmodels
+    assert greater.table.loc["const", "pvalue"] == pytest.approx(two.alpha_pvalue, rel=1e-12)
+    t = greater.test
+    assert isinstance(t, TestResult)
+    assert (t.statistic, t.pvalue, t.estimate, t.alternative) == (
+        greater.alpha_t, greater.alpha_pvalue, greater.alpha, "greater")
+    assert t.null == "alpha = 0" and "Newey-West" in t.method
+
+
+# ------------------------------------------------------------------ planted effects
+
+
+def test_planted_beta_covered():
+    # (the rejection rate under alpha = 0 is checked by the Monte-Carlo size study, not one seed)
+    r, b, c = _world(n=1500, alpha=0.0, beta=1.3, seed=11)
+    res = jensen_alpha(r, b, c, bootstrap=True, reps=999, seed=0)
+    lo, hi = res.table.loc["benchmark", ["ci_low", "ci_high"]]
+    assert lo < 1.3 < hi
+    assert res.beta == pytest.approx(1.3, abs=3 * res.table.loc["benchmark", "se"])
+
+
+def test_planted_alpha_detected_by_hac_and_bootstrap():
+    r, b, c = _world(n=1500, alpha=0.001, beta=1.3, seed=12)
+    res = jensen_alpha(r, b, c, bootstrap=True, reps=1999, seed=1)
+    assert res.alpha == pytest.approx(0.001, abs=0.0004)
+    assert res.alpha_pvalue < 1e-3
+    assert res.bootstrap_pvalue < 0.01
+    assert res.bootstrap_ci[0] > 0
+
+
+def test_pandas_in_pandas_out_and_numpy_in_numpy_out():
+    r, b, c = _world(n=300, seed=13)
+    res = jensen_alpha(r, b, c)
+    assert isinstance(res.residuals, pd.Series) and res.residuals.index.equals(r.index)
+    assert isinstance(res.fitted, pd.Series)
+    np.testing.assert_allclose(res.fitted + res.residuals, r.to_numpy(), rtol=1e-12)
+    rn, bn, cn = _world(n=300, seed=13, pandas=False)
+    resn = jensen_alpha(rn, bn, cn)
+    assert isinstance(resn.residuals, np.ndarray)
+    assert resn.alpha == pytest.approx(res.alpha, rel=1e-12)
+    assert list(resn.betas.index) == ["benchmark", "control_1", "control_2"]
+
+
+def test_controls_are_aligned_by_index():
+    r, b, c = _world(n=400, seed=14)
+    # controls with extra history before the strategy starts: only the common dates are used
+    extra = pd.DataFrame(
+        np.ones((40, 2)), index=c.index[0] - pd.Timedelta(hours=1) * np.arange(40, 0, -1), columns=c.columns
+    )
+    a1 = jensen_alpha(r, b, c)
+    a2 = jensen_alpha(r, b, pd.concat([extra, c]))
+    assert a2.alpha == a1.alpha and a2.n == 400
+    with pytest.raises(InputError, match="sorted"):
+        jensen_alpha(r, b, c.sample(frac=1.0, random_state=0))
+    # partial overlap: inner join on the common dates
+    a3 = jensen_alpha(r.iloc[50:], b, c.iloc[:-30])
+    assert a3.n == 320
+    single = jensen_alpha(r, b, c["mom"])
+    assert list(single.betas.index) == ["benchmark", "mom"]
+
+
+def test_summary_frame_dict():
+    r, b, c = _world(n=300, seed=15)
+    res = jensen_alpha(r, b, c, bootstrap=True, reps=199, seed=0)
+    text = res.summary()
+    assert "H0: alpha = 0 vs H1: alpha != 0" in text
+    assert "5 lags" in text and "bootstrap p-value" in text and "mom" in text
+    pd.testing.assert_frame_equal(res.to_frame(), res.table)
+    d = res.to_dict()
+    json.dumps(d)
+    assert d["alpha"] == res.alpha and len(d["residuals"]) == 300
+    with pytest.raises(dataclasses_frozen_error()):
+        res.alpha = 1.0  # type: ignore[misc]
+    assert isinstance(res, AlphaResult)
+
+
+def dataclasses_frozen_error():
+    import dataclasses
+
+    return dataclasses.FrozenInstanceError
+
+
+# ------------------------------------------------------------------ paired block bootstrap
+
+
+def test_batched_moment_regression_equals_explicit_rows():
+    r, b, c = _world(n=250, seed=21, pandas=False)
+    X, y = _design(r, b, c)
+    plan = bootstrap_plan(len(y), 40, "stationary", 7.0, seed=3)
+    idx = bootstrap_indices(len(y), 40, "stationary", 7.0, seed=3)
+    batched = bootstrap_coefficients(y, X, plan)
+    for rep in range(40):
+        explicit = np.linalg.lstsq(X[idx[rep]], y[idx[rep]], rcond=None)[0]
+        np.testing.assert_allclose(batched[rep], explicit, rtol=1e-9, atol=1e-12)
+
+
+def test_bootstrap_pvalue_and_ci_equal_explicit_loop():
+    r, b, c = _world(n=200, alpha=0.0015, seed=22, pandas=False)
+    X, y = _design(r, b, c)
+    res = jensen_alpha(r, b, c, bootstrap=True, reps=199, block_length=5.0, seed=9)
+    idx = bootstrap_indices(len(y), 199, "stationary", 5.0, seed=9)
+    a_hat = np.linalg.lstsq(X, y, rcond=None)[0][0]
+    a_star = np.array([np.linalg.lstsq(X[i], y[i], rcond=None)[0][0] for i in idx])
+    d = a_star - a_hat
+    assert res.bootstrap_pvalue == pytest.approx((1 + np.sum(np.abs(d) >= abs(a_hat))) / 200, rel=1e-12)
+    q = np.quantile(np.abs(d), 0.95)
+    assert res.bootstrap_ci == pytest.approx((a_hat - q, a_hat + q), rel=1e-8)
+    assert res.block_length == 5.0 and res.reps == 199
+    g = jensen_alpha(r, b, c, bootstrap=True, reps=199, block_length=5.0, seed=9, alternative="greater")
+    assert g.bootstrap_pvalue == pytest.approx((1 + np.sum(d >= a_hat)) / 200, rel=1e-12)
+
+
+def test_bootstrap_is_seeded():
+    r, b, _ = _world(n=300, seed=23)
+    p1 = jensen_alpha(r, b, bootstrap=True, reps=299, seed=5)
+    p2 = jensen_alpha(r, b, bootstrap=True, reps=299, seed=5)
+    assert p1.bootstrap_pvalue == p2.bootstrap_pvalue and p1.bootstrap_ci == p2.bootstrap_ci
+    assert p1.block_length == p2.block_length >= 1.0
+
+
+def test_bootstrap_close_to_hac_on_big_sample():
+    # AR(1) errors; alpha planted so |t| is about 2 and the p-value is informative
+    r, b, _ = _world(n=4000, alpha=0.00045, seed=24, ar=0.3, pandas=False)
+    hac = jensen_alpha(r, b, maxlags=12)
+    boot = jensen_alpha(r, b, cov="bootstrap", reps=4999, block_length=20.0, seed=2)
+    assert 1.0 < abs(hac.alpha_t) < 3.5
+    assert boot.alpha_se == pytest.approx(hac.alpha_se, rel=0.1)
+    assert boot.alpha_pvalue == pytest.approx(hac.alpha_pvalue, abs=0.03)
+    # beta's bootstrap se too
+    assert boot.table.loc["benchmark", "se"] == pytest.approx(hac.table.loc["benchmark", "se"], rel=0.1)
+
+
+def test_cov_bootstrap_table_uses_replicates():
+    r, b, c = _world(n=300, seed=25)
+    res = jensen_alpha(r, b, c, cov="bootstrap", reps=499, seed=4)
+    assert res.cov_type == "bootstrap" and res.maxlags is None
+    assert res.alpha_pvalue == res.bootstrap_pvalue
+    assert res.alpha_ci == res.bootstrap_ci
+    assert res.alpha_t == pytest.approx(res.alpha / res.alpha_se)
+    assert "bootstrap" in res.test.method
+
+
+# ------------------------------------------------------------------ up/down beta
+
+
+def test_updown_recovers_planted_betas_and_rejects_equality():
+    rng = np.random.default_rng(31)
+    n = 2000
+    bench = rng.standard_normal(n) * 0.02
+    r = 0.5 * bench * (bench > 0) + 1.5 * bench * (bench <= 0) + rng.standard_normal(n) * 0.01
+    res = updown_beta(r, bench)
+    assert isinstance(res, UpDownBetaResult)
+    assert res.beta_up == pytest.approx(0.5, abs=0.08)
+    assert res.beta_down == pytest.approx(1.5, abs=0.08)
+    assert res.pvalue < 1e-6
+    assert res.n_up == int((bench > 0).sum()) and res.n_up + res.n_down == n
+    # equals statsmodels with the documented design and HAC lags
+    L = newey_west_lags(n)
+    up = bench > 0
+    X = np.column_stack([np.ones(n), up, bench * ~up, bench * up])
+    ref = sm.OLS(r, X).fit(cov_type="HAC", cov_kwds={"maxlags": L})
+    np.testing.assert_allclose(res.table["coef"], ref.params, rtol=1e-12)
+    cov = ref.cov_params()
+    d_se = np.sqrt(cov[2, 2] + cov[3, 3] - 2 * cov[2, 3])
+    assert res.statistic == pytest.approx((ref.params[3] - ref.params[2]) / d_se, rel=1e-10)
+    assert res.wald_chi2 == pytest.approx(res.statistic**2, rel=1e-10)
+    assert res.pvalue == pytest.approx(2 * stats.norm.sf(abs(res.statistic)), rel=1e-8)
+    assert res.alpha_up == pytest.approx(ref.params[0] + ref.params[1], rel=1e-10)
+    assert "beta_up = beta_down" in res.summary()
+    assert res.test.null == "beta_up = beta_down"
+
+
+def test_updown_equal_betas_not_rejected():
+    rng = np.random.default_rng(32)
+    bench = rng.standard_normal(1500)
+    r = 1.0 * bench + rng.standard_normal(1500)
+    assert updown_beta(r, bench).pvalue > 0.05
+
+
+def test_updown_regime_too_small():
+    rng = np.random.default_rng(33)
+    bench = np.abs(rng.standard_normal(100)) + 0.1
+    bench[:3] = -1.0
+    with pytest.raises(InputError, match="benchmark.*down regime"):
+        updown_beta(bench * 2 + rng.standard_normal(100), bench)
+
+
+# ------------------------------------------------------------------ beta_adjusted
+
+
+def test_beta_adjusted():
+    r, b, _ = _world(n=300, seed=41)
+    out = beta_adjusted(r, b)
+    beta = np.cov(r, b)[0, 1] / np.var(b, ddof=1)
+    assert isinstance(out, pd.Series) and out.index.equals(r.index)
+    np.testing.assert_allclose(out.to_numpy(), (r - beta * b).to_numpy(), rtol=1e-10)
+    assert abs(np.corrcoef(out, b)[0, 1]) < 1e-10
+    fixed = beta_adjusted(r.to_numpy(), b.to_numpy(), beta=1.0)
+    assert isinstance(fixed, np.ndarray)
+    np.testing.assert_allclose(fixed, r.to_numpy() - b.to_numpy())
+    with pytest.raises(InputError, match="beta"):
+        beta_adjusted(r, b, beta="x")
+
+
+# ------------------------------------------------------------------ bad inputs
+
+
+@pytest.mark.parametrize(
+    "mutate, argument",
+    [
+        (lambda r, b, c: (r.where(r.index != r.index[5]), b, c), "returns"),
+        (lambda r, b, c: (r, b.where(b.index != b.index[9]), c), "benchmark"),
+        (lambda r, b, c: (r, b, c.assign(mom=np.inf)), "controls"),
+        (lambda r, b, c: (r, b * 0 + 1.0, c), "benchmark"),
+        (lambda r, b, c: (r.iloc[:8], b.iloc[:8], c.iloc[:8]), "returns"),
+        (lambda r, b, c: (r, b, c.assign(mom="a")), "controls"),
+        (lambda r, b, c: (r, b, c.assign(mom=1.0)), "controls"),
+        (lambda r, b, c: (r, b, c.assign(mom=c["size"] * 2)), "controls"),
+        (lambda r, b, c: (pd.concat([r, r.iloc[:3]]), b, c), "returns"),
+        (lambda r, b, c: (r, b.set_axis(b.index + pd.Timedelta(hours=250)), c), "benchmark"),
+        (lambda r, b, c: (r.to_numpy()[:-1], b.to_numpy(), c.to_numpy()), "returns"),
+    ],
+    ids=["nan-returns", "nan-benchmark", "inf-controls", "constant-benchmark", "too-short",
+         "non-numeric-control", "constant-control", "collinear-control", "duplicated-index",
+         "misaligned", "length-mismatch"],
+)
+def test_bad_inputs_raise_named_input_error(mutate, argument):
+    r, b, c = _world(n=300, seed=51)
+    rr, bb, cc = mutate(r, b, c)
+    with pytest.raises(InputError) as err:
+        jensen_alpha(rr, bb, cc)
+    assert argument in err.value.argument
+
+
+@pytest.mark.parametrize(
+    "kwargs, argument",
+    [
+        ({"cov": "HAC3"}, "cov"),
+        ({"alternative": "bigger"}, "alternative"),
+        ({"maxlags": -1}, "maxlags"),
+        ({"maxlags": 2.5}, "maxlags"),
+        ({"maxlags": 3, "cov": "HC1"}, "maxlags"),
+        ({"bootstrap": True, "reps": 10}, "reps"),
+        ({"bootstrap": True, "block_length": "long"}, "block_length"),
+        ({"bootstrap": True, "block_length": 0.5}, "block_length"),
+        ({"ci_level": 95}, "ci_level"),
+    ],
+)
+def test_bad_options_raise(kwargs, argument):
+    r, b, _ = _world(n=200, seed=52)
+    with pytest.raises(InputError) as err:
+        jensen_alpha(r, b, **kwargs)
+    assert err.value.argument == argument

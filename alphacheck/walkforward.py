@@ -1,0 +1,329 @@
+"""Walk-forward evaluation of a parameterised strategy over any splitter.
+
+Design: the strategy is evaluated **once per parameter set over the whole sample**, then sliced by
+the splitter's indices. So ``strategy(params, data)`` must return one return per row of ``data`` and
+must be *causal*: its return at row ``t`` may use information up to ``t`` only (signals formed with
+data through ``t-1``, held over ``t``). A strategy that fits something on the whole sample
+(e.g. a z-score with full-sample mean) leaks the future into every window and this tool cannot see
+that. In exchange the grid costs one strategy run per parameter set, not one per (split × set).
+
+For every split, each parameter set is scored on the training rows, the best is chosen, and its
+returns on the test rows are recorded. Scores of all (split, set) pairs come from prefix sums over
+the (T × K) return matrix — a few array slices per split, no Python loop over observations.
+
+Choice rule: the chosen set maximises the in-sample score among the sets whose score is defined; a
+Sharpe ratio is undefined (NaN) on fewer than 2 observations or zero variance (relative to the mean
+square, below 1e-14), a mean on 0 observations. Ties go to the first set in grid order. When no set
+has a defined score the window is *skipped*: it is listed in ``windows`` with ``skipped=True`` and
+contributes no out-of-sample returns.
+
+Degradation measures (Bailey, Borwein, López de Prado & Zhu 2017, "The probability of backtest
+overfitting", J. Computational Finance 20(4), sec. 2 and fig. "OOS performance degradation"):
+``degradation`` = mean in-sample score of the chosen sets − mean out-of-sample score of the same
+sets; ``is_oos_slope`` = OLS slope of the chosen sets' OOS score on their IS score across windows
+(negative under overfitting); ``is_oos_rank_correlation`` = mean over windows of the Spearman
+correlation between IS and OOS scores across all parameter sets.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+from scipy import stats
+from sklearn.model_selection import ParameterGrid
+from tqdm.auto import tqdm
+
+from alphacheck._inputs import InputError, as_series, check_positive
+from alphacheck.results import Result, frame_table, text_table
+from alphacheck.splits import _blocks
+
+__all__ = ["walk_forward", "WalkForwardResult"]
+
+_ZERO_VAR_RTOL = 1e-14
+
+
+@dataclasses.dataclass(frozen=True)
+class WalkForwardResult(Result):
+    """Outcome of :func:`walk_forward`.
+
+    Attributes
+    ----------
+    oos_returns : the chosen sets' test-window returns, concatenated in split order (Series indexed
+        like ``data`` when ``data`` was pandas, else ndarray)
+    windows : one row per split: train/test start and end (index labels, or positions), n_train,
+        n_test, param_index, params, is_score, oos_score, skipped
+    is_scores, oos_scores : DataFrames (splits × parameter sets) of every set's IS / OOS score
+    performance_matrix : (T × K) full-sample returns of every parameter set (input for ``pbo``);
+        DataFrame when ``data`` was pandas
+    params : the K parameter sets, in grid order (column j of the matrices)
+    score : name of the score ("sharpe", "mean" or the callable's name)
+    n_splits, n_skipped : windows produced by the splitter / skipped (no defined IS score)
+    is_score_mean, oos_score_mean : mean IS / OOS score of the chosen sets over used windows
+    degradation : is_score_mean − oos_score_mean
+    is_oos_slope : OLS slope of chosen OOS score on chosen IS score across windows (NaN if < 3
+        windows or constant IS scores)
+    is_oos_rank_correlation : mean per-window Spearman correlation of IS vs OOS scores across sets
+    oos_score : the score of the whole concatenated ``oos_returns``
+    """
+
+    oos_returns: np.ndarray | pd.Series
+    windows: pd.DataFrame
+    is_scores: pd.DataFrame
+    oos_scores: pd.DataFrame
+    performance_matrix: np.ndarray | pd.DataFrame
+    params: tuple
+    score: str
+    n_splits: int
+    n_skipped: int
+    is_score_mean: float
+    oos_score_mean: float
+    degradation: float
+    is_oos_slope: float
+    is_oos_rank_correlation: float
+    oos_score: float
+
+    def summary(self) -> str:
+        head = text_table(self._summary_rows(), title="Walk-forward evaluation")
+        cols = ["test_start", "test_end", "n_test", "params", "is_score", "oos_score"]
+        return head + "\n" + frame_table(self.windows[cols], title="Windows (chosen parameter set per split)")
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-window table (same as ``windows``)."""
+        return self.windows.copy()
+
+
+# --------------------------------------------------------------------------------------------------
+
+
+def _param_sets(param_grid: Any) -> list[dict]:
+    if isinstance(param_grid, Mapping):
+        grids = [param_grid]
+    elif isinstance(param_grid, Sequence) and not isinstance(param_grid, str) and all(
+        isinstance(g, Mapping) for g in param_grid
+    ):
+        grids = list(param_grid)
+    else:
+        raise InputError("param_grid", "must be a dict of lists or a list of dicts")
+    # a scalar value means a single choice, so a list of plain dicts is a list of parameter sets
+    grids = [{k: (v if isinstance(v, (list, tuple, np.ndarray)) else [v]) for k, v in g.items()} for g in grids]
+    sets = list(ParameterGrid(grids))
+    if not sets:
+        raise InputError("param_grid", "contains no parameter set")
+    return sets
+
+
+def _label(params: dict) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in params.items()) or "(default)"
+
+
+def _run_one(strategy: Callable, params: dict, data: Any) -> Any:
+    return strategy(params, data)
+
+
+def _as_column(out: Any, label: str, n: int, index: pd.Index | None) -> np.ndarray:
+    name = f"strategy output for {label}"
+    if isinstance(out, pd.Series) and index is not None and not out.index.equals(index):
+        raise InputError(name, "is a Series whose index differs from data's index; return returns aligned to data rows")
+    checked = as_series(out, name, min_obs=1)
+    if len(checked) != n:
+        raise InputError(name, f"has {len(checked)} values but data has {n} rows; return one return per row")
+    return checked.values
+
+
+class _WindowScorer:
+    """Scores all K columns of R over arbitrary index sets via prefix sums of centred returns."""
+
+    def __init__(self, R: np.ndarray, score: Any, periods_per_year: float | None):
+        self.R = R
+        self.score = score
+        self.ann = 1.0 if periods_per_year is None else float(periods_per_year)
+        self.col_mean = R.mean(axis=0)
+        C = R - self.col_mean  # centring keeps sum-of-squares cancellation small
+        zeros = np.zeros((1, R.shape[1]))
+        self.S1 = np.vstack([zeros, np.cumsum(C, axis=0)])
+        self.S2 = np.vstack([zeros, np.cumsum(C * C, axis=0)])
+
+    def __call__(self, idx: np.ndarray) -> np.ndarray:
+        K = self.R.shape[1]
+        if callable(self.score):
+            out = np.asarray(self.score(self.R[idx]), dtype=np.float64)
+            if out.shape != (K,):
+                raise InputError("score", f"callable must map an (n_obs, {K}) return matrix to {K} scores, got {out.shape}")
+            return out
+        n = idx.size
+        if n == 0:
+            return np.full(K, np.nan)
+        s1 = np.zeros(K)
+        s2 = np.zeros(K)
+        for a, b in _blocks(idx):
+            s1 += self.S1[b] - self.S1[a]
+            s2 += self.S2[b] - self.S2[a]
+        mc = s1 / n
+        mean = mc + self.col_mean
+        if self.score == "mean":
+            return mean * self.ann
+        if n < 2:
+            return np.full(K, np.nan)
+        var = (s2 - n * mc * mc) / (n - 1)
+        undefined = var <= _ZERO_VAR_RTOL * (s2 / n)
+        sd = np.sqrt(np.where(undefined, 1.0, var))
+        return np.where(undefined, np.nan, mean / sd * np.sqrt(self.ann))
+
+
+def _rank_correlation(x: np.ndarray, y: np.ndarray) -> float:
+    ok = np.isfinite(x) & np.isfinite(y)
+    if ok.sum() < 3 or np.ptp(x[ok]) == 0 or np.ptp(y[ok]) == 0:
+        return np.nan
+    return float(stats.spearmanr(x[ok], y[ok]).statistic)
+
+
+def _slope(x: np.ndarray, y: np.ndarray) -> float:
+    if x.size < 3 or np.ptp(x) == 0:
+        return np.nan
+    return float(np.polyfit(x, y, 1)[0])
+
+
+def walk_forward(
+    strategy: Callable[[dict, Any], Any],
+    param_grid: Mapping[str, Sequence] | Sequence[Mapping[str, Any]],
+    data: Any,
+    splitter: Any,
+    score: str | Callable[[np.ndarray], np.ndarray] = "sharpe",
+    n_jobs: int = 1,
+    periods_per_year: float | None = None,
+) -> WalkForwardResult:
+    """Choose parameters in-sample on each split and record their out-of-sample returns.
+
+    Parameters
+    ----------
+    strategy : ``strategy(params, data) -> returns`` — one per-period return per row of ``data``
+        (Series aligned to ``data.index``, or array), **causal** (return at t uses information up to
+        t only); called once per parameter set on the whole sample (see the module docstring).
+    param_grid : dict of lists (a grid, via ``sklearn.model_selection.ParameterGrid``) or a list of
+        dicts (each a grid; scalar values are single choices, so a list of plain dicts lists sets).
+    data : whatever the strategy needs; ``len(data)`` rows, passed to ``splitter.split(data)``.
+    splitter : any scikit-learn splitter (``WalkForward``, ``CalendarWindows``, ``PurgedKFold``, ...)
+        whose test sets do not overlap (one OOS return per period).
+    score : "sharpe" (mean/std, ddof=1, × sqrt(periods_per_year) if given), "mean" (× periods_per_year
+        if given), or a callable mapping an ``(n_obs, K)`` return matrix to ``K`` scores (higher is better).
+    n_jobs : joblib workers for evaluating the parameter sets (results identical to ``n_jobs=1``).
+    periods_per_year : annualisation factor for the score; None keeps per-period scores.
+    """
+    if not (callable(score) or score in ("sharpe", "mean")):
+        raise InputError("score", f"must be 'sharpe', 'mean' or a callable, got {score!r}")
+    if periods_per_year is not None:
+        periods_per_year = check_positive(periods_per_year, "periods_per_year")
+    if not callable(strategy):
+        raise InputError("strategy", "must be callable as strategy(params, data)")
+    if not hasattr(splitter, "split"):
+        raise InputError("splitter", "must have a split(X) method yielding (train_idx, test_idx)")
+    try:
+        n = len(data)
+    except TypeError:
+        raise InputError("data", f"must have a length (rows), got {type(data).__name__}") from None
+    index = data.index if isinstance(data, (pd.Series, pd.DataFrame)) else None
+
+    sets = _param_sets(param_grid)
+    labels = [_label(p) for p in sets]
+    if len(set(labels)) != len(labels):
+        labels = [f"{j}: {lab}" for j, lab in enumerate(labels)]
+
+    # 1. every parameter set's full-sample returns, once
+    if n_jobs == 1:
+        show = sys.stderr.isatty() and len(sets) > 1
+        outs = [_run_one(strategy, p, data) for p in tqdm(sets, desc="strategy grid", disable=not show)]
+    else:
+        outs = Parallel(n_jobs=n_jobs)(delayed(_run_one)(strategy, p, data) for p in sets)
+    R = np.column_stack([_as_column(o, lab, n, index) for o, lab in zip(outs, labels)])
+
+    # 2. the splits
+    splits = [(np.asarray(tr, dtype=np.int64), np.asarray(te, dtype=np.int64)) for tr, te in splitter.split(data)]
+    if not splits:
+        raise InputError("splitter", "produced no split for this data")
+    seen = np.zeros(n, dtype=bool)
+    for _, te in splits:
+        if seen[te].any():
+            raise InputError(
+                "splitter",
+                "has overlapping test sets; walk_forward records one out-of-sample return per period, "
+                "so use non-overlapping test windows (e.g. step >= test_size)",
+            )
+        seen[te] = True
+
+    # 3. score every set on every split, choose in-sample, record out-of-sample
+    scorer = _WindowScorer(R, score, periods_per_year)
+    sorted_splits = [(np.sort(tr), np.sort(te)) for tr, te in splits]
+    IS = np.vstack([scorer(tr) for tr, _ in sorted_splits])
+    OOS = np.vstack([scorer(te) for _, te in sorted_splits])
+
+    pos_label = (lambda i: index[i]) if index is not None else (lambda i: int(i))
+    rows, oos_parts, oos_idx = [], [], []
+    for s, (tr, te) in enumerate(sorted_splits):
+        defined = np.isfinite(IS[s])
+        skipped = not defined.any()
+        j = -1 if skipped else int(np.argmax(np.where(defined, IS[s], -np.inf)))
+        rows.append({
+            "train_start": pos_label(tr[0]) if tr.size else None,
+            "train_end": pos_label(tr[-1]) if tr.size else None,
+            "test_start": pos_label(te[0]),
+            "test_end": pos_label(te[-1]),
+            "n_train": int(tr.size),
+            "n_test": int(te.size),
+            "param_index": j,
+            "params": None if skipped else _label(sets[j]),
+            "is_score": np.nan if skipped else float(IS[s, j]),
+            "oos_score": np.nan if skipped else float(OOS[s, j]),
+            "skipped": skipped,
+        })
+        if not skipped:
+            oos_parts.append(R[te, j])
+            oos_idx.append(te)
+    windows = pd.DataFrame(rows)
+    windows.index.name = "split"
+
+    oos_values = np.concatenate(oos_parts) if oos_parts else np.empty(0)
+    oos_positions = np.concatenate(oos_idx) if oos_idx else np.empty(0, dtype=np.int64)
+    oos_returns: Any = oos_values if index is None else pd.Series(oos_values, index=index[oos_positions], name="oos_returns")
+    oos_score = _score_series(oos_values, score, periods_per_year)
+
+    used = ~windows["skipped"].to_numpy()
+    chosen_is = windows["is_score"].to_numpy(dtype=float)[used]
+    chosen_oos = windows["oos_score"].to_numpy(dtype=float)[used]
+    both = np.isfinite(chosen_is) & np.isfinite(chosen_oos)
+    is_mean = float(np.mean(chosen_is[both])) if both.any() else np.nan
+    oos_mean = float(np.mean(chosen_oos[both])) if both.any() else np.nan
+    rank_corrs = np.array([_rank_correlation(IS[s], OOS[s]) for s in range(len(splits))])
+    rank_corr = float(np.mean(rank_corrs[np.isfinite(rank_corrs)])) if np.isfinite(rank_corrs).any() else np.nan
+
+    perf: Any = R if index is None else pd.DataFrame(R, index=index, columns=labels)
+    score_name = score if isinstance(score, str) else getattr(score, "__name__", "custom")
+    return WalkForwardResult(
+        oos_returns=oos_returns,
+        windows=windows,
+        is_scores=pd.DataFrame(IS, columns=labels, index=windows.index),
+        oos_scores=pd.DataFrame(OOS, columns=labels, index=windows.index),
+        performance_matrix=perf,
+        params=tuple(sets),
+        score=score_name,
+        n_splits=len(splits),
+        n_skipped=int((~used).sum()),
+        is_score_mean=is_mean,
+        oos_score_mean=oos_mean,
+        degradation=is_mean - oos_mean,
+        is_oos_slope=_slope(chosen_is[both], chosen_oos[both]),
+        is_oos_rank_correlation=rank_corr,
+        oos_score=oos_score,
+    )
+
+
+def _score_series(x: np.ndarray, score: Any, periods_per_year: float | None) -> float:
+    """Score of one return series with the same rule as the windows."""
+    if x.size == 0:
+        return np.nan
+    return float(_WindowScorer(x[:, None], score, periods_per_year)(np.arange(x.size))[0])

@@ -1,0 +1,433 @@
+"""Bootstrap resampling schemes, kept separate from the statistic (as in ``arch.bootstrap``).
+
+Schemes
+-------
+* ``"iid"``        — Efron's bootstrap: blocks of length 1.
+* ``"stationary"`` — Politis & Romano (1994), "The Stationary Bootstrap", JASA 89(428): blocks start at
+  uniform positions, have geometric lengths with mean ``b`` (P(L = l) = p(1-p)^(l-1), p = 1/b) and wrap
+  around the end of the sample (circularly).
+* ``"circular"``   — Politis & Romano (1992), "A circular block-resampling procedure for stationary data":
+  fixed length ceil(b), uniform starts, circular wrap.
+* ``"moving"``     — Künsch (1989), Ann. Statist. 17(3): fixed length ceil(b), starts uniform on
+  {0, ..., n-b}, no wrap.
+
+A resampling scheme is described by a :class:`BlockPlan`: for every replicate the block start positions
+and lengths; the lengths of each replicate are truncated so they sum to exactly ``n`` (trailing blocks
+of length 0 pad the rectangle). From a plan,
+
+* :func:`resampled_sums` computes the sum of every resampled series in O(1) per block (O(k) for k
+  columns) from prefix sums of the doubled (circular) series. Means, Sharpe ratios and any moment sums
+  (pass ``x**2`` or cross-products as columns) therefore cost O(blocks) per replicate instead of O(n);
+* :func:`bootstrap_indices` expands it to (reps, n) observation indices for generic statistics.
+
+Determinism: replicates are generated in fixed-size chunks whose size depends only on (n, block
+length) — never on ``chunk``/``n_jobs``/threads or the machine; chunk i draws from
+``np.random.default_rng(np.random.SeedSequence(seed).spawn(...)[i])``. The same seed therefore gives
+the same bits whichever function consumes the plan and however the chunks are scheduled.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from alphacheck._inputs import InputError, as_matrix, check_int, require_variance
+
+METHODS = ("iid", "stationary", "circular", "moving")
+_BLOCK_COLUMNS = {"stationary": "stationary", "circular": "circular", "moving": "circular"}
+# Target size of one generated plan chunk (starts + lengths, int64): ~8 MB.
+_PLAN_CHUNK_BYTES = 8 * 2**20
+# Target size of temporaries in resampled_sums / bootstrap_indices: ~200 MB.
+_WORK_BYTES = 200 * 2**20
+
+
+@dataclass(frozen=True)
+class BlockPlan:
+    """Block starts and lengths of ``reps`` bootstrap replicates of a series of length ``n``.
+
+    ``starts`` and ``lengths`` are (reps, m) int64 arrays. Block j of replicate r covers the
+    observations ``(starts[r, j] + i) % n`` for ``i < lengths[r, j]``; concatenating the blocks of
+    a replicate in order gives the resampled series. ``lengths[r].sum() == n`` for every r (the last
+    block is truncated; zero-length blocks pad).
+    """
+
+    starts: np.ndarray
+    lengths: np.ndarray
+    n: int
+    method: str
+    block_length: float
+
+    @property
+    def reps(self) -> int:
+        return self.starts.shape[0]
+
+    def __getitem__(self, rows: slice) -> BlockPlan:
+        """The plan of a slice of replicates (used for chunked processing)."""
+        return BlockPlan(self.starts[rows], self.lengths[rows], self.n, self.method, self.block_length)
+
+
+def _check_method(method: str) -> str:
+    if method not in METHODS:
+        raise InputError("method", f"must be one of {METHODS}, got {method!r}")
+    return method
+
+
+def block_length(x: Any, method: str = "stationary") -> float:
+    """Optimal expected/fixed block length by Politis & White (2004), with the correction of
+    Patton, Politis & White (2009), computed by :func:`arch.bootstrap.optimal_block_length`.
+
+    ``method`` "stationary" uses arch's "stationary" column; "circular" and "moving" use the
+    "circular" column (the circular and moving block bootstraps share the same optimal length,
+    Politis & White 2004, sec. 3). For 2-D input (observations x columns) the maximum over the
+    columns is returned, so every column's dependence is covered. Floored at 1. ``"iid"`` returns 1.
+    """
+    _check_method(method)
+    checked = as_matrix(x, "x", min_obs=10)
+    require_variance(checked.values, "x")
+    if method == "iid":
+        return 1.0
+    from arch.bootstrap import optimal_block_length
+
+    table = optimal_block_length(checked.values)
+    b = float(np.max(table[_BLOCK_COLUMNS[method]].to_numpy()))
+    if not np.isfinite(b):
+        raise InputError("x", "the Politis-White block length is not finite for this series")
+    return max(b, 1.0)
+
+
+_optimal_block_length = block_length  # parameters named block_length shadow the function below
+
+
+def _resolve_block_length(method: str, b: Any, n: int) -> float:
+    if method == "iid":
+        return 1.0
+    if b is None or (isinstance(b, str) and b == "auto"):
+        raise InputError(
+            "block_length",
+            f"method {method!r} needs a block length; pass a number or compute one from the data "
+            "with alphacheck.resample.block_length(x)",
+        )
+    if isinstance(b, str):
+        raise InputError("block_length", f"must be a positive number or 'auto', got {b!r}")
+    try:
+        v = float(b)
+    except (TypeError, ValueError):
+        raise InputError("block_length", f"must be a positive number or 'auto', got {b!r}") from None
+    if not np.isfinite(v) or v < 1:
+        raise InputError("block_length", f"must be a finite number >= 1, got {b!r}")
+    return min(v, float(n))
+
+
+def _chunk_reps(n: int, b: float) -> int:
+    """Replicates per generated plan chunk; depends only on (n, b) so plans are reproducible."""
+    m_est = n / b + 3.0 * math.sqrt(n / b) + 8.0
+    return max(1, int(_PLAN_CHUNK_BYTES // (16 * m_est)))
+
+
+def _geometric(rng: np.random.Generator, p: float, shape: tuple[int, int]) -> np.ndarray:
+    """Geometric(p) lengths on {1, 2, ...} by inversion, L = 1 + floor(log(1 - U) / log(1 - p)).
+
+    U is drawn in float32 (3x faster than ``rng.geometric``): the CDF is then exact up to the
+    2**-24 grid of U, i.e. probabilities are off by < 6e-8, far below any Monte-Carlo error.
+    """
+    u = rng.random(shape, dtype=np.float32)
+    np.subtract(np.float32(1.0), u, out=u)
+    np.log(u, out=u)
+    u *= np.float32(1.0 / math.log1p(-p))
+    out = u.astype(np.int64)
+    out += 1
+    return out
+
+
+def _stationary_lengths(rng: np.random.Generator, rows: int, n: int, b: float) -> np.ndarray:
+    """Geometric(1/b) block lengths, enough blocks per row to cover n observations, truncated to sum to n."""
+    if b <= 1.0:
+        return np.ones((rows, n), dtype=np.int64)
+    p = 1.0 / b
+    # The number of blocks is about n/b with sd about sqrt(n/b): draw a first batch covering nearly
+    # every row, then extend only the rows still short (vectorized, deterministic given the stream).
+    m0 = int(math.ceil(n * p + 3.0 * math.sqrt(n * p) + 8.0))
+    lengths = np.minimum(_geometric(rng, p, (rows, m0)), n)
+    total = lengths.sum(axis=1)
+    short = np.flatnonzero(total < n)
+    m1 = int(math.ceil(2.0 * math.sqrt(n * p) + 4.0))
+    while short.size:
+        extra = np.minimum(_geometric(rng, p, (short.size, m1)), n)
+        lengths = np.concatenate([lengths, np.zeros_like(lengths, shape=(rows, m1))], axis=1)
+        lengths[short, -m1:] = extra
+        total[short] += extra.sum(axis=1)
+        short = short[total[short] < n]
+    return _truncate(lengths, n)
+
+
+def _truncate(lengths: np.ndarray, n: int) -> np.ndarray:
+    """Cut lengths so each row sums to exactly n; drop columns that are zero in every row."""
+    room = np.cumsum(lengths, axis=1)
+    room -= lengths  # start position of each block in the resampled series (nondecreasing)
+    keep = max(int(np.searchsorted(room.min(axis=0), n, side="left")), 1)  # columns some row still uses
+    room = np.ascontiguousarray(room[:, :keep])
+    lengths = lengths[:, :keep]
+    np.subtract(n, room, out=room)  # observations still to fill
+    np.maximum(room, 0, out=room)
+    np.minimum(room, lengths, out=room)
+    return room
+
+
+def _generate_chunk(rng: np.random.Generator, rows: int, n: int, method: str, b: float) -> tuple[np.ndarray, np.ndarray]:
+    if method == "iid":
+        lengths = np.ones((rows, n), dtype=np.int64)
+        starts = rng.integers(0, n, size=(rows, n), dtype=np.int64)
+        return starts, lengths
+    if method == "stationary":
+        lengths = _stationary_lengths(rng, rows, n, b)
+        starts = rng.integers(0, n, size=lengths.shape, dtype=np.int64)
+        return starts, lengths
+    length = min(int(math.ceil(b - 1e-12)), n)
+    m = int(math.ceil(n / length))
+    lengths = np.full((rows, m), length, dtype=np.int64)
+    lengths[:, -1] = n - (m - 1) * length
+    high = n if method == "circular" else n - length + 1
+    starts = rng.integers(0, high, size=(rows, m), dtype=np.int64)
+    return starts, lengths
+
+
+def _check_common(n: Any, reps: Any, method: str, b: Any, seed: Any) -> tuple[int, int, str, float]:
+    n = check_int(n, "n", minimum=1)
+    reps = check_int(reps, "reps", minimum=1)
+    _check_method(method)
+    b = _resolve_block_length(method, b, n)
+    if seed is not None and not isinstance(seed, (int, np.integer, np.random.SeedSequence)):
+        raise InputError("seed", f"must be None, an integer or a numpy SeedSequence, got {type(seed).__name__}")
+    return n, reps, method, b
+
+
+def _chunk_specs(n: int, reps: int, method: str, b: float, seed: Any) -> list[tuple[Any, int]]:
+    """(child seed, rows) per plan chunk: chunk i draws from ``default_rng(SeedSequence(seed).spawn()[i])``.
+
+    Independent child streams let chunks be generated in any order or in parallel threads while
+    the bits stay a function of the seed alone.
+    """
+    step = _chunk_reps(n, b)
+    sizes = [min(step, reps - lo) for lo in range(0, reps, step)]
+    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    return list(zip(root.spawn(len(sizes)), sizes))
+
+
+def _make_plan(spec: tuple[Any, int], n: int, method: str, b: float) -> BlockPlan:
+    child, rows = spec
+    starts, lengths = _generate_chunk(np.random.default_rng(child), rows, n, method, b)
+    return BlockPlan(starts, lengths, n, method, b)
+
+
+def iter_plan(
+    n: int, reps: int, method: str = "stationary", block_length: float | None = None, seed: Any = None
+) -> Iterator[BlockPlan]:
+    """Yield the plan of ``reps`` replicates in consecutive chunks (bounded memory).
+
+    Concatenating the chunks gives exactly :func:`bootstrap_plan` with the same arguments.
+    """
+    n, reps, method, b = _check_common(n, reps, method, block_length, seed)
+    for spec in _chunk_specs(n, reps, method, b, seed):
+        yield _make_plan(spec, n, method, b)
+
+
+def bootstrap_plan(
+    n: int, reps: int, method: str = "stationary", block_length: float | None = None, seed: Any = None
+) -> BlockPlan:
+    """Block starts and lengths of ``reps`` bootstrap replicates of a length-``n`` series.
+
+    Parameters
+    ----------
+    n : sample size
+    reps : number of bootstrap replicates
+    method : "iid", "stationary", "circular" or "moving" (see module docstring for the references)
+    block_length : mean (stationary) or fixed (circular/moving, rounded up) block length; required for
+        block methods (compute it from data with :func:`block_length`); ignored for "iid"
+    seed : None, int or ``np.random.SeedSequence``; the same seed gives identical plans (see module
+        docstring for how chunks derive their streams)
+
+    Generation is vectorized over replicates and blocks (no Python loop over replicates).
+    """
+    chunks = list(iter_plan(n, reps, method, block_length, seed))
+    m = max(c.starts.shape[1] for c in chunks)
+
+    def pad(a: np.ndarray) -> np.ndarray:
+        return np.pad(a, ((0, 0), (0, m - a.shape[1]))) if a.shape[1] < m else a
+
+    starts = np.concatenate([pad(c.starts) for c in chunks])
+    lengths = np.concatenate([pad(c.lengths) for c in chunks])
+    return BlockPlan(starts, lengths, chunks[0].n, chunks[0].method, chunks[0].block_length)
+
+
+def _as_columns(x: Any, n: int) -> tuple[np.ndarray, bool]:
+    a = np.asarray(x, dtype=np.float64)
+    one_d = a.ndim == 1
+    a = a[:, None] if one_d else a
+    if a.ndim != 2 or a.shape[0] != n:
+        raise InputError("x", f"must have {n} rows to match the plan, got shape {np.shape(x)}")
+    if not np.isfinite(a).all():
+        raise InputError("x", "contains non-finite values")
+    return a, one_d
+
+
+def _prefix(a: np.ndarray) -> tuple[list[np.ndarray], np.ndarray, int]:
+    """Prefix sums of the centred, doubled series, columns packed in pairs as complex numbers.
+
+    Centring keeps cancellation error small (the means are added back as n * mean because each
+    replicate has exactly n observations). Packing two real columns into one complex128 halves
+    the number of random-access gathers, the dominant cost.
+    """
+    k = a.shape[1]
+    mean = a.mean(axis=0)
+    c = a - mean
+    if k % 2:
+        c = np.concatenate([c, np.zeros((c.shape[0], 1))], axis=1)
+    doubled = np.concatenate([c, c])
+    prefix = np.zeros((doubled.shape[0] + 1, doubled.shape[1]))
+    np.cumsum(doubled, axis=0, out=prefix[1:])
+    packed = [prefix[:, j] + 1j * prefix[:, j + 1] for j in range(0, prefix.shape[1], 2)]
+    return packed, mean, k
+
+
+def _sums_from_prefix(prefix: tuple, plan: BlockPlan, chunk: int | None) -> np.ndarray:
+    packed, mean, k = prefix
+    reps, m = plan.starts.shape
+    if chunk is None:
+        chunk = max(1, int(_WORK_BYTES // (40 * m)))  # ends (8 B) + two complex gathers (32 B) per block
+    out = np.empty((reps, 2 * len(packed)))
+    for lo in range(0, reps, chunk):
+        s = plan.starts[lo : lo + chunk]
+        e = s + plan.lengths[lo : lo + chunk]
+        for j, p in enumerate(packed):
+            tot = p[e].sum(axis=1) - p[s].sum(axis=1)
+            out[lo : lo + chunk, 2 * j] = tot.real
+            out[lo : lo + chunk, 2 * j + 1] = tot.imag
+    return out[:, :k] + plan.n * mean
+
+
+def resampled_sums(x: Any, plan: BlockPlan, chunk: int | None = None) -> np.ndarray:
+    """Sum of every resampled series, via prefix sums of the doubled series.
+
+    For ``x`` of shape (n,) returns (reps,); for (n, k) returns (reps, k). Block [s, s+L) of the
+    circularly extended series sums to P[s+L] - P[s] with P the prefix sums of ``concat(x, x)``, so
+    each block costs O(1) per column whatever its length. ``chunk`` replicates are processed at a
+    time (default: bounded to ~200 MB of temporaries). Sums of squares or cross-products: pass
+    ``x**2`` or ``x[:, [i]] * x[:, [j]]`` as columns.
+    """
+    if not isinstance(plan, BlockPlan):
+        raise InputError("plan", f"must be a BlockPlan, got {type(plan).__name__}")
+    if chunk is not None:
+        chunk = check_int(chunk, "chunk", minimum=1)
+    a, one_d = _as_columns(x, plan.n)
+    out = _sums_from_prefix(_prefix(a), plan, chunk)
+    return out[:, 0] if one_d else out
+
+
+def streamed_sums(
+    x: Any,
+    reps: int,
+    method: str = "stationary",
+    block_length: float | None = None,
+    seed: Any = None,
+    threads: int | None = None,
+) -> np.ndarray:
+    """``resampled_sums(x, bootstrap_plan(n, reps, ...))`` without materialising the whole plan.
+
+    Identical bits to the two-step form (same seed), memory bounded by a few plan chunks. Chunks
+    are generated and summed in ``threads`` threads (default: CPU count, at most 8; numpy's random
+    generation and gathers release the GIL); the result does not depend on ``threads``.
+    """
+    a, one_d = _as_columns(x, np.shape(x)[0] if np.ndim(x) else 0)
+    n, reps, method, b = _check_common(a.shape[0], reps, method, block_length, seed)
+    prefix = _prefix(a)
+    specs = _chunk_specs(n, reps, method, b, seed)
+
+    def work(spec: tuple[Any, int]) -> np.ndarray:
+        return _sums_from_prefix(prefix, _make_plan(spec, n, method, b), None)
+
+    threads = min(os.cpu_count() or 1, 8) if threads is None else check_int(threads, "threads", minimum=1)
+    if threads == 1 or len(specs) == 1:
+        parts = [work(sp) for sp in specs]
+    else:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            parts = list(pool.map(work, specs))
+    out = np.concatenate(parts)
+    return out[:, 0] if one_d else out
+
+
+def _plan_indices(plan: BlockPlan) -> np.ndarray:
+    """Expand a plan to (reps, n) observation indices (vectorized with np.repeat)."""
+    reps, n = plan.reps, plan.n
+    lengths = plan.lengths.ravel()
+    begin = np.cumsum(lengths) - lengths  # position of each block in the flattened output
+    offset = np.arange(reps * n, dtype=np.int64) - np.repeat(begin, lengths)
+    idx = np.repeat(plan.starts.ravel(), lengths) + offset
+    idx %= n
+    return idx.reshape(reps, n)
+
+
+def bootstrap_indices(
+    n: int, reps: int, method: str = "stationary", block_length: float | None = None, seed: Any = None
+) -> np.ndarray:
+    """(reps, n) int64 observation indices of bootstrap replicates, from :func:`bootstrap_plan`.
+
+    Row r is the resampled series' index sequence for replicate r of the plan with the same
+    arguments, so ``x[bootstrap_indices(...)].sum(axis=1) == resampled_sums(x, bootstrap_plan(...))``
+    up to floating point.
+    """
+    return np.concatenate([_plan_indices(p) for p in iter_plan(n, reps, method, block_length, seed)])
+
+
+def _apply_chunk(data: np.ndarray, statistic: Callable, plan: BlockPlan) -> list:
+    idx = _plan_indices(plan)
+    return [np.asarray(statistic(data[row]), dtype=np.float64) for row in idx]
+
+
+def bootstrap_statistic(
+    data: Any,
+    statistic: Callable[[np.ndarray], Any],
+    reps: int = 1000,
+    method: str = "stationary",
+    block_length: float | str | None = "auto",
+    seed: Any = None,
+    n_jobs: int = 1,
+) -> np.ndarray:
+    """Bootstrap distribution of a generic ``statistic`` of the rows of ``data``.
+
+    ``data`` is 1-D (a series) or 2-D (aligned rows resampled together, e.g. returns and benchmark).
+    ``statistic(resampled_data)`` must return a scalar or a fixed-shape array; the result has shape
+    (reps,) + that shape. ``block_length="auto"``/None uses :func:`block_length` on the data
+    (Politis–White). Replicates are processed in chunks of the plan; with ``n_jobs != 1`` the chunks
+    are evaluated in parallel by joblib. The plan is drawn in the parent process, so the result is
+    identical for every ``n_jobs`` given the seed. Means/Sharpe ratios are much faster through
+    :func:`resampled_sums`.
+    """
+    if not callable(statistic):
+        raise InputError("statistic", f"must be callable, got {type(statistic).__name__}")
+    reps = check_int(reps, "reps", minimum=1)
+    n_jobs = check_int(n_jobs, "n_jobs")
+    checked = as_matrix(data, "data", min_obs=2)
+    values = checked.values[:, 0] if np.ndim(data) == 1 else checked.values
+    _check_method(method)
+    if method != "iid" and (block_length is None or (isinstance(block_length, str) and block_length == "auto")):
+        block_length = _optimal_block_length(checked.values, method)
+    plans = iter_plan(values.shape[0], reps, method, block_length, seed)
+    if n_jobs == 1:
+        parts = [_apply_chunk(values, statistic, p) for p in plans]
+    else:
+        from joblib import Parallel, delayed
+
+        # split large plan chunks so every worker gets work
+        small = (p[i : i + 256] for p in plans for i in range(0, p.reps, 256))
+        parts = Parallel(n_jobs=n_jobs)(delayed(_apply_chunk)(values, statistic, p) for p in small)
+    out = [r for part in parts for r in part]
+    shapes = {r.shape for r in out}
+    if len(shapes) != 1:
+        raise InputError("statistic", f"must return the same shape for every replicate, got {sorted(shapes)}")
+    return np.stack(out)

@@ -1,0 +1,144 @@
+"""Tests for alphacheck.resample: exactness of prefix sums, determinism, block lengths vs arch."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from arch.bootstrap import StationaryBootstrap, optimal_block_length
+
+from alphacheck import InputError
+from alphacheck.resample import (
+    METHODS,
+    BlockPlan,
+    block_length,
+    bootstrap_indices,
+    bootstrap_plan,
+    bootstrap_statistic,
+    resampled_sums,
+    streamed_sums,
+)
+
+
+def ar1(n, rho, seed):
+    e = np.random.default_rng(seed).standard_normal(n)
+    x = np.empty(n)
+    x[0] = e[0]
+    for t in range(1, n):
+        x[t] = rho * x[t - 1] + e[t]
+    return x
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("n", [1, 2, 7, 250])
+def test_sums_equal_brute_force(method, n):
+    b = min(6.5, n)
+    x = np.random.default_rng(3).standard_normal((n, 3)) + 5.0
+    plan = bootstrap_plan(n, 200, method, b, seed=11)
+    idx = bootstrap_indices(n, 200, method, b, seed=11)
+    assert idx.shape == (200, n) and idx.min() >= 0 and idx.max() < n
+    brute = x[idx].sum(axis=1)
+    np.testing.assert_allclose(resampled_sums(x, plan), brute, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(resampled_sums(x, plan, chunk=7), brute, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(streamed_sums(x, 200, method, b, seed=11), brute, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(resampled_sums(x[:, 0], plan), brute[:, 0], rtol=0, atol=1e-10)
+    assert (plan.lengths.sum(axis=1) == n).all()
+    assert plan.starts.dtype == np.int64 and plan.lengths.dtype == np.int64
+
+
+def test_plan_structure_per_method():
+    n, b = 100, 7.0
+    circ = bootstrap_plan(n, 50, "circular", b, seed=1)
+    assert (circ.lengths[:, :-1] == 7).all() and (circ.lengths[:, -1] == 100 - 14 * 7).all()
+    mov = bootstrap_plan(n, 500, "moving", b, seed=1)
+    assert mov.starts.max() <= n - 7 and mov.starts.min() >= 0
+    idx = bootstrap_indices(n, 500, "moving", b, seed=1)
+    # moving blocks never wrap: consecutive indices inside a block increase by one
+    assert idx.max() < n
+    iid = bootstrap_plan(n, 5, "iid", None, seed=1)
+    assert (iid.lengths == 1).all()
+
+
+def test_same_seed_same_bits_different_seed_differs():
+    for method in METHODS:
+        a = bootstrap_plan(500, 300, method, 9.0, seed=42)
+        b = bootstrap_plan(500, 300, method, 9.0, seed=42)
+        c = bootstrap_plan(500, 300, method, 9.0, seed=43)
+        assert np.array_equal(a.starts, b.starts) and np.array_equal(a.lengths, b.lengths)
+        assert not np.array_equal(a.starts, c.starts)
+    x = np.random.default_rng(0).standard_normal(2000)
+    s1 = streamed_sums(x, 3000, "stationary", 5.0, seed=5, threads=1)
+    s2 = streamed_sums(x, 3000, "stationary", 5.0, seed=5, threads=2)
+    assert np.array_equal(s1, s2)
+
+
+def test_stationary_mean_block_length():
+    b = 12.0
+    plan = bootstrap_plan(20_000, 200, "stationary", b, seed=7)
+    # drop the truncated final block of each replicate and the zero padding
+    L = plan.lengths
+    last = (L > 0).sum(axis=1) - 1
+    full = np.ones_like(L, dtype=bool)
+    full[np.arange(L.shape[0]), last] = False
+    lengths = L[full & (L > 0)]
+    se = np.sqrt(b * (b - 1)) / np.sqrt(lengths.size)
+    assert abs(lengths.mean() - b) < 4 * se
+    # geometric: P(L = 1) = 1/b
+    assert abs((lengths == 1).mean() - 1 / b) < 0.01
+
+
+def test_bootstrap_variance_of_mean_matches_arch():
+    x = ar1(2000, 0.4, seed=1)
+    b = block_length(x)
+    reps = 20_000
+    ours = streamed_sums(x, reps, "stationary", b, seed=1) / x.size
+    theirs = StationaryBootstrap(b, x, seed=np.random.default_rng(2)).apply(np.mean, reps)
+    ratio = ours.std() / theirs.std()
+    assert abs(ratio - 1) < 0.03, ratio
+
+
+def test_block_length_matches_arch():
+    x = ar1(1000, 0.5, seed=3)
+    ref = optimal_block_length(x)
+    assert block_length(x) == pytest.approx(ref["stationary"].iloc[0])
+    assert block_length(x, "circular") == pytest.approx(ref["circular"].iloc[0])
+    two = np.column_stack([x, np.random.default_rng(1).standard_normal(1000)])
+    assert block_length(two) == pytest.approx(optimal_block_length(two)["stationary"].max())
+    assert block_length(np.random.default_rng(1).standard_normal(1000) * 1e-3) >= 1.0
+    assert block_length(x, "iid") == 1.0
+
+
+def test_bootstrap_statistic_generic_and_parallel_deterministic():
+    x = ar1(300, 0.3, seed=4)
+    s1 = bootstrap_statistic(x, np.median, reps=300, block_length=5.0, seed=9)
+    s2 = bootstrap_statistic(x, np.median, reps=300, block_length=5.0, seed=9, n_jobs=2)
+    assert s1.shape == (300,) and np.array_equal(s1, s2)
+    idx = bootstrap_indices(300, 300, "stationary", 5.0, seed=9)
+    np.testing.assert_array_equal(s1, np.median(x[idx], axis=1))
+    # 2-D aligned rows, vector statistic, auto block length
+    df = pd.DataFrame({"a": x, "b": x**2})
+    out = bootstrap_statistic(df, lambda d: d.mean(axis=0), reps=50, seed=1)
+    assert out.shape == (50, 2)
+
+
+def test_bad_inputs_raise_input_error():
+    with pytest.raises(InputError, match="method"):
+        bootstrap_plan(10, 5, "block", 2.0)
+    with pytest.raises(InputError, match="block_length"):
+        bootstrap_plan(10, 5, "stationary", None)
+    with pytest.raises(InputError, match="block_length"):
+        bootstrap_plan(10, 5, "stationary", 0.5)
+    with pytest.raises(InputError, match="reps"):
+        bootstrap_plan(10, 0, "iid")
+    with pytest.raises(InputError, match="n"):
+        bootstrap_plan(0, 5, "iid")
+    with pytest.raises(InputError, match="x"):
+        block_length(np.ones(50))
+    with pytest.raises(InputError, match="x"):
+        block_length([1.0, np.nan] * 20)
+    plan = bootstrap_plan(10, 5, "iid", seed=0)
+    with pytest.raises(InputError, match="x"):
+        resampled_sums(np.ones(9), plan)
+    with pytest.raises(InputError, match="plan"):
+        resampled_sums(np.ones(10), "plan")
+    with pytest.raises(InputError, match="statistic"):
+        bootstrap_statistic(np.arange(20.0), "mean")
+    assert isinstance(plan, BlockPlan) and plan.reps == 5

@@ -67,8 +67,9 @@ def _check_size(value: Any, name: str, minimum: int) -> int | pd.DateOffset:
             off = to_offset(pd.Timedelta(value) if isinstance(value, (_dt.timedelta, np.timedelta64)) else value)
         except (TypeError, ValueError):
             raise InputError(name, f"is not a valid pandas offset, got {value!r}") from None
-        if off.n <= 0:
-            raise InputError(name, f"must be a positive offset, got {value!r}")
+        if off.n < minimum:
+            kind = "positive" if minimum > 0 else "non-negative"
+            raise InputError(name, f"must be a {kind} offset, got {value!r}")
         return off
     return check_int(value, name, minimum=minimum)
 
@@ -212,7 +213,8 @@ class WalkForward(_Splitter):
     Integer sizes: test windows start at positions ``s_k = s_0 + k*step``, ``s_0`` the first position
     whose purged training window of ``train_size`` fits in the sample. Offset sizes: test windows are
     ``[T_k, T_k + test_size)`` with ``T_0 = t_0 + train_size`` and ``T_{k+1} = T_k + step`` (calendar
-    arithmetic, so ``"3MS"`` snaps to month starts); a window is skipped when its training span would
+    arithmetic, so ``"3MS"`` snaps to month starts), where ``T_0 = t_0 + train_size`` moved later by the
+    purge (an offset, or that many observations); a window is skipped when its training span would
     begin before the first timestamp or when it holds no observation. ``size``/``step`` must be all
     ints or all offsets.
     """
@@ -268,7 +270,12 @@ class WalkForward(_Splitter):
     def _offset_splits(self, n, times, train_size, test_size, step, purge, embargo):
         t0, t_last = times[0], times[-1]
         spacing = pd.Series(times).diff().median() if n > 1 else pd.Timedelta(0)
-        start = t0 + train_size
+        start = t0 + train_size  # first test start leaving a full training span before the purge
+        if isinstance(purge, int):
+            a0 = int(times.searchsorted(start, side="left")) + purge
+            start = times[a0] if a0 < n else t_last + spacing + pd.Timedelta(1, "ns")
+        else:
+            start = start + purge
         while start <= t_last:
             stop = start + test_size
             if stop > t_last + spacing:

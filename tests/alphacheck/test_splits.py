@@ -1,0 +1,347 @@
+"""Splitters: property-based invariants (hypothesis), closed forms for CPCV, sklearn compatibility."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sklearn.base import clone
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import GridSearchCV, cross_val_score
+
+from alphacheck import InputError
+from alphacheck.splits import CalendarWindows, CombinatorialPurgedCV, PurgedKFold, WalkForward
+
+PROPS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def blocks(test: np.ndarray) -> list[tuple[int, int]]:
+    """Contiguous runs [a, b) computed independently of the library helper."""
+    runs, start = [], test[0]
+    for prev, cur in zip(test[:-1], test[1:]):
+        if cur != prev + 1:
+            runs.append((start, prev + 1))
+            start = cur
+    runs.append((start, test[-1] + 1))
+    return runs
+
+
+def check_split(train, test, n, purge=0, embargo=0):
+    """Invariants every split must satisfy (integer purge/embargo)."""
+    for arr in (train, test):
+        assert arr.dtype == np.int64
+        assert np.all(np.diff(arr) > 0), "indices sorted and unique"
+        assert arr.size == 0 or (arr.min() >= 0 and arr.max() < n), "indices in range"
+    assert test.size > 0 and train.size > 0
+    assert not np.intersect1d(train, test).size, "no train index in the test set"
+    for a, b in blocks(test):
+        assert not np.any((train >= a - purge) & (train < a)), "train inside purge before a test block"
+        assert not np.any((train >= b) & (train < b + embargo)), "train inside embargo after a test block"
+
+
+def check_time_split(train, test, times, purge, embargo):
+    """Invariants with offset purge/embargo on a DatetimeIndex."""
+    check_split(train, test, len(times))
+    tt = times[train]
+    for a, b in blocks(test):
+        assert not np.any((tt >= times[a] - purge) & (tt < times[a])), "train inside offset purge"
+        assert not np.any((tt > times[b - 1]) & (tt <= times[b - 1] + embargo)), "train inside offset embargo"
+
+
+# ----------------------------------------------------------------------------------------------- WalkForward
+
+
+@PROPS
+@given(
+    n=st.integers(10, 300),
+    train=st.integers(1, 60),
+    test=st.integers(1, 40),
+    step=st.one_of(st.none(), st.integers(1, 40)),
+    expanding=st.booleans(),
+    purge=st.integers(0, 10),
+    embargo=st.integers(0, 10),
+)
+def test_walkforward_properties(n, train, test, step, expanding, purge, embargo):
+    cv = WalkForward(train, test, step=step, expanding=expanding, purge=purge, embargo=embargo)
+    step_ = test if step is None else step
+    n_expected = (n - train - purge - test) // step_ + 1 if n >= train + purge + test else 0
+    if n_expected == 0:
+        with pytest.raises(InputError, match="too few"):
+            list(cv.split(np.zeros(n)))
+        return
+    splits = list(cv.split(np.zeros(n)))
+    assert len(splits) == n_expected == cv.get_n_splits(np.zeros(n))
+    starts = [te[0] for _, te in splits]
+    assert starts[0] == train + purge
+    assert np.all(np.diff(starts) == step_), "test windows in time order, step apart"
+    for tr, te in splits:
+        check_split(tr, te, n, purge, embargo)
+        assert te.size == test
+        assert tr.max() == te[0] - purge - 1, "train ends purge observations before the test start"
+        if expanding:
+            assert tr[0] == 0 and tr.size == te[0] - purge
+        else:
+            assert tr.size == train and np.all(np.diff(tr) == 1)
+
+
+@PROPS
+@given(
+    n_days=st.integers(200, 900),
+    train_days=st.integers(30, 200),
+    test_days=st.integers(10, 90),
+    purge_days=st.integers(0, 10),
+    embargo_days=st.integers(0, 10),
+    expanding=st.booleans(),
+)
+def test_walkforward_offsets_properties(n_days, train_days, test_days, purge_days, embargo_days, expanding):
+    times = pd.date_range("2020-01-01", periods=n_days, freq="D")
+    X = pd.Series(0.0, index=times)
+    P, E = pd.Timedelta(days=purge_days), pd.Timedelta(days=embargo_days)
+    cv = WalkForward(f"{train_days}D", f"{test_days}D", expanding=expanding, purge=P, embargo=E)
+    try:
+        splits = list(cv.split(X))
+    except InputError:
+        assert train_days + purge_days + test_days > n_days
+        return
+    prev_end = None
+    for tr, te in splits:
+        check_time_split(tr, te, times, P, E)
+        assert te.size == test_days  # daily data: a test_days window holds test_days rows
+        span_start = times[te[0]] - P - pd.Timedelta(days=train_days)
+        assert times[tr[0]] >= times[0] and times[tr[-1]] < times[te[0]] - P
+        if not expanding:
+            assert times[tr[0]] == span_start and tr.size == train_days
+        if prev_end is not None:
+            assert te[0] > prev_end
+        prev_end = te[-1]
+
+
+def test_walkforward_month_offsets_snap_to_calendar():
+    times = pd.date_range("2019-01-01", "2021-12-31", freq="D")
+    X = pd.DataFrame({"x": np.arange(len(times))}, index=times)
+    splits = list(WalkForward("365D", "3MS").split(X))
+    starts = [times[te[0]] for _, te in splits]
+    assert all(s.day == 1 and s.month in (1, 4, 7, 10) for s in starts)
+    assert times[splits[-1][1][-1]] == pd.Timestamp("2021-12-31"), "last complete quarter kept"
+
+
+# ----------------------------------------------------------------------------------------------- Calendar
+
+
+@PROPS
+@given(
+    start=st.dates(min_value=pd.Timestamp("2015-01-01").date(), max_value=pd.Timestamp("2018-12-31").date()),
+    n_days=st.integers(400, 1500),
+    freq=st.sampled_from(["YE", "QE", "ME"]),
+    purge=st.integers(0, 15),
+    hourly=st.booleans(),
+    min_train=st.integers(1, 100),
+)
+def test_calendar_windows_properties(start, n_days, freq, purge, hourly, min_train):
+    times = pd.date_range(pd.Timestamp(start) + pd.Timedelta(hours=7 if hourly else 0), periods=n_days,
+                          freq="6h" if hourly else "D")
+    X = pd.DataFrame({"x": 0.0}, index=times)
+    cv = CalendarWindows(freq=freq, purge=purge, min_train=min_train)
+    period = {"YE": "Y", "QE": "Q", "ME": "M"}[freq]
+    labels = times.to_period(period)
+    # independent expectation: a period is tested iff enough observations precede it after the purge
+    firsts = {p: int(np.flatnonzero(labels == p)[0]) for p in labels.unique()}
+    expected = [p for p, f in firsts.items() if f - purge >= min_train]
+    if not expected:
+        with pytest.raises(InputError, match="too few"):
+            list(cv.split(X))
+        return
+    splits = list(cv.split(X))
+    seen_periods = []
+    for tr, te in splits:
+        check_split(tr, te, n_days, purge, 0)
+        assert tr.size >= min_train
+        assert np.all(np.diff(te) == 1)
+        assert len(set(labels[te])) == 1, "a test window is one calendar period"
+        p = labels[te[0]]
+        whole = np.flatnonzero(labels == p)
+        np.testing.assert_array_equal(te, whole)
+        assert tr[0] == 0 and tr[-1] == te[0] - purge - 1, "everything earlier, minus the purge"
+        seen_periods.append(p)
+    assert seen_periods == sorted(seen_periods), "test windows in time order"
+    assert seen_periods == expected
+
+
+def test_calendar_windows_start_end_years():
+    times = pd.date_range("2018-01-01", "2026-06-30", freq="D")
+    X = pd.Series(0.0, index=times)
+    splits = list(CalendarWindows("YE", start="2021", end="2025", purge="3D").split(X))
+    assert [times[te[0]].year for _, te in splits] == [2021, 2022, 2023, 2024, 2025]
+    for tr, te in splits:
+        assert times[te[0]] == pd.Timestamp(f"{times[te[0]].year}-01-01")
+        assert times[te[-1]] == pd.Timestamp(f"{times[te[0]].year}-12-31")
+        assert times[tr[-1]] == times[te[0]] - pd.Timedelta(days=4)
+        assert tr[0] == 0
+
+
+# ----------------------------------------------------------------------------------------------- PurgedKFold
+
+
+@PROPS
+@given(n=st.integers(20, 400), k=st.integers(2, 10), purge=st.integers(0, 5), embargo=st.integers(0, 5))
+def test_purged_kfold_properties(n, k, purge, embargo):
+    cv = PurgedKFold(k, purge=purge, embargo=embargo)
+    splits = list(cv.split(np.zeros(n)))
+    assert len(splits) == k == cv.get_n_splits()
+    tests = np.concatenate([te for _, te in splits])
+    np.testing.assert_array_equal(tests, np.arange(n)), "folds partition the sample in order"
+    sizes = [te.size for _, te in splits]
+    assert max(sizes) - min(sizes) <= 1
+    for tr, te in splits:
+        check_split(tr, te, n, purge, embargo)
+        a, b = te[0], te[-1] + 1
+        expected = np.r_[np.arange(0, max(0, a - purge)), np.arange(min(n, b + embargo), n)]
+        np.testing.assert_array_equal(tr, expected), "train is exactly the rest minus purge and embargo"
+
+
+@PROPS
+@given(n_days=st.integers(60, 300), k=st.integers(2, 6), purge_h=st.integers(0, 72), embargo_h=st.integers(0, 72))
+def test_purged_kfold_offsets(n_days, k, purge_h, embargo_h):
+    times = pd.date_range("2021-01-01", periods=n_days, freq="D")
+    P, E = pd.Timedelta(hours=purge_h), pd.Timedelta(hours=embargo_h)
+    for tr, te in PurgedKFold(k, purge=P, embargo=E).split(pd.Series(0.0, index=times)):
+        check_time_split(tr, te, times, P, E)
+        # nothing beyond the purge/embargo zones is removed
+        assert tr.size == n_days - te.size - min(te[0], purge_h // 24) - min(n_days - 1 - te[-1], embargo_h // 24)
+
+
+# ----------------------------------------------------------------------------------------------- CPCV
+
+
+@PROPS
+@given(
+    n_groups=st.integers(2, 8),
+    data=st.data(),
+    extra=st.integers(0, 200),
+    purge=st.integers(0, 3),
+    embargo=st.integers(0, 3),
+)
+def test_cpcv_properties(n_groups, data, extra, purge, embargo):
+    k = data.draw(st.integers(1, n_groups - 1))
+    n = n_groups * (1 + purge + embargo + 2) + extra
+    cv = CombinatorialPurgedCV(n_groups, k, purge=purge, embargo=embargo)
+    X = np.zeros((n, 2))
+    splits = list(cv.split(X))
+    assert len(splits) == math.comb(n_groups, k) == cv.get_n_splits()
+    counts = np.zeros(n, dtype=int)
+    for tr, te in splits:
+        check_split(tr, te, n, purge, embargo)
+        counts[te] += 1
+    assert np.all(counts == math.comb(n_groups - 1, k - 1)), "each observation tested C(N-1,k-1) times"
+    # closed form: phi[N,k] = k/N * C(N,k) = C(N-1,k-1)   (Lopez de Prado 2018, sec. 12.4)
+    assert cv.n_paths == math.comb(n_groups - 1, k - 1) == round(k / n_groups * math.comb(n_groups, k))
+    paths = cv.paths()
+    assert paths.shape == (cv.n_paths, n_groups)
+    groups = cv.group_indices(X)
+    np.testing.assert_array_equal(np.concatenate(groups), np.arange(n))
+    for p in range(cv.n_paths):
+        covered = np.zeros(n, dtype=int)
+        for g in range(n_groups):
+            _, te = splits[paths[p, g]]
+            assert np.isin(groups[g], te).all(), "path uses a split that tests this group"
+            covered[groups[g]] += 1
+        assert np.all(covered == 1), "each path covers every observation exactly once"
+    # each (group, split) test assignment is used by exactly one path
+    pairs = {(g, paths[p, g]) for p in range(cv.n_paths) for g in range(n_groups)}
+    assert len(pairs) == cv.n_paths * n_groups
+
+
+def test_cpcv_purge_is_applied_around_each_block():
+    cv = CombinatorialPurgedCV(6, 2, purge=1, embargo=1)
+    tr, te = list(cv.split(np.zeros(12)))[1]  # groups 0 and 2 -> test [0,1] and [4,5]
+    np.testing.assert_array_equal(te, [0, 1, 4, 5])
+    np.testing.assert_array_equal(tr, [7, 8, 9, 10, 11])  # 2 embargoed, 3 purged, 6 embargoed
+
+
+# ----------------------------------------------------------------------------------------------- errors
+
+
+@pytest.mark.parametrize(
+    "cv, X, match",
+    [
+        (WalkForward(10, 0), np.zeros(50), "test_size"),
+        (WalkForward(0, 5), np.zeros(50), "train_size"),
+        (WalkForward(10, 5, step=-1), np.zeros(50), "step"),
+        (WalkForward(10, "5D"), np.zeros(50), "all integers"),
+        (WalkForward("10D", "5D"), np.zeros(50), "no DatetimeIndex"),
+        (WalkForward(10, 5, purge="2D"), np.zeros(50), "no DatetimeIndex"),
+        (WalkForward(10, 5, purge=-1), np.zeros(50), "purge"),
+        (WalkForward(40, 20), np.zeros(50), "too few"),
+        (WalkForward(10, "5 bananas"), pd.Series(0.0, index=pd.date_range("2020", periods=50)), "offset"),
+        (PurgedKFold(60), np.zeros(50), "n_splits"),
+        (PurgedKFold(1), np.zeros(50), "n_splits"),
+        (PurgedKFold(5, embargo="1D"), np.zeros(50), "no DatetimeIndex"),
+        (PurgedKFold(2, purge=30, embargo=30), np.zeros(50), "no training data"),
+        (CombinatorialPurgedCV(6, 6), np.zeros(50), "n_test_groups"),
+        (CombinatorialPurgedCV(6, 0), np.zeros(50), "n_test_groups"),
+        (CombinatorialPurgedCV(60, 2), np.zeros(50), "n_groups"),
+        (CalendarWindows("YE"), np.zeros(50), "DatetimeIndex"),
+        (CalendarWindows("YE"), pd.Series(0.0, index=pd.date_range("2020-01-01", periods=50)), "too few"),
+        (CalendarWindows("nonsense"), pd.Series(0.0, index=pd.date_range("2020-01-01", periods=50)), "freq"),
+        (CalendarWindows("ME", start="2030"), pd.Series(0.0, index=pd.date_range("2020-01-01", periods=50)), "start"),
+        (WalkForward(5, 5), None, "X"),
+    ],
+)
+def test_bad_parameters_raise_input_error(cv, X, match):
+    with pytest.raises(InputError, match=match):
+        list(cv.split(X))
+
+
+def test_unsorted_or_duplicated_datetime_index_rejected():
+    t = pd.date_range("2020-01-01", periods=50)
+    with pytest.raises(InputError, match="not sorted"):
+        list(PurgedKFold(3).split(pd.Series(0.0, index=t[::-1])))
+    with pytest.raises(InputError, match="duplicated"):
+        list(PurgedKFold(3).split(pd.Series(0.0, index=t.append(t[:1]))))
+
+
+# ----------------------------------------------------------------------------------------------- sklearn
+
+
+ALL = [
+    WalkForward(60, 20, purge=2),
+    WalkForward(60, 20, expanding=True, embargo=1),
+    PurgedKFold(4, purge=2, embargo=2),
+    CombinatorialPurgedCV(5, 2, purge=2, embargo=2),
+    CalendarWindows("QE", purge=2),
+]
+
+
+@pytest.mark.parametrize("cv", ALL, ids=lambda c: type(c).__name__)
+def test_sklearn_clone_params_repr(cv):
+    c = clone(cv)
+    assert type(c) is type(cv) and c.get_params() == cv.get_params()
+    assert repr(c) == repr(cv) and type(cv).__name__ in repr(cv)
+    before = cv.purge
+    c.set_params(purge=7)
+    assert c.purge == 7 and cv.purge == before, "clone is independent of the original"
+    with pytest.raises(InputError, match="not a parameter"):
+        c.set_params(bogus=1)
+
+
+@pytest.fixture(scope="module")
+def linear_data():
+    rng = np.random.default_rng(42)
+    t = pd.date_range("2022-01-01", periods=360, freq="D")
+    X = pd.DataFrame(rng.normal(size=(360, 3)), index=t, columns=list("abc"))
+    y = X @ np.array([1.0, -2.0, 0.5]) + rng.normal(scale=0.1, size=360)
+    return X, y
+
+
+@pytest.mark.parametrize("cv", ALL, ids=lambda c: type(c).__name__)
+def test_cross_val_score_and_grid_search(cv, linear_data):
+    X, y = linear_data
+    scores = cross_val_score(Ridge(alpha=1.0), X, y, cv=cv)
+    assert scores.shape == (cv.get_n_splits(X),) and np.all(scores > 0.95)
+    gs = GridSearchCV(Ridge(), {"alpha": [0.01, 1000.0]}, cv=cv).fit(X, y)
+    assert gs.best_params_ == {"alpha": 0.01}
+    assert gs.n_splits_ == cv.get_n_splits(X)

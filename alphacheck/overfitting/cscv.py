@@ -1,0 +1,281 @@
+"""Probability of backtest overfitting (PBO) by combinatorially symmetric cross-validation (CSCV).
+
+Source: Bailey, Borwein, López de Prado & Zhu (2017), "The probability of backtest overfitting",
+Journal of Computational Finance 20(4), 39-69 (SSRN 2326253, 2014), Section 2 ("the CSCV procedure").
+
+The fast path never materialises the C(S, S/2) in-sample/out-of-sample matrices: per-group column
+sums and sums of squares (S x N) are computed once; the sums over the S/2 groups of a combination are
+a 0/1 (combinations x S) matrix times those (S x N) matrices, done in chunks of combinations.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from itertools import combinations
+from math import comb
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from alphacheck._inputs import InputError, as_matrix, check_int, require_variance
+from alphacheck.results import Result, frame_table, text_table
+
+_METRICS = ("sharpe", "mean")
+_MAX_COMBINATIONS = 5_000_000
+# Cells (combinations x configurations) per chunk: bounds each temporary array to ~16 MB.
+_CHUNK_CELLS = 2_000_000
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class PBOResult(Result):
+    """Outcome of CSCV (Bailey et al. 2017).
+
+    Attributes
+    ----------
+    pbo : probability of backtest overfitting, the share of combinations whose logit is <= 0
+        (the in-sample best configuration ranks at or below the out-of-sample median).
+    logits : (C,) logits lambda_c = ln(w_c / (1 - w_c)), one per combination.
+    relative_ranks : (C,) w_c = rank of the IS-best configuration among the OOS metrics / (N + 1).
+    is_metric, oos_metric : (C,) metric of the IS-best configuration in sample and out of sample.
+    selected : (C,) column label chosen in sample in each combination.
+    degradation_slope, degradation_intercept, degradation_rsquared : OLS of ``oos_metric`` on
+        ``is_metric`` (with intercept) across combinations — the paper's "performance degradation".
+    prob_oos_loss : share of combinations where the IS-best configuration's OOS metric is < 0.
+    metric : name of the performance metric; n_groups (S), n_combinations (C), n_configs (N),
+    n_obs_used : rows used (a multiple of S), n_obs_dropped : trailing rows dropped.
+    """
+
+    pbo: float
+    logits: np.ndarray
+    relative_ranks: np.ndarray
+    is_metric: np.ndarray
+    oos_metric: np.ndarray
+    selected: np.ndarray
+    degradation_slope: float
+    degradation_intercept: float
+    degradation_rsquared: float
+    prob_oos_loss: float
+    metric: str
+    n_groups: int
+    n_combinations: int
+    n_configs: int
+    n_obs_used: int
+    n_obs_dropped: int
+
+    def selection_frequency(self) -> pd.Series:
+        """How often each configuration was the in-sample best, as a share of combinations."""
+        return pd.Series(self.selected).value_counts(normalize=True).rename("share")
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per CSCV combination: selected config, IS/OOS metric, relative rank, logit."""
+        return pd.DataFrame(
+            {
+                "selected": self.selected,
+                "is_metric": self.is_metric,
+                "oos_metric": self.oos_metric,
+                "relative_rank": self.relative_ranks,
+                "logit": self.logits,
+            },
+            index=pd.RangeIndex(self.n_combinations, name="combination"),
+        )
+
+    def summary(self) -> str:
+        rows = [
+            ("method", "CSCV (Bailey, Borwein, Lopez de Prado & Zhu 2017)"),
+            ("metric", self.metric),
+            ("configurations (N)", self.n_configs),
+            ("groups (S)", self.n_groups),
+            ("combinations", self.n_combinations),
+            ("observations used", self.n_obs_used),
+            ("observations dropped (end)", self.n_obs_dropped),
+            ("PBO  P(logit <= 0)", self.pbo),
+            ("median logit", float(np.median(self.logits))),
+            ("P(OOS metric < 0)", self.prob_oos_loss),
+            ("degradation slope", self.degradation_slope),
+            ("degradation intercept", self.degradation_intercept),
+            ("degradation R^2", self.degradation_rsquared),
+        ]
+        top = self.selection_frequency().head(5).to_frame()
+        return text_table(rows, title="Probability of backtest overfitting") + "\n" + frame_table(
+            top, title="Most often selected in sample"
+        )
+
+
+def _metric_from_sums(s: np.ndarray, q: np.ndarray, n: int, shift: np.ndarray, metric: str) -> np.ndarray:
+    """Metric per cell from centred sums ``s`` and sums of squares ``q`` over ``n`` rows.
+
+    Data were centred by ``shift`` (the column means) before summing, which keeps the variance
+    (q - s^2/n) / (n - 1) free of cancellation; the mean is s/n + shift.
+    """
+    mean = s / n + shift
+    if metric == "mean":
+        return mean
+    var = (q - s * s / n) / (n - 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return mean / np.sqrt(np.maximum(var, 0.0))
+
+
+def _rank_of_selected(oos: np.ndarray, best: np.ndarray) -> np.ndarray:
+    """Average (mid-)rank, 1..N ascending, of oos[c, best[c]] within row c (ties share their mean rank)."""
+    chosen = oos[np.arange(oos.shape[0]), best][:, None]
+    less = (oos < chosen).sum(axis=1)
+    equal = (oos == chosen).sum(axis=1)  # includes the chosen cell itself
+    return less + (equal + 1) / 2.0
+
+
+def _cscv_sums(x: np.ndarray, n_groups: int, metric: str, combos: np.ndarray, columns: list) -> tuple:
+    t, n_cfg = x.shape
+    g = t // n_groups
+    shift = x.mean(axis=0)
+    grouped = (x - shift).reshape(n_groups, g, n_cfg)
+    gsum = grouped.sum(axis=1)
+    gsq = (grouped * grouped).sum(axis=1)
+    tot_s, tot_q = gsum.sum(axis=0), gsq.sum(axis=0)
+    n_half = g * (n_groups // 2)
+    n_comb = combos.shape[0]
+    member = np.zeros((n_comb, n_groups))
+    member[np.arange(n_comb)[:, None], combos] = 1.0
+    out_best = np.empty(n_comb, dtype=np.int64)
+    out_is = np.empty(n_comb)
+    out_oos = np.empty(n_comb)
+    out_rank = np.empty(n_comb)
+    step = max(1, _CHUNK_CELLS // n_cfg)
+    for lo in range(0, n_comb, step):
+        m = member[lo : lo + step]
+        is_s, is_q = m @ gsum, m @ gsq
+        is_metric = _metric_from_sums(is_s, is_q, n_half, shift, metric)
+        oos_metric = _metric_from_sums(tot_s - is_s, tot_q - is_q, n_half, shift, metric)
+        if not (np.isfinite(is_metric).all() and np.isfinite(oos_metric).all()):
+            bad = ~(np.isfinite(is_metric).all(axis=0) & np.isfinite(oos_metric).all(axis=0))
+            raise InputError(
+                "performance",
+                f"the {metric} metric is undefined (zero variance) on half of the groups for column(s) "
+                f"{[columns[i] for i in np.flatnonzero(bad)[:5]]}",
+            )
+        best = np.argmax(is_metric, axis=1)
+        rows = np.arange(m.shape[0])
+        out_best[lo : lo + step] = best
+        out_is[lo : lo + step] = is_metric[rows, best]
+        out_oos[lo : lo + step] = oos_metric[rows, best]
+        out_rank[lo : lo + step] = _rank_of_selected(oos_metric, best)
+    return out_best, out_is, out_oos, out_rank
+
+
+def _cscv_callable(x: np.ndarray, n_groups: int, metric: Callable, combos: np.ndarray) -> tuple:
+    t, n_cfg = x.shape
+    groups = x.reshape(n_groups, t // n_groups, n_cfg)
+    all_groups = np.arange(n_groups)
+    n_comb = combos.shape[0]
+    out_best = np.empty(n_comb, dtype=np.int64)
+    out_is, out_oos, out_rank = np.empty(n_comb), np.empty(n_comb), np.empty(n_comb)
+
+    def evaluate(idx: np.ndarray, label: str) -> np.ndarray:
+        v = np.asarray(metric(groups[idx].reshape(-1, n_cfg)), dtype=np.float64).reshape(-1)
+        if v.shape != (n_cfg,):
+            raise InputError("metric", f"must return one value per configuration ({n_cfg}), got shape {v.shape}")
+        if not np.isfinite(v).all():
+            raise InputError("metric", f"returned non-finite values on an {label} half")
+        return v
+
+    for c, chosen in enumerate(combos):
+        is_m = evaluate(chosen, "in-sample")
+        oos_m = evaluate(np.setdiff1d(all_groups, chosen), "out-of-sample")
+        best = int(np.argmax(is_m))
+        out_best[c], out_is[c], out_oos[c] = best, is_m[best], oos_m[best]
+        out_rank[c] = _rank_of_selected(oos_m[None, :], np.array([best]))[0]
+    return out_best, out_is, out_oos, out_rank
+
+
+def pbo(performance: Any, n_groups: int = 16, metric: str | Callable[[np.ndarray], np.ndarray] = "sharpe") -> PBOResult:
+    """Probability of backtest overfitting by CSCV (Bailey, Borwein, López de Prado & Zhu 2017).
+
+    Parameters
+    ----------
+    performance : (T, N) DataFrame or array
+        Per-period returns (or P&L) of N strategy configurations over the same T periods.
+    n_groups : int, even, >= 2
+        S, the number of contiguous, equal-sized row groups. When T is not a multiple of S the
+        last ``T mod S`` rows are dropped (reported as ``n_obs_dropped``) so all groups are equal.
+    metric : "sharpe" (per-period mean / sample std, ddof=1), "mean", or a callable mapping a
+        (rows, N) array to N values (evaluated once per half; slow path, a Python loop over
+        combinations).
+
+    Procedure (paper, Section 2): for each of the C(S, S/2) ways to pick S/2 groups as the
+    in-sample (IS) set J, with the complement as out-of-sample (OOS): n* = argmax of the IS metric
+    (first index on ties); w_c = r/(N+1), r the rank (1 = worst, average rank on ties) of n*'s OOS
+    metric among the N OOS metrics; logit lambda_c = ln(w_c / (1 - w_c)). PBO = share of
+    combinations with lambda_c <= 0 (tie rule: lambda = 0, the exact OOS median, which happens
+    only for odd N, counts as overfit, i.e. the integral of f(lambda) over (-inf, 0]).
+    Performance degradation is the OLS fit oos_metric = a + b * is_metric across combinations;
+    ``prob_oos_loss`` is the share of combinations with n*'s OOS metric < 0.
+
+    Returns
+    -------
+    PBOResult
+    """
+    s = check_int(n_groups, "n_groups", minimum=2)
+    if s % 2:
+        raise InputError("n_groups", f"must be even (IS and OOS take S/2 groups each), got {s}")
+    if isinstance(metric, str):
+        if metric not in _METRICS:
+            raise InputError("metric", f"must be one of {_METRICS} or a callable, got {metric!r}")
+        metric_name = metric
+    elif callable(metric):
+        metric_name = getattr(metric, "__name__", "custom")
+    else:
+        raise InputError("metric", f"must be one of {_METRICS} or a callable, got {type(metric).__name__}")
+    checked = as_matrix(performance, "performance", min_obs=2, min_cols=2)
+    t_all, n_cfg = checked.values.shape
+    min_rows = 2 * s if metric_name == "sharpe" else s
+    if t_all < min_rows:
+        raise InputError(
+            "performance",
+            f"has {t_all} rows; n_groups={s} needs at least {min_rows} "
+            f"({'two rows per group for a standard deviation' if metric_name == 'sharpe' else 'one row per group'})",
+        )
+    require_variance(checked.values, "performance")
+    n_comb = comb(s, s // 2)
+    if n_comb > _MAX_COMBINATIONS:
+        raise InputError("n_groups", f"{s} groups give {n_comb:,} combinations; use at most 24 groups")
+    g = t_all // s
+    x = checked.values[: g * s]
+    combos = np.array(list(combinations(range(s), s // 2)), dtype=np.int64)
+    if callable(metric):
+        best, is_m, oos_m, rank = _cscv_callable(x, s, metric, combos)
+    else:
+        best, is_m, oos_m, rank = _cscv_sums(x, s, metric_name, combos, checked.columns)
+    omega = rank / (n_cfg + 1.0)
+    logits = np.log(omega / (1.0 - omega))
+    slope, intercept, r2 = _ols(is_m, oos_m)
+    return PBOResult(
+        pbo=float(np.mean(logits <= 0.0)),
+        logits=logits,
+        relative_ranks=omega,
+        is_metric=is_m,
+        oos_metric=oos_m,
+        selected=np.asarray(checked.columns, dtype=object)[best],
+        degradation_slope=slope,
+        degradation_intercept=intercept,
+        degradation_rsquared=r2,
+        prob_oos_loss=float(np.mean(oos_m < 0.0)),
+        metric=metric_name,
+        n_groups=s,
+        n_combinations=int(n_comb),
+        n_configs=int(n_cfg),
+        n_obs_used=int(g * s),
+        n_obs_dropped=int(t_all - g * s),
+    )
+
+
+def _ols(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    """Slope, intercept and R^2 of y = a + b x; NaN slope when x does not vary."""
+    xc, yc = x - x.mean(), y - y.mean()
+    sxx = float(xc @ xc)
+    if sxx <= 0.0:
+        return float("nan"), float("nan"), float("nan")
+    b = float(xc @ yc) / sxx
+    a = float(y.mean() - b * x.mean())
+    syy = float(yc @ yc)
+    r2 = float((xc @ yc) ** 2 / (sxx * syy)) if syy > 0 else float("nan")
+    return b, a, r2

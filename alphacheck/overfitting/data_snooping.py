@@ -1,0 +1,347 @@
+"""Data-snooping tests for a family of strategies against a benchmark: White's Reality Check,
+Hansen's SPA and Romano-Wolf's StepM.
+
+Sources
+-------
+- White (2000), "A reality check for data snooping", Econometrica 68(5), 1097-1126.
+- Hansen (2005), "A test for superior predictive ability", Journal of Business & Economic
+  Statistics 23(4), 365-380: studentized statistic, lower/consistent/upper re-centring, the
+  stationary-bootstrap variance estimator omega_k^2 with kernel kappa(T, i) (from Politis &
+  Romano 1994) and the consistent threshold -sqrt(omega_k^2 / T * 2 ln ln T).
+- Romano & Wolf (2005), "Stepwise multiple testing as formalized data snooping", Econometrica
+  73(4), 1237-1282; stepdown adjusted p-values as in Romano & Wolf (2016), "Efficient computation
+  of adjusted p-values for resampling-based stepdown multiple testing", Statistics & Probability
+  Letters 113, 38-40.
+
+Conventions (translated from ``arch.bootstrap.SPA`` / ``StepM``, which take *losses*)
+---------------------------------------------------------------------------------------
+Our inputs are *returns*: loss = -return, so arch's loss differential ``benchmark_loss -
+model_loss`` is our performance differential d_t,k = returns_t,k - benchmark_t (benchmark None =
+0). ``spa(returns, benchmark, studentize=False)`` computes exactly what
+``arch.bootstrap.SPA(-benchmark, -returns)`` computes (arch 8.0 estimates omega_k^2 but, despite
+its ``studentize=True`` default, does not divide by it: its statistic is max_k mean(d_k)). With
+``studentize=True`` (our default, as in Hansen 2005) every mean and bootstrap mean is divided by
+omega_k / sqrt(T); this equals arch's SPA applied to the rescaled differentials d_k / omega_k.
+As in arch, p = share of replicates with max_k sim*_k > max_k stat_k (strict), without Hansen's
+max(., 0) floor; the two differ only when every strategy underperforms (both p-values are then
+large).
+
+The bootstrap means of the k differential columns come from :func:`alphacheck.resample.streamed_sums`
+(prefix sums over blocks, O(blocks x k) per replicate), never a loop over replicates.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import fft
+
+from alphacheck import resample
+from alphacheck._inputs import InputError, align, check_int, check_probability, require_variance
+from alphacheck.results import Result, format_number, frame_table, text_table
+
+_RECENTRING = ("lower", "consistent", "upper")
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class FamilyTestResult(Result):
+    """A test of "no strategy beats the benchmark" over a family of k strategies.
+
+    Attributes
+    ----------
+    test : "Reality Check (White 2000)", "SPA (Hansen 2005)" or "StepM (Romano & Wolf 2005)"
+    statistic : max_k stat_k (stat_k = mean differential, or its t-ratio when studentized)
+    pvalue : the family p-value (Reality Check: upper; SPA and StepM: consistent re-centring)
+    pvalues : {"lower", "consistent", "upper"} p-values (Hansen 2005)
+    strategies : per-strategy DataFrame: mean_differential, statistic, pvalue (bootstrap p-value of
+        that strategy alone), adjusted_pvalue (family-wise: single-step for Reality Check/SPA,
+        stepdown for StepM), superior (adjusted_pvalue <= size)
+    superior : labels of the strategies found superior to the benchmark at ``size``
+    size : family-wise error rate used for ``superior``
+    null / alternative : hypotheses in words
+    method : bootstrap scheme, block length, replicates, studentization
+    n : observations, k : strategies, reps, block_length, bootstrap, studentize, recentring
+    """
+
+    test: str
+    statistic: float
+    pvalue: float
+    pvalues: Mapping[str, float]
+    strategies: pd.DataFrame
+    superior: tuple
+    size: float
+    null: str
+    alternative: str
+    method: str
+    n: int
+    k: int
+    reps: int
+    block_length: float
+    bootstrap: str
+    studentize: bool
+    recentring: str
+
+    def significant(self, level: float = 0.05) -> bool:
+        return bool(self.pvalue < level)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-strategy table (one row per strategy)."""
+        return self.strategies.copy()
+
+    def summary(self) -> str:
+        rows = [
+            ("H0", self.null),
+            ("H1", self.alternative),
+            ("method", self.method),
+            ("observations", self.n),
+            ("strategies", self.k),
+            ("statistic (max)", self.statistic),
+            (f"p-value ({self.recentring})", self.pvalue),
+        ]
+        rows += [(f"p-value {name}", v) for name, v in self.pvalues.items()]
+        rows += [
+            (f"superior at {format_number(self.size, 2)}", len(self.superior)),
+        ]
+        table = self.strategies.sort_values("statistic", ascending=False).head(20)
+        title = "Strategies (top 20 by statistic)" if self.k > 20 else "Strategies"
+        return text_table(rows, title=f"Test: {self.test}") + "\n" + frame_table(table, title=title)
+
+
+def kernel_variance(d: np.ndarray, block_length: float) -> np.ndarray:
+    """Hansen (2005) / Politis-Romano (1994) stationary-bootstrap variance of sqrt(T) * mean(d_k).
+
+    omega_k^2 = g_0 + 2 sum_{i=1}^{T-1} kappa(T, i) g_i, with g_i = (1/T) sum_t (d_t - dbar)(d_{t+i} - dbar)
+    and kappa(T, i) = (1 - i/T) (1 - p)^i + (i/T) (1 - p)^(T - i), p = 1 / block_length — the
+    estimator of ``arch.bootstrap.SPA._compute_variance`` (which loops over i, O(T^2 k)); all
+    autocovariances here come at once from one FFT, O(T log T k).
+    """
+    t = d.shape[0]
+    x = d - d.mean(axis=0)
+    nfft = fft.next_fast_len(2 * t)
+    spec = fft.rfft(x, n=nfft, axis=0)
+    acov = fft.irfft(spec.real**2 + spec.imag**2, n=nfft, axis=0)[:t] / t
+    p = 1.0 / block_length
+    i = np.arange(1, t, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        # log-space powers: (1-p)^i underflows cleanly to 0 for long lags or p = 1
+        log_q = np.log1p(-p) if p < 1.0 else -np.inf
+    kappa = (1.0 - i / t) * np.exp(i * log_q) + (i / t) * np.exp((t - i) * log_q)
+    return acov[0] + 2.0 * (kappa @ acov[1:])
+
+
+@dataclasses.dataclass(frozen=True)
+class _Snoop:
+    """Everything the three tests share: statistics and bootstrap draws of the differentials."""
+
+    mean: np.ndarray  # (k,) mean differential
+    scale: np.ndarray  # (k,) divisor of means (omega/sqrt(T) when studentized, else 1)
+    stat: np.ndarray  # (k,) mean / scale
+    centres: dict  # recentring name -> (k,) centre of the bootstrap means
+    boot_means: np.ndarray  # (reps, k) bootstrap means of the differentials
+
+
+def _simulated(s: _Snoop, recentring: str) -> np.ndarray:
+    return (s.boot_means - s.centres[recentring]) / s.scale
+
+
+def _snoop(d: np.ndarray, boot_sums: np.ndarray, block_length: float, studentize: bool) -> _Snoop:
+    t = d.shape[0]
+    mean = d.mean(axis=0)
+    omega2 = kernel_variance(d, block_length)
+    if (omega2 <= 0).any():
+        raise InputError("returns", "a differential has a non-positive long-run variance estimate")
+    # Hansen (2005): a strategy far below the benchmark (mean < -sqrt(omega^2/T * 2 ln ln T)) is
+    # not re-centred in the consistent p-value.
+    valid = mean >= -np.sqrt(omega2 / t * 2.0 * np.log(np.log(t)))
+    centres = {"lower": np.maximum(mean, 0.0), "consistent": np.where(valid, mean, 0.0), "upper": mean}
+    scale = np.sqrt(omega2 / t) if studentize else np.ones_like(mean)
+    return _Snoop(mean, scale, mean / scale, centres, boot_sums / t)
+
+
+def _family_pvalues(s: _Snoop) -> dict[str, float]:
+    top = s.stat.max()
+    return {r: float(np.mean(_simulated(s, r).max(axis=1) > top)) for r in _RECENTRING}
+
+
+def _single_step(s: _Snoop, recentring: str) -> np.ndarray:
+    """Family-wise adjusted p-value of each strategy: P*(max_l sim*_l > stat_k) (White 2000; Hansen 2005)."""
+    mx = _simulated(s, recentring).max(axis=1)
+    return (mx[:, None] > s.stat[None, :]).mean(axis=0)
+
+
+def _stepdown(s: _Snoop, recentring: str) -> np.ndarray:
+    """Romano-Wolf stepdown adjusted p-values (Romano & Wolf 2016, Algorithm 4.1 in spirit).
+
+    Order strategies by statistic, largest first; for the i-th, p_i = P*(max over strategies ranked
+    i..k of sim* > stat_(i)); adjusted p = running maximum of p_i. {adjusted p <= size} is the set
+    StepM rejects at ``size`` when critical values are bootstrap quantiles of the same maxima.
+    """
+    order = np.argsort(-s.stat, kind="stable")
+    sim = _simulated(s, recentring)[:, order]
+    suffix_max = np.maximum.accumulate(sim[:, ::-1], axis=1)[:, ::-1]
+    raw = (suffix_max > s.stat[order][None, :]).mean(axis=0)
+    adjusted = np.maximum.accumulate(raw)
+    out = np.empty_like(adjusted)
+    out[order] = adjusted
+    return out
+
+
+def _prepare(returns: Any, benchmark: Any, reps: Any, block_length: Any, bootstrap: str, seed: Any):
+    reps = check_int(reps, "reps", minimum=1)
+    if bootstrap not in resample.METHODS:
+        raise InputError("bootstrap", f"must be one of {resample.METHODS}, got {bootstrap!r}")
+    if benchmark is None:
+        (r,), index = align([("returns", returns)], min_obs=10)
+        r = r if r.ndim == 2 else r[:, None]
+        d = r
+    else:
+        (r, b), index = align([("returns", returns), ("benchmark", benchmark)], min_obs=10)
+        if b.ndim != 1:
+            raise InputError("benchmark", f"must be one series, got {b.shape[1]} columns")
+        r = r if r.ndim == 2 else r[:, None]
+        d = r - b[:, None]
+    columns = list(returns.columns) if isinstance(returns, pd.DataFrame) else list(range(d.shape[1]))
+    if isinstance(returns, pd.Series):
+        columns = [returns.name if returns.name is not None else 0]
+    require_variance(d, "returns - benchmark")
+    if isinstance(block_length, str) and block_length == "auto":
+        b_len = resample.block_length(d, bootstrap)
+    else:
+        b_len = resample._resolve_block_length(bootstrap, block_length, d.shape[0])
+    return d, columns, reps, float(b_len)
+
+
+def _run(test: str, returns, benchmark, reps, block_length, seed, bootstrap, studentize, size, procedure, plan=None):
+    size = check_probability(size, "size")
+    d, columns, reps, b_len = _prepare(returns, benchmark, reps, block_length, bootstrap, seed)
+    if plan is None:
+        sums = resample.streamed_sums(d, reps, bootstrap, b_len, seed)
+    else:  # an explicit plan (tests feed arch's resamples through this)
+        sums = resample.resampled_sums(d, plan)
+        reps, b_len = plan.reps, float(plan.block_length)
+    s = _snoop(d, sums, b_len, studentize)
+    pvalues = _family_pvalues(s)
+    recentring = "upper" if procedure == "reality_check" else "consistent"
+    adjusted = _stepdown(s, recentring) if procedure == "stepm" else _single_step(s, recentring)
+    individual = (_simulated(s, recentring) > s.stat[None, :]).mean(axis=0)
+    superior = adjusted <= size
+    table = pd.DataFrame(
+        {
+            "mean_differential": s.mean,
+            "statistic": s.stat,
+            "pvalue": individual,
+            "adjusted_pvalue": adjusted,
+            "superior": superior,
+        },
+        index=pd.Index(columns, name="strategy"),
+    )
+    stud = "studentized (Hansen 2005 kernel variance)" if studentize else "not studentized"
+    method = f"{bootstrap} bootstrap, block length {b_len:.4g}, {reps:,} replicates, {stud}, {recentring} re-centring"
+    return FamilyTestResult(
+        test=test,
+        statistic=float(s.stat.max()),
+        pvalue=pvalues[recentring],
+        pvalues=pvalues,
+        strategies=table,
+        superior=tuple(c for c, sup in zip(columns, superior) if sup),
+        size=size,
+        null="no strategy has a higher expected return than the benchmark: max_k E[d_k] <= 0",
+        alternative="at least one strategy beats the benchmark: max_k E[d_k] > 0",
+        method=method,
+        n=int(d.shape[0]),
+        k=int(d.shape[1]),
+        reps=int(reps),
+        block_length=b_len,
+        bootstrap=bootstrap,
+        studentize=bool(studentize),
+        recentring=recentring,
+    )
+
+
+_PARAMS_DOC = """
+    Parameters
+    ----------
+    returns : (T, k) DataFrame/array of strategy returns (or performance differentials when
+        ``benchmark`` is None); a Series/1-D array is one strategy
+    benchmark : (T,) benchmark returns, or None (= 0). Differentials d = returns - benchmark.
+    reps : bootstrap replicates
+    block_length : "auto" (Politis-White 2004 via :func:`alphacheck.resample.block_length`, the
+        maximum over the differential columns) or a number (mean block length for "stationary",
+        fixed length for "circular"/"moving"; arch's default is int(sqrt(T)))
+    seed : int/None/SeedSequence; the same seed gives the same bits
+    bootstrap : "stationary" (default, as in White 2000 and Hansen 2005), "circular", "moving", "iid"
+    size : family-wise error rate for ``superior``
+"""
+
+
+def reality_check(
+    returns: Any,
+    benchmark: Any = None,
+    reps: int = 1000,
+    block_length: float | str = "auto",
+    seed: Any = None,
+    bootstrap: str = "stationary",
+    size: float = 0.05,
+) -> FamilyTestResult:
+    """White's (2000) Reality Check for data snooping.
+
+    V = max_k mean(d_k); bootstrap V*_b = max_k (mean*_b(d_k) - mean(d_k)); p = share(V*_b > V)
+    (White 2000, Section 2.3 — the "upper" p-value; not studentized). Equals
+    ``arch.bootstrap.RealityCheck(-benchmark, -returns).pvalues["upper"]``. Per-strategy
+    ``adjusted_pvalue`` = P*(V* > mean(d_k)) (single step); ``superior`` = adjusted p <= size.
+    """
+    return _run("Reality Check (White 2000)", returns, benchmark, reps, block_length, seed, bootstrap, False, size, "reality_check")
+
+
+def spa(
+    returns: Any,
+    benchmark: Any = None,
+    reps: int = 1000,
+    block_length: float | str = "auto",
+    seed: Any = None,
+    bootstrap: str = "stationary",
+    studentize: bool = True,
+    size: float = 0.05,
+) -> FamilyTestResult:
+    """Hansen's (2005) test for superior predictive ability (SPA).
+
+    stat_k = mean(d_k) / (omega_k / sqrt(T)) (studentized; omega_k^2 from :func:`kernel_variance`)
+    or mean(d_k) (``studentize=False``, what arch 8.0 computes). Bootstrap sim*_k =
+    (mean*(d_k) - g(mean(d_k))) / (omega_k / sqrt(T)) with three re-centrings g: lower =
+    max(mean, 0); consistent = mean if mean >= -sqrt(omega^2/T * 2 ln ln T) else 0; upper = mean.
+    p = share(max_k sim*_k > max_k stat_k). ``pvalue`` is the consistent one; all three are in
+    ``pvalues``. Per-strategy ``adjusted_pvalue`` = P*(max_l sim*_l > stat_k) (single step, the
+    set arch's ``better_models`` returns).
+    """
+    return _run("SPA (Hansen 2005)", returns, benchmark, reps, block_length, seed, bootstrap, studentize, size, "spa")
+
+
+def stepm(
+    returns: Any,
+    benchmark: Any = None,
+    reps: int = 1000,
+    block_length: float | str = "auto",
+    seed: Any = None,
+    bootstrap: str = "stationary",
+    studentize: bool = True,
+    size: float = 0.05,
+) -> FamilyTestResult:
+    """Romano & Wolf's (2005) StepM: which strategies beat the benchmark, controlling the FWER.
+
+    Uses the SPA statistics and bootstrap draws (consistent re-centring, as arch's StepM does) and
+    steps down: reject every strategy whose statistic exceeds the bootstrap quantile of the max over
+    the strategies not yet rejected, remove them, repeat. Reported as stepdown adjusted p-values
+    (Romano & Wolf 2016); ``superior`` = adjusted p <= ``size``, which reproduces the set returned
+    by ``arch.bootstrap.StepM(-benchmark, -returns, size=size).superior_models`` (with
+    ``studentize=False``; with ``studentize=True`` the same on d_k / omega_k). ``pvalue`` is the
+    family (consistent SPA) p-value, equal to the smallest adjusted p-value.
+    """
+    return _run("StepM (Romano & Wolf 2005)", returns, benchmark, reps, block_length, seed, bootstrap, studentize, size, "stepm")
+
+
+for _f in (reality_check, spa, stepm):
+    _f.__doc__ += _PARAMS_DOC

@@ -44,9 +44,14 @@ notes so a reader sees them beside the verdict.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from typing import Any
+
+import numpy as np
+
+from alphacheck.results import text_table
 
 VERDICTS = (
     "alpha",
@@ -55,6 +60,52 @@ VERDICTS = (
     "overfit",
     "significant, beta untested",
 )
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Check:
+    """One check of the audit.
+
+    Attributes
+    ----------
+    name : short key, e.g. "jensen_alpha".
+    passed : True when the check supports the strategy, False for a red flag, None when it is
+        informational (or skipped).
+    numbers : the key numbers (name -> value) the verdict and the report use.
+    result : the alphacheck result object(s) behind the numbers (None for descriptive checks).
+    interpretation : one line saying what the numbers mean.
+    skipped : why the check did not run (None when it ran).
+    """
+
+    name: str
+    passed: bool | None
+    numbers: Mapping[str, Any]
+    result: Any = None
+    interpretation: str = ""
+    skipped: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "numbers", dict(self.numbers))
+
+    def detail_text(self) -> str:
+        """The underlying result's summary() text (or the numbers as a table)."""
+        if self.skipped:
+            return ""
+        res = self.result
+        if res is None:
+            return text_table(list(self.numbers.items()), title=self.name)
+        if isinstance(res, Mapping):
+            return "\n".join(r.summary() for r in res.values() if hasattr(r, "summary"))
+        return res.summary() if hasattr(res, "summary") else str(res)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "passed": self.passed,
+            "numbers": {k: (v.item() if isinstance(v, np.generic) else v) for k, v in self.numbers.items()},
+            "interpretation": self.interpretation,
+            "skipped": self.skipped,
+        }
+
 
 PBO_THRESHOLD = 0.5
 

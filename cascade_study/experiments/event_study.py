@@ -1,0 +1,125 @@
+"""Exp 01–02 — cascade counts and the post-cascade event study (seed Part 2, Part 3 "The Pivot").
+
+Events: volume-only BTC cascades (BTC 1h return < −3 %, volume > 2x its previous-24 h mean), merged
+with the 48 h one-trade-at-a-time rule. For an event detected on the bar opening at t, the h-hour
+forward return of asset i is ``close[t+h] / close[t] − 1`` (:func:`alphacheck.ic.forward_returns` —
+never across a gap), h in {1, 4, 12, 24, 48}.
+
+* **Alt vs BTC by horizon.** Alts: mean over all alt-event pairs with data. The spread is tested
+  *clustered by event*: per event, the mean alt return minus BTC's return is one observation, and
+  :func:`alphacheck.alpha.spread_test` (stationary bootstrap of the per-event means, two-sided)
+  tests its mean. CIs of the alt and BTC means: :func:`alphacheck.significance.mean_test` on the
+  per-event series (bootstrap percentile intervals).
+* **IC(depth, BTC recovery 24 h)** on the *loose* event set (merged): depth = −BTC 1h return at the
+  cascade bar; :func:`alphacheck.ic.ic_test`, Spearman, permutation p (small n).
+* **IC(overshoot, alt recovery 24 h)** pooled over alt-events: overshoot = BTC 1h return − alt 1h
+  return at the cascade bar (positive = the alt fell more); permutation p.
+* **Quintiles** of overshoot vs the alt's 48 h forward return, pooled (:func:`alphacheck.ic.quantile_returns`);
+  Q5 = hardest hit: mean, win rate, and the one-sample t of the Q5 mean
+  (:func:`alphacheck.significance.mean_test`, ``method="t"``; like the seed's t it treats alt-events as
+  independent although alts of one event co-move — an overstatement we flag).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from alphacheck.alpha import spread_test
+from alphacheck.ic import ICResult, QuantileResult, forward_returns, ic_test, quantile_returns
+from alphacheck.results import TestResult
+from alphacheck.significance import mean_test
+
+from ..cascades import CASCADE_LEVELS, detect_cascades
+from ..data.market import MarketData
+from ..data.universe import BTC
+
+HORIZONS = (1, 4, 12, 24, 48)
+MERGE_HOURS = 48
+
+
+@dataclass(frozen=True)
+class EventStudyExperiment:
+    counts: pd.DataFrame       # per level: rule, events (no merge), events (48h merge), seed
+    events: pd.DatetimeIndex   # volume-only, merged
+    table: pd.DataFrame        # per horizon: alt/btc means + CIs, spread, p, n_events, n_obs
+    spread_tests: dict
+    n_alt_events: int
+    ic_depth: ICResult
+    n_depth: int
+    ic_overshoot: ICResult
+    quintiles: QuantileResult
+    q5_mean: float
+    q5_win: float
+    q5_t: float
+    q5_test: TestResult
+
+
+def cascade_count_table(features: pd.DataFrame, merge_hours: int = MERGE_HOURS) -> pd.DataFrame:
+    rows = []
+    for name, lv in CASCADE_LEVELS.items():
+        rows.append({"level": name, "rule": lv.describe(),
+                     "events_unmerged": len(detect_cascades(features, lv, 0)),
+                     "events_merged": len(detect_cascades(features, lv, merge_hours)),
+                     "seed": lv.seed_count})
+    return pd.DataFrame(rows).set_index("level")
+
+
+def _stack(panel: pd.DataFrame, name: str) -> pd.Series:
+    s = panel.stack()
+    s.index.names = ["event", "symbol"]
+    return s.rename(name)
+
+
+def run_event_study(md: MarketData, features: pd.DataFrame, reps: int = 9_999,
+                    seed: int = 0) -> EventStudyExperiment:
+    counts = cascade_count_table(features)
+    events = detect_cascades(features, "volume_only", MERGE_HOURS)
+    r1 = md.returns(1)
+    alts = md.alts
+    rows, tests = [], {}
+    fwd = {h: forward_returns(r1, h).reindex(events) for h in HORIZONS}
+    for h in HORIZONS:
+        f = fwd[h]
+        alt_ev = f[alts].mean(axis=1)
+        ok = alt_ev.notna() & f[BTC].notna()
+        a, b = alt_ev[ok], f[BTC][ok]
+        st = spread_test(a, b, alternative="two-sided", reps=reps, seed=seed)
+        ma = mean_test(a, alternative="two-sided", reps=reps, seed=seed)
+        mb = mean_test(b, alternative="two-sided", reps=reps, seed=seed)
+        pooled = f[alts][ok].stack()
+        tests[h] = st
+        rows.append({"horizon": h, "alt_mean": float(pooled.mean()), "alt_event_mean": float(a.mean()),
+                     "alt_ci_low": ma.ci[0], "alt_ci_high": ma.ci[1],
+                     "btc_mean": float(b.mean()), "btc_ci_low": mb.ci[0], "btc_ci_high": mb.ci[1],
+                     "spread": float(st.estimate), "spread_ci_low": st.ci[0], "spread_ci_high": st.ci[1],
+                     "spread_p": float(st.pvalue), "n_events": int(ok.sum()), "n_obs": int(len(pooled))})
+    table = pd.DataFrame(rows).set_index("horizon")
+
+    # IC(depth, BTC recovery 24h) on the loose set
+    loose = detect_cascades(features, "loose", MERGE_HOURS)
+    depth = (-r1[BTC].reindex(loose)).rename("depth")
+    rec = forward_returns(r1[BTC], 24).reindex(loose).rename("recovery")
+    dd = pd.concat([depth, rec], axis=1).dropna()
+    ic_depth = ic_test(dd["depth"], dd["recovery"], method="spearman", horizon=24, test="permutation",
+                       reps=reps, seed=seed)
+
+    # IC(overshoot, alt recovery 24h) pooled over alt-events
+    over = (r1[BTC].reindex(events).to_numpy()[:, None] - r1[alts].reindex(events))
+    pooled = pd.concat([_stack(over, "overshoot"), _stack(fwd[24][alts], "rec24"),
+                        _stack(fwd[48][alts], "rec48")], axis=1)
+    p24 = pooled[["overshoot", "rec24"]].dropna()
+    ic_over = ic_test(p24["overshoot"].reset_index(drop=True), p24["rec24"].reset_index(drop=True),
+                      method="spearman", horizon=24, test="permutation", reps=reps, seed=seed)
+    p48 = pooled[["overshoot", "rec48"]].dropna().reset_index(drop=True)
+    qr = quantile_returns(p48["overshoot"], p48["rec48"], q=5, reps=reps, seed=seed)
+    bucket = pd.qcut(p48["overshoot"], 5, labels=False)
+    q5 = p48.loc[bucket == 4, "rec48"]
+    q5_test = mean_test(q5, alternative="two-sided", method="t")
+    return EventStudyExperiment(
+        counts=counts, events=events, table=table, spread_tests=tests,
+        n_alt_events=int(table.loc[24, "n_obs"]), ic_depth=ic_depth, n_depth=len(dd),
+        ic_overshoot=ic_over, quintiles=qr, q5_mean=float(qr.table["mean"].iloc[-1]),
+        q5_win=float(qr.table["win_rate"].iloc[-1]), q5_t=float(q5_test.statistic), q5_test=q5_test)

@@ -112,7 +112,10 @@ def _param_sets(param_grid: Any) -> list[dict]:
         raise InputError("param_grid", "must be a dict of lists or a list of dicts")
     # a scalar value means a single choice, so a list of plain dicts is a list of parameter sets
     grids = [{k: (v if isinstance(v, (list, tuple, np.ndarray)) else [v]) for k, v in g.items()} for g in grids]
-    sets = list(ParameterGrid(grids))
+    try:
+        sets = list(ParameterGrid(grids))
+    except (TypeError, ValueError) as exc:
+        raise InputError("param_grid", str(exc)) from None
     if not sets:
         raise InputError("param_grid", "contains no parameter set")
     return sets

@@ -1,0 +1,177 @@
+"""walk_forward: planted best parameter, exact OOS concatenation, parallel equality, degradation."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from alphacheck import InputError
+from alphacheck.splits import CalendarWindows, PurgedKFold, WalkForward
+from alphacheck.walkforward import WalkForwardResult, walk_forward
+
+T, K = 1200, 8
+
+
+@pytest.fixture(scope="module")
+def panel():
+    """K noise return columns on a daily index; column 5 carries a planted edge."""
+    rng = np.random.default_rng(7)
+    t = pd.date_range("2019-01-01", periods=T, freq="D")
+    R = rng.normal(0.0, 0.01, size=(T, K))
+    R[:, 5] += 0.02  # Sharpe ~2 per period: wins every window by a wide margin
+    return pd.DataFrame(R, index=t, columns=[f"c{j}" for j in range(K)])
+
+
+def pick(params, data):
+    """A 'strategy' whose returns are column k of the panel (causal trivially)."""
+    return data[f"c{params['k']}"]
+
+
+SPLITTERS = [
+    WalkForward(200, 100),
+    WalkForward("180D", "3MS", expanding=True, purge=2),
+    CalendarWindows("QE", purge=3),
+    PurgedKFold(5, purge=5, embargo=5),
+]
+
+
+@pytest.mark.parametrize("splitter", SPLITTERS, ids=lambda s: repr(s).split("(")[0])
+@pytest.mark.parametrize("score", ["sharpe", "mean"])
+def test_planted_best_parameter_chosen_and_oos_is_exact_concatenation(panel, splitter, score):
+    res = walk_forward(pick, {"k": list(range(K))}, panel, splitter, score=score)
+    assert isinstance(res, WalkForwardResult)
+    assert (res.windows["param_index"] == 5).all()
+    assert (res.windows["params"] == "k=5").all()
+    splits = list(splitter.split(panel))
+    assert res.n_splits == len(splits) and res.n_skipped == 0
+    expected = pd.concat([panel["c5"].iloc[te] for _, te in splits])
+    pd.testing.assert_series_equal(res.oos_returns, expected.rename("oos_returns"), check_exact=True, check_freq=False)
+    assert list(res.windows["n_test"]) == [te.size for _, te in splits]
+    pd.testing.assert_frame_equal(res.performance_matrix, panel.set_axis(res.performance_matrix.columns, axis=1))
+
+
+def test_oos_choice_follows_in_sample_winner_when_regimes_switch():
+    """The best column changes half-way; the chosen one lags by a window, as it must without look-ahead."""
+    n = 800
+    rng = np.random.default_rng(3)
+    R = rng.normal(0, 0.01, size=(n, 2))
+    R[:400, 0] += 0.02
+    R[400:, 1] += 0.02
+    res = walk_forward(lambda p, d: d[:, p["k"]], {"k": [0, 1]}, R, WalkForward(100, 100))
+    chosen = res.windows.set_index("test_start")["param_index"]
+    # train [200,300) -> test 300: col 0; train [400,500) -> test 500: col 1
+    assert chosen[300] == 0 and chosen[500] == 1 and chosen[400] == 0  # train [300,400) still says col 0
+    assert isinstance(res.oos_returns, np.ndarray)
+    np.testing.assert_array_equal(res.oos_returns, np.concatenate([R[s : s + 100, k] for s, k in chosen.items()]))
+
+
+def test_scores_match_direct_computation(panel):
+    """Prefix-sum scores equal numpy on each (possibly non-contiguous) index set."""
+    splitter = PurgedKFold(4, purge=10, embargo=10)
+    res = walk_forward(pick, {"k": list(range(K))}, panel, splitter, periods_per_year=365)
+    R = panel.to_numpy()
+    for s, (tr, te) in enumerate(splitter.split(panel)):
+        for idx, got in ((tr, res.is_scores.iloc[s]), (te, res.oos_scores.iloc[s])):
+            x = R[idx]
+            want = x.mean(0) / x.std(0, ddof=1) * np.sqrt(365)
+            np.testing.assert_allclose(got.to_numpy(), want, rtol=1e-9)
+    mres = walk_forward(pick, {"k": list(range(K))}, panel, splitter, score="mean")
+    tr, _ = next(splitter.split(panel))
+    np.testing.assert_allclose(mres.is_scores.iloc[0].to_numpy(), R[tr].mean(0), rtol=1e-10)
+    full = res.oos_returns.to_numpy()
+    assert res.oos_score == pytest.approx(full.mean() / full.std(ddof=1) * np.sqrt(365), rel=1e-9)
+
+
+def test_n_jobs_two_gives_identical_result(panel):
+    grid = {"k": list(range(K)), "scale": [0.5, 1.0]}
+
+    def strat(p, d):
+        return d[f"c{p['k']}"] * p["scale"]
+
+    a = walk_forward(strat, grid, panel, WalkForward(150, 75), n_jobs=1)
+    b = walk_forward(strat, grid, panel, WalkForward(150, 75), n_jobs=2)
+    pd.testing.assert_series_equal(a.oos_returns, b.oos_returns, check_exact=True)
+    pd.testing.assert_frame_equal(a.windows, b.windows, check_exact=True)
+    pd.testing.assert_frame_equal(a.is_scores, b.is_scores, check_exact=True)
+    assert a.degradation == b.degradation
+
+
+def test_degradation_positive_on_pure_noise_grid():
+    """Choosing the in-sample max among 50 noise strategies: IS max is biased up, OOS ~ 0."""
+    rng = np.random.default_rng(11)
+    noise = rng.normal(0, 0.01, size=(1500, 50))
+    res = walk_forward(lambda p, d: d[:, p["j"]], {"j": list(range(50))}, noise, WalkForward(250, 125))
+    assert res.is_score_mean > 0.1  # max of 50 N(0, 1/sqrt(250)) Sharpes ~ +0.14
+    assert abs(res.oos_score_mean) < 0.1
+    assert res.degradation > 0.1
+    assert abs(res.is_oos_rank_correlation) < 0.2
+    # the same tool on a grid with real, persistent differences shows little degradation
+    edge = noise + np.linspace(0, 0.002, 50)  # per-period Sharpe 0 .. 0.2 across the grid
+    good = walk_forward(lambda p, d: d[:, p["j"]], {"j": list(range(50))}, edge, WalkForward(250, 125))
+    assert good.is_oos_rank_correlation > 0.3 > res.is_oos_rank_correlation
+
+
+def test_zero_variance_excluded_and_all_undefined_window_skipped():
+    n = 300
+    rng = np.random.default_rng(5)
+    good = rng.normal(0.001, 0.01, n)
+    flat = np.full(n, 0.05)  # huge mean, zero variance: Sharpe undefined, never chosen
+    zeros = np.zeros(n)
+    data = np.column_stack([good, flat, zeros])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = walk_forward(lambda p, d: d[:, p["j"]], {"j": [0, 1, 2]}, data, WalkForward(100, 100))
+        assert (res.windows["param_index"] == 0).all()
+        assert res.is_scores.iloc[:, 1:].isna().all().all()
+        only_flat = walk_forward(lambda p, d: d[:, p["j"]], {"j": [1, 2]}, data, WalkForward(100, 100))
+    assert only_flat.windows["skipped"].all() and only_flat.n_skipped == only_flat.n_splits
+    assert only_flat.oos_returns.size == 0 and np.isnan(only_flat.degradation)
+    # 'mean' is defined on a constant series: the flat column wins it
+    m = walk_forward(lambda p, d: d[:, p["j"]], {"j": [0, 1]}, data, WalkForward(100, 100), score="mean")
+    assert (m.windows["param_index"] == 1).all()
+
+
+def test_callable_score_list_of_dicts_and_ties_first():
+    data = np.random.default_rng(2).normal(0, 1, (400, 3))
+
+    def total(window):  # vectorised: (n_obs, K) -> (K,)
+        return window.sum(axis=0) * 0.0  # all tied
+
+    res = walk_forward(lambda p, d: d[:, p["j"]], [{"j": 2}, {"j": 0}, {"j": 1}], data, WalkForward(100, 100), score=total)
+    assert res.score == "total" and (res.windows["param_index"] == 0).all() and res.params[0] == {"j": 2}
+
+
+def test_summary_and_exports(panel):
+    res = walk_forward(pick, {"k": [0, 5]}, panel, CalendarWindows("YE"))
+    text = res.summary()
+    assert "Walk-forward evaluation" in text and "k=5" in text and "degradation" in text
+    assert list(res.to_frame().columns)[:4] == ["train_start", "train_end", "test_start", "test_end"]
+    d = res.to_dict()
+    assert d["n_splits"] == res.n_splits == 3
+    with pytest.raises(Exception):
+        res.degradation = 0.0  # frozen
+
+
+def test_bad_inputs():
+    data = np.random.default_rng(0).normal(0, 1, (300, 2))
+    strat = lambda p, d: d[:, p["j"]]  # noqa: E731
+    with pytest.raises(InputError, match="score"):
+        walk_forward(strat, {"j": [0]}, data, WalkForward(100, 100), score="sortino")
+    with pytest.raises(InputError, match="param_grid"):
+        walk_forward(strat, {"j": []}, data, WalkForward(100, 100))
+    with pytest.raises(InputError, match="overlapping"):
+        walk_forward(strat, {"j": [0]}, data, WalkForward(100, 100, step=50))
+    with pytest.raises(InputError, match="strategy output for j=0.*non-finite"):
+        walk_forward(lambda p, d: np.r_[np.nan, d[1:, 0]], {"j": [0]}, data, WalkForward(100, 100))
+    with pytest.raises(InputError, match="has 299 values"):
+        walk_forward(lambda p, d: d[1:, 0], {"j": [0]}, data, WalkForward(100, 100))
+    with pytest.raises(InputError, match="periods_per_year"):
+        walk_forward(strat, {"j": [0]}, data, WalkForward(100, 100), periods_per_year=0)
+    with pytest.raises(InputError, match="score"):
+        walk_forward(strat, {"j": [0, 1]}, data, WalkForward(100, 100), score=lambda w: w.mean())
+    s = pd.DataFrame(data, index=pd.date_range("2020-01-01", periods=300))
+    with pytest.raises(InputError, match="index differs"):
+        walk_forward(lambda p, d: d[0].reset_index(drop=True), {"j": [0]}, s, WalkForward(100, 100))

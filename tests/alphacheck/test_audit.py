@@ -55,9 +55,11 @@ def test_rule_O2_dsr_fails_after_trials():
     assert "dsr" in reasons[0] and "72 trials" in reasons[0] and "0.2" in reasons[0]
 
 
-def test_rule_O2_haircut_fails_after_trials():
-    v, reasons = decide(world(dsr_p=0.01, hc_p=0.3), n_trials=10)
-    assert v == "overfit" and "haircut_sharpe" in reasons[0]
+def test_rule_O2_haircut_alone_is_a_note_not_the_rule():
+    w = world(dsr_p=0.01, hc_p=0.3)
+    w["haircut_sharpe"] = Check("haircut_sharpe", False, {"adjusted_pvalue": 0.3}, interpretation="haircut flagged")
+    v, reasons = decide(w, n_trials=10)
+    assert v == "alpha" and reasons[-1] == "note — haircut_sharpe: haircut flagged"
 
 
 def test_rule_O2_needs_more_than_one_trial():

@@ -193,14 +193,14 @@ def test_purged_kfold_properties(n, k, purge, embargo):
     splits = list(cv.split(np.zeros(n)))
     assert len(splits) == k == cv.get_n_splits()
     tests = np.concatenate([te for _, te in splits])
-    np.testing.assert_array_equal(tests, np.arange(n)), "folds partition the sample in order"
+    np.testing.assert_array_equal(tests, np.arange(n))  # folds partition the sample in order
     sizes = [te.size for _, te in splits]
     assert max(sizes) - min(sizes) <= 1
     for tr, te in splits:
         check_split(tr, te, n, purge, embargo)
         a, b = te[0], te[-1] + 1
         expected = np.r_[np.arange(0, max(0, a - purge)), np.arange(min(n, b + embargo), n)]
-        np.testing.assert_array_equal(tr, expected), "train is exactly the rest minus purge and embargo"
+        np.testing.assert_array_equal(tr, expected)  # train = the rest minus purge and embargo
 
 
 @PROPS

@@ -1,0 +1,114 @@
+"""Tests for alphacheck.significance against scipy, statsmodels and arch."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from arch.bootstrap import StationaryBootstrap
+from scipy import stats
+
+from alphacheck import InputError
+from alphacheck.significance import bootstrap_pvalue, mean_test, permutation_test, sharpe_test
+
+rng0 = np.random.default_rng(0)
+X = 0.01 * rng0.standard_t(5, 400) + 0.0005
+
+
+@pytest.mark.parametrize("alt", ["two-sided", "greater", "less"])
+def test_t_path_equals_scipy(alt):
+    r = mean_test(X, method="t", alternative=alt, null_value=0.001)
+    ref = stats.ttest_1samp(X, 0.001, alternative=alt)
+    assert r.statistic == ref.statistic and r.pvalue == ref.pvalue
+    assert r.ci == tuple(ref.confidence_interval(0.95))
+
+
+def test_hac_path_equals_statsmodels():
+    r = mean_test(X, method="hac")
+    lags = int(np.floor(4 * (400 / 100) ** (2 / 9)))
+    fit = sm.OLS(X, np.ones(400)).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
+    assert r.statistic == pytest.approx(fit.tvalues[0], rel=1e-12)
+    assert r.pvalue == pytest.approx(fit.pvalues[0], rel=1e-10)
+    assert r.details["hac_lags"] == lags
+
+
+def test_bootstrap_se_matches_arch():
+    e = np.random.default_rng(1).standard_normal(3000)
+    x = np.empty_like(e)
+    x[0] = e[0]
+    for t in range(1, x.size):
+        x[t] = 0.3 * x[t - 1] + e[t]
+    r = mean_test(x, reps=20_000, seed=3)
+    b = r.details["block_length"]
+    ref = StationaryBootstrap(b, x, seed=4).apply(np.mean, 20_000).std(ddof=1)
+    assert abs(r.details["bootstrap_se"] / ref - 1) < 0.03
+
+
+def test_pvalues_alternatives_and_signal():
+    g = mean_test(X, alternative="greater", reps=999, seed=1)
+    l_ = mean_test(X, alternative="less", reps=999, seed=1)
+    assert 0 < g.pvalue <= 1 and 0 < l_.pvalue <= 1
+    assert g.pvalue + l_.pvalue == pytest.approx(1 + 1 / 1000, abs=2 / 1000)
+    strong = 0.01 * np.random.default_rng(2).standard_normal(500) + 0.01
+    assert mean_test(strong, reps=999, seed=0).pvalue == pytest.approx(1 / 1000)
+    assert sharpe_test(strong, reps=999, seed=0).pvalue == pytest.approx(1 / 1000)
+    s = pd.Series(X, index=pd.date_range("2020", periods=400, freq="D"))
+    assert mean_test(s, reps=99, seed=0).estimate == pytest.approx(X.mean())
+    a = mean_test(X, reps=500, seed=5)
+    b = mean_test(X, reps=500, seed=5)
+    assert a.pvalue == b.pvalue and a.ci == b.ci
+
+
+def test_sharpe_methods_consistent():
+    for m in ["normal", "mertens", "lo", "bootstrap"]:
+        r = sharpe_test(X, method=m, reps=999, seed=0, periods_per_year=252)
+        assert 0 < r.pvalue <= 1
+        assert r.estimate == pytest.approx(X.mean() / X.std(ddof=1))
+    z = sharpe_test(X, method="normal")
+    sr = X.mean() / X.std(ddof=1)
+    assert z.statistic == pytest.approx(sr / np.sqrt((1 + sr**2 / 2) / 400))
+
+
+def test_permutation_vs_scipy():
+    r = np.random.default_rng(3)
+    x, y = r.normal(0.3, 1, 15), r.normal(0, 1, 12)
+    ours = permutation_test(x, y, reps=20_000, seed=1)
+    ref = stats.permutation_test((x, y), lambda a, b: a.mean() - b.mean(), n_resamples=20_000,
+                                 permutation_type="independent", random_state=1)
+    assert ours.pvalue == pytest.approx(ref.pvalue, abs=0.01)
+    d = r.normal(0.4, 1, 14)
+    ours_p = permutation_test(d, np.zeros(14), reps=20_000, seed=1, paired=True, alternative="greater")
+    ref_p = stats.permutation_test((d,), np.mean, permutation_type="samples", alternative="greater",
+                                   n_resamples=np.inf)
+    assert ours_p.pvalue == pytest.approx(ref_p.pvalue, abs=0.01)
+    call = permutation_test(x, y, statistic=lambda a, b: np.median(a) - np.median(b), reps=500, seed=0)
+    assert 0 < call.pvalue <= 1
+
+
+def test_bootstrap_pvalue_generic():
+    r = bootstrap_pvalue(X, np.mean, reps=999, seed=0)
+    assert r.estimate == pytest.approx(X.mean()) and 0 < r.pvalue <= 1
+    strong = np.random.default_rng(1).standard_normal(300) + 2
+    assert bootstrap_pvalue(strong, np.median, reps=199, seed=0).pvalue == pytest.approx(1 / 200)
+
+
+@pytest.mark.parametrize(
+    "kwargs, arg",
+    [
+        ({"returns": [0.1, np.nan] * 10}, "returns"),
+        ({"returns": [0.1, np.inf] * 10}, "returns"),
+        ({"returns": [0.1, 0.2]}, "returns"),
+        ({"returns": [0.1] * 30}, "returns"),
+        ({"returns": ["a", "b"] * 10}, "returns"),
+        ({"returns": pd.Series(np.arange(20.0), index=[0] * 20)}, "returns"),
+        ({"returns": X, "alternative": "bigger"}, "alternative"),
+        ({"returns": X, "reps": 0}, "reps"),
+        ({"returns": X, "reps": 2.5}, "reps"),
+        ({"returns": X, "method": "z"}, "method"),
+        ({"returns": X, "block_length": -1}, "block_length"),
+    ],
+)
+def test_bad_inputs(kwargs, arg):
+    for fn in (mean_test, sharpe_test):
+        with pytest.raises(InputError) as e:
+            fn(**kwargs)
+        assert e.value.argument == arg

@@ -1,0 +1,107 @@
+"""Tests for alphacheck.sharpe: each formula recomputed by hand from scipy moments."""
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from alphacheck import InputError
+from alphacheck.sharpe import (
+    EULER_GAMMA,
+    deflated_sharpe_ratio,
+    expected_max_sharpe,
+    lo_eta,
+    min_track_record_length,
+    probabilistic_sharpe_ratio,
+    sharpe_ratio,
+    sharpe_se,
+)
+
+X = 0.01 * np.random.default_rng(7).standard_t(5, 750) + 0.001
+N = X.size
+SR = X.mean() / X.std(ddof=1)
+G3 = stats.skew(X)
+G4 = stats.kurtosis(X, fisher=False)
+
+
+def test_sharpe_and_se_by_hand():
+    assert sharpe_ratio(X) == pytest.approx(SR)
+    assert sharpe_ratio(X, periods_per_year=252) == pytest.approx(SR * math.sqrt(252))
+    assert sharpe_se(X) == pytest.approx(math.sqrt((1 + SR**2 / 2) / N))
+    mert = math.sqrt((1 + SR**2 / 2 - G3 * SR + (G4 - 3) / 4 * SR**2) / N)
+    assert sharpe_se(X, "mertens") == pytest.approx(mert)
+    assert sharpe_se(X, "mertens", periods_per_year=12) == pytest.approx(mert * math.sqrt(12))
+
+
+def test_mertens_reduces_to_normal_for_normal_data():
+    z = np.random.default_rng(1).standard_normal(400_000) + 0.1
+    assert sharpe_se(z, "mertens") / sharpe_se(z, "normal") == pytest.approx(1, abs=0.005)
+
+
+def test_lo_eta_by_hand():
+    e = np.random.default_rng(2).standard_normal(3000)
+    x = e.copy()
+    for t in range(1, x.size):
+        x[t] = 0.2 * x[t - 1] + e[t]
+    q = 12
+    xc = x - x.mean()
+    rho = [np.sum(xc[k:] * xc[:-k]) / np.sum(xc**2) for k in range(1, q)]
+    eta = q / math.sqrt(q + 2 * sum((q - k) * rho[k - 1] for k in range(1, q)))
+    assert lo_eta(x, q) == pytest.approx(eta)
+    assert lo_eta(x, q) < math.sqrt(q)  # positive autocorrelation shrinks the annualization factor
+    assert sharpe_se(x, "lo", periods_per_year=q) == pytest.approx(sharpe_se(x, "lo") * eta)
+
+
+def test_psr_by_hand():
+    sr_star = 0.02
+    z = (SR - sr_star) * math.sqrt(N - 1) / math.sqrt(1 - G3 * SR + (G4 - 1) / 4 * SR**2)
+    r = probabilistic_sharpe_ratio(X, benchmark_sharpe=sr_star)
+    assert r.estimate == pytest.approx(stats.norm.cdf(z))
+    assert r.pvalue == pytest.approx(1 - stats.norm.cdf(z))
+    r_ann = probabilistic_sharpe_ratio(X, benchmark_sharpe=sr_star * math.sqrt(252), periods_per_year=252)
+    assert r_ann.estimate == pytest.approx(r.estimate)
+
+
+def test_dsr_by_hand_and_n1():
+    n_trials, v = 20, 0.002
+    sr0 = math.sqrt(v) * ((1 - EULER_GAMMA) * stats.norm.ppf(1 - 1 / n_trials)
+                          + EULER_GAMMA * stats.norm.ppf(1 - 1 / (n_trials * math.e)))
+    z = (SR - sr0) * math.sqrt(N - 1) / math.sqrt(1 - G3 * SR + (G4 - 1) / 4 * SR**2)
+    r = deflated_sharpe_ratio(X, n_trials, trial_sharpe_variance=v)
+    assert r.estimate == pytest.approx(stats.norm.cdf(z))
+    ts = np.random.default_rng(3).normal(0, 0.05, 20)
+    r2 = deflated_sharpe_ratio(X, 20, trial_sharpes=ts)
+    assert r2.details["trial_sharpe_variance_per_period"] == pytest.approx(ts.var(ddof=1))
+    assert deflated_sharpe_ratio(X, 1).estimate == pytest.approx(probabilistic_sharpe_ratio(X).estimate)
+    assert r.estimate < probabilistic_sharpe_ratio(X).estimate
+
+
+def test_min_track_record_by_hand():
+    m = 1 + (1 - G3 * SR + (G4 - 1) / 4 * SR**2) * (stats.norm.ppf(0.95) / SR) ** 2
+    assert min_track_record_length(X) == pytest.approx(m)
+    assert min_track_record_length(-X) == math.inf
+
+
+def test_expected_max_sharpe_vs_monte_carlo():
+    rng = np.random.default_rng(5)
+    n_trials, T = 50, 250
+    v = 1 / T  # variance of a Sharpe estimate of a zero-mean normal series
+    sims = rng.standard_normal((2000, n_trials, T))
+    srs = sims.mean(axis=2) / sims.std(axis=2, ddof=1)
+    mc = srs.max(axis=1).mean()
+    assert expected_max_sharpe(n_trials, v) == pytest.approx(mc, rel=0.04)
+    assert expected_max_sharpe(1, v, mean_sharpe=0.1) == 0.1
+
+
+def test_bad_inputs():
+    with pytest.raises(InputError, match="method"):
+        sharpe_se(X, "bogus")
+    with pytest.raises(InputError, match="returns"):
+        sharpe_ratio([0.01] * 10)
+    with pytest.raises(InputError, match="n_trials"):
+        deflated_sharpe_ratio(X, 0, 0.1)
+    with pytest.raises(InputError, match="trial_sharpe_variance"):
+        deflated_sharpe_ratio(X, 5)
+    with pytest.raises(InputError, match="confidence"):
+        min_track_record_length(X, confidence=1.5)

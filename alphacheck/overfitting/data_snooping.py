@@ -208,6 +208,15 @@ def _prepare(returns: Any, benchmark: Any, reps: Any, block_length: Any, bootstr
     if isinstance(returns, pd.Series):
         columns = [returns.name if returns.name is not None else 0]
     require_variance(d, "returns - benchmark")
+    # a strategy equal to the benchmark plus a constant leaves rounding noise only: reject it too
+    level = np.maximum(np.std(r, axis=0), np.std(d, axis=0) if benchmark is None else np.std(b))
+    const = np.std(d, axis=0) <= 1e-10 * level
+    if const.any():
+        raise InputError(
+            "returns - benchmark",
+            f"is constant (up to rounding) for strategy(ies) {[columns[i] for i in np.flatnonzero(const)[:5]]}; "
+            "a strategy equal to the benchmark plus a constant cannot be tested",
+        )
     if isinstance(block_length, str) and block_length == "auto":
         b_len = resample.block_length(d, bootstrap)
     else:

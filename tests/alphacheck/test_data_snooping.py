@@ -1,0 +1,222 @@
+"""Reality Check / SPA / StepM against arch.bootstrap (exactly on shared resamples, and within
+Monte-Carlo error on independent streams), plus size/power checks."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from arch.bootstrap import SPA, CircularBlockBootstrap, RealityCheck, StationaryBootstrap, StepM
+
+from alphacheck import InputError
+from alphacheck.overfitting import FamilyTestResult, reality_check, spa, stepm
+from alphacheck.overfitting.data_snooping import _run, kernel_variance
+from alphacheck.resample import BlockPlan
+
+
+def make_family(seed, t=500, k=20, superior=(), inferior=(), ar=0.0, hetero=False):
+    """Strategy returns (t, k) and a benchmark; superior columns earn +0.25 sd per period over it."""
+    rng = np.random.default_rng(seed)
+    e = rng.standard_normal((t + 50, k + 1))
+    if ar:
+        for i in range(1, e.shape[0]):
+            e[i] += ar * e[i - 1]
+    e = e[50:]
+    scale = np.linspace(0.5, 2.0, k) if hetero else np.ones(k)
+    bench = e[:, 0]
+    rets = bench[:, None] + e[:, 1:] * scale
+    for j in superior:
+        rets[:, j] += 0.25 * scale[j]
+    for j in inferior:
+        rets[:, j] -= 0.5 * scale[j]
+    return rets, bench
+
+
+def plan_from_arch(bs_class, data, block, reps, seed, method):
+    """The BlockPlan that reproduces an arch bootstrap's index stream (runs of consecutive indices)."""
+    bs = bs_class(block, data, seed=seed)
+    idx = np.array([bs.index.copy() for _ in bs.bootstrap(reps)])
+    n = idx.shape[1]
+    brk = np.ones_like(idx, dtype=bool)
+    brk[:, 1:] = idx[:, 1:] != (idx[:, :-1] + 1) % n
+    m = int(brk.sum(axis=1).max())
+    starts, lengths = np.zeros((reps, m), np.int64), np.zeros((reps, m), np.int64)
+    for r in range(reps):  # test helper only: converts arch's draws, not part of the computation
+        pos = np.flatnonzero(brk[r])
+        starts[r, : pos.size] = idx[r, pos]
+        lengths[r, : pos.size] = np.diff(np.append(pos, n))
+    return BlockPlan(starts, lengths, n, method, float(block))
+
+
+def test_kernel_variance_equals_arch():
+    rets, bench = make_family(1, t=300, k=5, ar=0.4)
+    a = SPA(-bench, -rets, block_size=7)
+    a._compute_variance()
+    np.testing.assert_allclose(kernel_variance(rets - bench[:, None], 7), a._loss_diff_var, rtol=1e-10)
+
+
+DATASETS = {
+    "noise": {},
+    "one_superior": {"superior": (4,)},
+    "inferior_mixed": {"superior": (2,), "inferior": (0, 1, 5, 6, 7)},
+    "dependent_hetero": {"ar": 0.3, "hetero": True, "inferior": (3, 9)},
+}
+
+
+@pytest.mark.parametrize("name", list(DATASETS))
+@pytest.mark.parametrize("bs_class, method", [(StationaryBootstrap, "stationary"), (CircularBlockBootstrap, "circular")])
+def test_identical_to_arch_on_the_same_resamples(name, bs_class, method):
+    rets, bench = make_family(7, t=300, k=12, **DATASETS[name])
+    d = rets - bench[:, None]
+    reps, block = 400, 6
+    plan = plan_from_arch(bs_class, d, block, reps, 42, method)
+    arch_name = "stationary" if method == "stationary" else "circular"
+    a = SPA(-bench, -rets, block_size=block, reps=reps, bootstrap=arch_name, seed=42)
+    a.compute()
+    ours = _run("spa", rets, bench, reps, block, None, method, False, 0.05, "spa", plan=plan)
+    np.testing.assert_array_equal(pd.Series(ours.pvalues)[["lower", "consistent", "upper"]].to_numpy(), a.pvalues.to_numpy())
+    assert sorted(np.flatnonzero(ours.strategies["adjusted_pvalue"] <= 0.05)) == sorted(a.better_models(0.05))
+    # Reality Check = upper p-value, not studentized
+    rc = RealityCheck(-bench, -rets, block_size=block, reps=reps, bootstrap=arch_name, seed=42)
+    rc.compute()
+    ours_rc = _run("rc", rets, bench, reps, block, None, method, False, 0.05, "reality_check", plan=plan)
+    assert ours_rc.pvalue == rc.pvalues["upper"]
+    # StepM
+    sm = StepM(-bench, -rets, size=0.05, block_size=block, reps=reps, bootstrap=arch_name, seed=42)
+    sm.compute()
+    ours_sm = _run("stepm", rets, bench, reps, block, None, method, False, 0.05, "stepm", plan=plan)
+    assert sorted(np.flatnonzero(ours_sm.strategies["superior"].to_numpy())) == sorted(sm.superior_models)
+    # Studentized SPA == arch's SPA on differentials rescaled by omega_k
+    omega = np.sqrt(kernel_variance(d, block))
+    a2 = SPA(np.zeros(len(d)), -d / omega, block_size=block, reps=reps, bootstrap=arch_name, seed=42)
+    a2.compute()
+    stud = _run("spa", rets, bench, reps, block, None, method, True, 0.05, "spa", plan=plan)
+    np.testing.assert_array_equal(pd.Series(stud.pvalues)[["lower", "consistent", "upper"]].to_numpy(), a2.pvalues.to_numpy())
+    sm2 = StepM(np.zeros(len(d)), -d / omega, size=0.05, block_size=block, reps=reps, bootstrap=arch_name, seed=42)
+    sm2.compute()
+    stud_sm = _run("stepm", rets, bench, reps, block, None, method, True, 0.05, "stepm", plan=plan)
+    assert sorted(np.flatnonzero(stud_sm.strategies["superior"].to_numpy())) == sorted(sm2.superior_models)
+
+
+# Independent random streams: agreement within Monte-Carlo error (5,000 replicates each side).
+AGREEMENT = [
+    ("noise", {}, 0.0),
+    ("one_superior", {"superior": (4,)}, 0.0),
+    ("weak_superior_mixed", {"superior": (2,), "inferior": (0, 1, 5), "t": 120}, 0.0),
+    ("dependent_hetero", {"ar": 0.3, "hetero": True, "inferior": (3, 9)}, 0.0),
+]
+
+
+@pytest.mark.parametrize("name, kwargs, _", AGREEMENT, ids=[a[0] for a in AGREEMENT])
+def test_pvalues_agree_with_arch_independent_streams(name, kwargs, _):
+    rets, bench = make_family(2024, **kwargs)
+    d = rets - bench[:, None]
+    block, reps = 8, 5000
+    a = SPA(-bench, -rets, block_size=block, reps=reps, seed=1)
+    a.compute()
+    ours = spa(rets, bench, reps=reps, block_length=block, seed=2, studentize=False)
+    diff = np.abs(pd.Series(ours.pvalues)[a.pvalues.index].to_numpy() - a.pvalues.to_numpy())
+    assert diff.max() <= 0.02, (ours.pvalues, a.pvalues.to_dict())
+    omega = np.sqrt(kernel_variance(d, block))
+    a2 = SPA(np.zeros(len(d)), -d / omega, block_size=block, reps=reps, seed=1)
+    a2.compute()
+    stud = spa(rets, bench, reps=reps, block_length=block, seed=2)
+    diff2 = np.abs(pd.Series(stud.pvalues)[a2.pvalues.index].to_numpy() - a2.pvalues.to_numpy())
+    assert diff2.max() <= 0.02, (stud.pvalues, a2.pvalues.to_dict())
+
+
+def test_stepm_finds_the_superior_strategies_like_arch():
+    rets, bench = make_family(99, t=600, k=15, superior=(1, 6, 11))
+    a = StepM(-bench, -rets, size=0.05, block_size=8, reps=3000, seed=3)
+    a.compute()
+    ours = stepm(rets, bench, reps=3000, block_length=8, seed=4, studentize=False)
+    assert sorted(ours.superior) == sorted(a.superior_models) == [1, 6, 11]
+    stud = stepm(rets, bench, reps=3000, block_length=8, seed=4)
+    assert sorted(stud.superior) == [1, 6, 11]
+    assert stud.pvalue == stud.strategies["adjusted_pvalue"].min()
+    # stepdown adjusted p-values are never above the single-step ones
+    single = spa(rets, bench, reps=3000, block_length=8, seed=4)
+    assert (stud.strategies["adjusted_pvalue"] <= single.strategies["adjusted_pvalue"] + 1e-12).all()
+
+
+def test_pandas_in_labels_out_and_alignment():
+    rets, bench = make_family(5, t=400, k=4, superior=(2,))
+    idx = pd.date_range("2024-01-01", periods=400, freq="h")
+    df = pd.DataFrame(rets, index=idx, columns=["a", "b", "c", "d"])
+    b = pd.Series(bench, index=idx)
+    res = stepm(df, b.iloc[10:], reps=500, block_length=5, seed=0)  # inner join on the index
+    assert res.n == 390
+    assert isinstance(res, FamilyTestResult)
+    assert res.superior == ("c",)
+    assert list(res.to_frame().index) == ["a", "b", "c", "d"]
+    assert "StepM" in res.summary() and "superior" in res.summary()
+    assert res.to_dict()["pvalues"]["consistent"] == res.pvalue
+
+
+def test_benchmark_none_means_zero_and_seed_reproducible():
+    rets, _ = make_family(6, t=300, k=6)
+    r1 = spa(rets, reps=300, block_length=4, seed=9)
+    r2 = spa(rets, np.zeros(300), reps=300, block_length=4, seed=9)
+    assert r1.pvalues == r2.pvalues
+    pd.testing.assert_frame_equal(r1.strategies, r2.strategies)
+    r3 = spa(rets, reps=300, block_length=4, seed=10)
+    assert not np.array_equal(r1.strategies["pvalue"], r3.strategies["pvalue"])
+
+
+def test_auto_block_length_and_reality_check_defaults():
+    rets, bench = make_family(8, t=400, k=5, ar=0.5)
+    res = reality_check(rets, bench, reps=300, seed=0)
+    assert res.recentring == "upper" and not res.studentize
+    assert res.block_length > 1.0 and np.isfinite(res.block_length)
+
+
+def test_size_and_power_reduced():
+    """At 5% the SPA rejects ~5% of null worlds (all strategies equal to the benchmark in mean)."""
+    rejections, power = 0, 0
+    worlds = 200
+    for w in range(worlds):
+        rets, bench = make_family(10_000 + w, t=250, k=5)
+        rejections += spa(rets, bench, reps=299, block_length=2, seed=w).pvalue < 0.05
+        if w < 40:
+            rets, bench = make_family(20_000 + w, t=250, k=5, superior=(0,))
+            power += spa(rets, bench, reps=299, block_length=2, seed=w).pvalue < 0.05
+    assert 0.015 <= rejections / worlds <= 0.10
+    # +0.25 sd per period over T = 250: t ~ 3.95 against a max-of-5 critical value ~ 2.5
+    assert power / 40 >= 0.8
+
+
+@pytest.mark.slow
+def test_size_full():
+    rejections, worlds = 0, 2000
+    for w in range(worlds):
+        rets, bench = make_family(30_000 + w, t=500, k=10, ar=0.2)
+        rejections += spa(rets, bench, reps=499, block_length=4, seed=w).pvalue < 0.05
+    assert 0.035 <= rejections / worlds <= 0.07
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"benchmark": np.zeros(99)}, "same length"),
+        ({"bootstrap": "wild"}, "bootstrap"),
+        ({"size": 1.5}, "size"),
+        ({"reps": 0}, "reps"),
+        ({"block_length": 0.5}, "block_length"),
+    ],
+)
+def test_bad_inputs(kwargs, match):
+    rets, bench = make_family(1, t=100, k=3)
+    args = {"returns": rets, "benchmark": bench, "reps": 100, "block_length": 3}
+    args.update(kwargs)
+    with pytest.raises(InputError, match=match):
+        spa(**args)
+
+
+def test_nan_and_constant_differential_raise():
+    rets, bench = make_family(1, t=100, k=3)
+    bad = rets.copy()
+    bad[4, 1] = np.nan
+    with pytest.raises(InputError, match="non-finite"):
+        spa(bad, bench, reps=50, block_length=3)
+    same = rets.copy()
+    same[:, 2] = bench + 0.01  # differential constant up to rounding
+    with pytest.raises(InputError, match="constant"):
+        spa(same, bench, reps=50, block_length=3)

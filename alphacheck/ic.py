@@ -15,8 +15,8 @@ returns share h-1 one-period returns, so the per-period IC series is (at least) 
 (Hansen & Hodrick 1980, JPE 88(5)). A Newey & West (1987, Econometrica 55(3)) HAC variance needs
 ``maxlags >= h-1``. Bartlett weights ``1 - j/(L+1)`` shrink those autocovariances, and at ``L = h-1``
 the long-run variance of a triangular MA(h-1) autocorrelation is understated by about a third
-((1 + 2h/3)/h of the truth), so ``ic_test`` uses ``L = max(NW rule, 4(h-1))`` by default, which cuts
-the understatement to about ``h / (3(L+1)) ~ 8 %``; a long window relative to the sample makes the
+((1 + 2h/3)/h of the truth), so ``ic_test`` uses ``L = max(NW rule, 6(h-1))`` by default, which cuts
+the understatement to about ``h / (3(L+1)) ~ 6 %``; a long window relative to the sample makes the
 normal reference too liberal, so p-values come from the fixed-b reference distribution of
 Kiefer & Vogelsang (2005, Econometric Theory 21(6)). ``tests/alphacheck/test_size_montecarlo_ic.py``
 measures the resulting size.
@@ -277,7 +277,7 @@ def newey_west_lags(n: int) -> int:
 
 
 def _default_lags(n: int, horizon: int) -> int:
-    return max(newey_west_lags(n), 4 * (horizon - 1))
+    return max(newey_west_lags(n), 6 * (horizon - 1))
 
 
 def _bartlett_lrv(e: np.ndarray, lags: int) -> np.ndarray:
@@ -349,7 +349,7 @@ def hac_mean_test(
     ``se = sqrt(omega / n)`` with the Bartlett long-run variance ``omega`` (Newey & West 1987) — the same
     number as ``statsmodels OLS(x, const).fit(cov_type="HAC", cov_kwds={"maxlags": L}).bse``.
     Lag window: ``maxlags`` if given (must be >= horizon - 1 to cover the overlap, Hansen & Hodrick 1980),
-    else ``max(floor(4 (n/100)^(2/9)), 4 (horizon - 1))`` (Newey–West 1994 rule, lengthened for overlap; see
+    else ``max(floor(4 (n/100)^(2/9)), 6 (horizon - 1))`` (Newey–West 1994 rule, lengthened for overlap; see
     the module docstring). p-value and CI use the fixed-b reference law (Kiefer & Vogelsang 2005), simulated
     once per (n, L); ``details["pvalue_normal"]`` holds the usual normal-reference p-value for comparison.
     """
@@ -455,7 +455,7 @@ def ic_test(
     alternative : "two-sided", "greater" (IC > 0) or "less".
     test :
         * "hac" (panel default): mean of the per-period IC series, Newey–West (1987) HAC standard error with
-          ``maxlags`` (default ``max(floor(4 (T/100)^(2/9)), 4 (h-1))``: Newey–West 1994 rule, lengthened so the
+          ``maxlags`` (default ``max(floor(4 (T/100)^(2/9)), 6 (h-1))``: Newey–West 1994 rule, lengthened so the
           Bartlett weights do not shrink the overlap's autocovariances much — lags >= h-1 are necessary,
           Hansen & Hodrick 1980) and a fixed-b p-value (Kiefer & Vogelsang 2005). See :func:`hac_mean_test`.
         * "t": panel — the naive t test of the mean IC (iid, t with T-1 df; over-rejects with overlapping

@@ -7,8 +7,12 @@ from alphacheck._inputs import InputError
 from alphacheck.results import ConfidenceInterval, Result, TestResult
 from alphacheck.splits import CalendarWindows, CombinatorialPurgedCV, PurgedKFold, WalkForward
 from alphacheck.walkforward import WalkForwardResult, walk_forward
+from alphacheck.overfitting import (
+    FamilyTestResult, HaircutResult, PBOResult, adjust_pvalues, haircut_sharpe, pbo, reality_check, spa, stepm,
+)
 
 __version__ = "0.1.0"
 
 __all__ = ["InputError", "ConfidenceInterval", "Result", "TestResult", "__version__"]
 __all__ += ["WalkForward", "CalendarWindows", "PurgedKFold", "CombinatorialPurgedCV", "walk_forward", "WalkForwardResult"]
+__all__ += ["pbo", "PBOResult", "haircut_sharpe", "HaircutResult", "adjust_pvalues", "reality_check", "spa", "stepm", "FamilyTestResult"]

@@ -11,12 +11,14 @@ a 0/1 (combinations x S) matrix times those (S x N) matrices, done in chunks of 
 from __future__ import annotations
 
 import dataclasses
-from itertools import combinations
+import sys
+from itertools import chain, combinations
 from math import comb
 from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
+from tqdm.auto import tqdm
 
 from alphacheck._inputs import InputError, as_matrix, check_int, require_variance
 from alphacheck.results import Result, frame_table, text_table
@@ -134,15 +136,15 @@ def _cscv_sums(x: np.ndarray, n_groups: int, metric: str, combos: np.ndarray, co
     tot_s, tot_q = gsum.sum(axis=0), gsq.sum(axis=0)
     n_half = g * (n_groups // 2)
     n_comb = combos.shape[0]
-    member = np.zeros((n_comb, n_groups))
-    member[np.arange(n_comb)[:, None], combos] = 1.0
     out_best = np.empty(n_comb, dtype=np.int64)
     out_is = np.empty(n_comb)
     out_oos = np.empty(n_comb)
     out_rank = np.empty(n_comb)
     step = max(1, _CHUNK_CELLS // n_cfg)
     for lo in range(0, n_comb, step):
-        m = member[lo : lo + step]
+        chosen = combos[lo : lo + step]
+        m = np.zeros((chosen.shape[0], n_groups))  # 0/1 membership of the IS groups
+        m[np.arange(chosen.shape[0])[:, None], chosen] = 1.0
         is_s, is_q = m @ gsum, m @ gsq
         is_metric = _metric_from_sums(is_s, is_q, n_half, shift, metric)
         oos_metric = _metric_from_sums(tot_s - is_s, tot_q - is_q, n_half, shift, metric)
@@ -178,7 +180,8 @@ def _cscv_callable(x: np.ndarray, n_groups: int, metric: Callable, combos: np.nd
             raise InputError("metric", f"returned non-finite values on an {label} half")
         return v
 
-    for c, chosen in enumerate(combos):
+    progress = tqdm(combos, desc="CSCV", unit="comb", disable=not sys.stderr.isatty(), leave=False)
+    for c, chosen in enumerate(progress):
         is_m = evaluate(chosen, "in-sample")
         oos_m = evaluate(np.setdiff1d(all_groups, chosen), "out-of-sample")
         best = int(np.argmax(is_m))
@@ -240,7 +243,9 @@ def pbo(performance: Any, n_groups: int = 16, metric: str | Callable[[np.ndarray
         raise InputError("n_groups", f"{s} groups give {n_comb:,} combinations; use at most 24 groups")
     g = t_all // s
     x = checked.values[: g * s]
-    combos = np.array(list(combinations(range(s), s // 2)), dtype=np.int64)
+    # int8 group ids straight from the iterator: no list of tuples even for C(24, 12) = 2.7M rows
+    combos = np.fromiter(chain.from_iterable(combinations(range(s), s // 2)), dtype=np.int8, count=n_comb * (s // 2))
+    combos = combos.reshape(n_comb, s // 2)
     if callable(metric):
         best, is_m, oos_m, rank = _cscv_callable(x, s, metric, combos)
     else:

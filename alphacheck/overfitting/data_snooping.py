@@ -190,7 +190,7 @@ def _stepdown(s: _Snoop, recentring: str) -> np.ndarray:
     return out
 
 
-def _prepare(returns: Any, benchmark: Any, reps: Any, block_length: Any, bootstrap: str, seed: Any):
+def _prepare(returns: Any, benchmark: Any, reps: Any, block_length: Any, bootstrap: str):
     reps = check_int(reps, "reps", minimum=1)
     if bootstrap not in resample.METHODS:
         raise InputError("bootstrap", f"must be one of {resample.METHODS}, got {bootstrap!r}")
@@ -226,7 +226,7 @@ def _prepare(returns: Any, benchmark: Any, reps: Any, block_length: Any, bootstr
 
 def _run(test: str, returns, benchmark, reps, block_length, seed, bootstrap, studentize, size, procedure, plan=None):
     size = check_probability(size, "size")
-    d, columns, reps, b_len = _prepare(returns, benchmark, reps, block_length, bootstrap, seed)
+    d, columns, reps, b_len = _prepare(returns, benchmark, reps, block_length, bootstrap)
     if plan is None:
         sums = resample.streamed_sums(d, reps, bootstrap, b_len, seed)
     else:  # an explicit plan (tests feed arch's resamples through this)
@@ -283,6 +283,8 @@ _PARAMS_DOC = """
         fixed length for "circular"/"moving"; arch's default is int(sqrt(T)))
     seed : int/None/SeedSequence; the same seed gives the same bits
     bootstrap : "stationary" (default, as in White 2000 and Hansen 2005), "circular", "moving", "iid"
+    studentize : (spa, stepm) divide means by omega_k / sqrt(T) as in Hansen (2005); False gives
+        the unstudentized statistic that arch 8.0's SPA/StepM compute
     size : family-wise error rate for ``superior``
 """
 
@@ -345,12 +347,14 @@ def stepm(
     steps down: reject every strategy whose statistic exceeds the bootstrap quantile of the max over
     the strategies not yet rejected, remove them, repeat. Reported as stepdown adjusted p-values
     (Romano & Wolf 2016); ``superior`` = adjusted p <= ``size``, which reproduces the set returned
-    by ``arch.bootstrap.StepM(-benchmark, -returns, size=size).superior_models`` (with
-    ``studentize=False``; with ``studentize=True`` the same on d_k / omega_k). ``pvalue`` is the
+    by ``arch.bootstrap.StepM(-benchmark, -returns, size=size).superior_models`` on the same
+    resamples (with ``studentize=False``; with ``studentize=True`` the same on d_k / omega_k), up to
+    arch's interpolated-quantile boundary (a strategy whose statistic ties the critical value). ``pvalue`` is the
     family (consistent SPA) p-value, equal to the smallest adjusted p-value.
     """
     return _run("StepM (Romano & Wolf 2005)", returns, benchmark, reps, block_length, seed, bootstrap, studentize, size, "stepm")
 
 
 for _f in (reality_check, spa, stepm):
-    _f.__doc__ += _PARAMS_DOC
+    if _f.__doc__:  # None under python -OO
+        _f.__doc__ += _PARAMS_DOC

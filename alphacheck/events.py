@@ -1,0 +1,436 @@
+"""Event studies and event-driven trades.
+
+* :func:`event_study` — cumulative (abnormal) returns after events over several horizons, tested with the
+  event-clustered t, a bootstrap over events, and the naive pooled t for comparison.
+* :func:`event_trades` — trade returns of "enter at the close of the event bar, exit ``hold`` bars later",
+  with round-trip costs, one-position-at-a-time, gap handling and an equal-weight basket mode.
+
+Timing convention (both functions): an event at bar t is known at the *close* of bar t; the position or
+the cumulative return starts there, so the first return that counts is the one of bar t+1, and an
+h-bar window covers bars t+1 ... t+h. Missing bars are never bridged: a window with a missing return (or a
+price path with a missing bar), or one that runs past the end of the data, is excluded and counted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from alphacheck._inputs import InputError, check_alternative, check_int
+from alphacheck.results import Result, frame_table, text_table
+
+__all__ = ["EventStudyResult", "event_study", "event_trades"]
+
+
+@dataclasses.dataclass(frozen=True)
+class EventStudyResult(Result):
+    """Cumulative returns after events.
+
+    Attributes
+    ----------
+    table : DataFrame indexed by horizon with
+        ``mean_car`` — mean over events of each event's average CAR across its assets (event-weighted);
+        ``t``, ``pvalue`` — event-clustered t (one observation per event) and its t(n_events - 1) p-value;
+        ``boot_pvalue`` — studentised iid bootstrap over events (NaN with fewer than 10 events);
+        ``naive_t``, ``naive_pvalue`` — pooled t over all (event, asset) observations, as if independent;
+        ``pooled_mean`` — mean over all observations; ``win_rate`` — share of observations > 0;
+        ``event_win_rate`` — share of events whose average is > 0; ``n_events``, ``n_obs``;
+        ``n_excluded`` — (event, asset) windows dropped (missing return or past the end of the data);
+        ``n_overlapping`` — consecutive events closer than h bars (their windows share returns).
+    per_event : long DataFrame (event, asset, horizon, car, benchmark_car, abnormal) with the valid windows;
+        ``abnormal`` = car - benchmark_car, equal to ``car`` when no benchmark was given.
+    tested : "abnormal" (benchmark given) or "raw" cumulative returns.
+    """
+
+    table: pd.DataFrame
+    per_event: pd.DataFrame
+    horizons: tuple
+    tested: str
+    alternative: str
+    n_events_input: int
+    reps: int
+
+    def summary(self) -> str:
+        head = text_table(
+            [
+                ("events given", self.n_events_input),
+                ("tested", f"{self.tested} cumulative return, H0: mean = 0, H1: {self.alternative}"),
+                ("t", "event-clustered: one observation per event (mean over its assets)"),
+                ("boot_pvalue", f"studentised iid bootstrap over events, {self.reps:,} replicates"),
+                ("naive_t", "pooled over (event, asset) pairs, ignores cross-correlation"),
+            ],
+            title="Event study",
+        )
+        return head + "\n" + frame_table(self.table)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+
+# --------------------------------------------------------------------------------------------------
+# input handling
+
+
+def _returns_frame(x: Any, name: str) -> pd.DataFrame:
+    if isinstance(x, pd.Series):
+        x = x.to_frame(name=x.name if x.name is not None else 0)
+    if not isinstance(x, pd.DataFrame):
+        raise InputError(name, f"must be a pandas DataFrame (time x asset) or Series, got {type(x).__name__}")
+    if x.index.has_duplicates:
+        raise InputError(name, f"index has duplicated labels (first: {x.index[x.index.duplicated()][0]!r})")
+    if not x.index.is_monotonic_increasing:
+        raise InputError(name, "index is not sorted in increasing order")
+    if x.columns.has_duplicates:
+        raise InputError(name, "columns (assets) have duplicated labels")
+    non_num = [c for c in x.columns if not pd.api.types.is_numeric_dtype(x[c]) or pd.api.types.is_bool_dtype(x[c])]
+    if non_num:
+        raise InputError(name, f"columns must be numeric; non-numeric: {non_num[:5]}")
+    values = x.to_numpy(dtype=np.float64, na_value=np.nan)
+    if np.isinf(values).any():
+        raise InputError(name, "contains inf; mark missing values with NaN")
+    if len(x) < 2:
+        raise InputError(name, f"needs at least 2 rows, got {len(x)}")
+    return pd.DataFrame(values, index=x.index, columns=x.columns)
+
+
+def _event_pairs(events: Any, frame: pd.DataFrame, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions and column positions of (time, asset) events; a bare list of times means all assets."""
+    cols = frame.columns
+    if isinstance(events, pd.DataFrame):
+        if events.shape[1] != 2:
+            raise InputError(name, f"a DataFrame of events needs two columns (time, asset), got {events.shape[1]}")
+        times, assets = events.iloc[:, 0].to_numpy(), events.iloc[:, 1].to_numpy()
+    elif isinstance(events, Mapping):
+        times_l, assets_l = [], []
+        for asset, ts in events.items():
+            ts = [ts] if np.isscalar(ts) or isinstance(ts, pd.Timestamp) else list(ts)
+            times_l += ts
+            assets_l += [asset] * len(ts)
+        times, assets = np.asarray(times_l, dtype=object), np.asarray(assets_l, dtype=object)
+    else:
+        if events is None or np.isscalar(events):
+            raise InputError(name, "must be a list/DatetimeIndex of event times, a (time, asset) DataFrame or a mapping")
+        t_unique = pd.Index(events).unique()
+        times = np.repeat(np.asarray(t_unique, dtype=object), len(cols))
+        assets = np.tile(np.asarray(cols, dtype=object), len(t_unique))
+    if len(times) == 0:
+        raise InputError(name, "is empty")
+    rows = frame.index.get_indexer(pd.Index(times))
+    if (rows < 0).any():
+        bad = pd.Index(times)[rows < 0][0]
+        raise InputError(name, f"{int((rows < 0).sum())} event time(s) are not in the data's index (first: {bad!r})")
+    cpos = cols.get_indexer(pd.Index(assets))
+    if (cpos < 0).any():
+        bad = pd.Index(assets)[cpos < 0][0]
+        raise InputError(name, f"{int((cpos < 0).sum())} event asset(s) are not columns of the data (first: {bad!r})")
+    pairs = pd.DataFrame({"r": rows, "c": cpos}).drop_duplicates().sort_values(["r", "c"])
+    return pairs["r"].to_numpy(), pairs["c"].to_numpy()
+
+
+def _horizons(horizons: Any) -> list[int]:
+    if isinstance(horizons, (int, np.integer)):
+        horizons = [horizons]
+    hs = [check_int(h, "horizons", minimum=1) for h in horizons]
+    if not hs or len(set(hs)) != len(hs):
+        raise InputError("horizons", f"must be distinct positive integers, got {list(horizons)}")
+    return sorted(hs)
+
+
+def _window_growth(values: np.ndarray, rows: np.ndarray, cols: np.ndarray, horizons: list[int]) -> dict[int, np.ndarray]:
+    """Compound return over bars rows+1 .. rows+h for each pair; NaN if a bar is missing or past the end."""
+    n = values.shape[0]
+    growth = np.ones(rows.shape[0])
+    out = {}
+    for k in range(1, max(horizons) + 1):  # one gather per step: O(max h x pairs)
+        pos = rows + k
+        inside = pos < n
+        step = np.full(rows.shape[0], np.nan)
+        step[inside] = values[pos[inside], cols[inside]]
+        growth = growth * (1.0 + step)
+        if k in horizons:
+            out[k] = growth - 1.0
+    return out
+
+
+def _t_p(t: float, df: float, alternative: str) -> float:
+    if not np.isfinite(t):
+        return float("nan")
+    if alternative == "two-sided":
+        return float(2 * stats.t.sf(abs(t), df))
+    return float(stats.t.sf(t, df) if alternative == "greater" else stats.t.cdf(t, df))
+
+
+def _mean_t(x: np.ndarray, scale: float) -> float:
+    """One-sample t of the mean against 0; NaN when the spread is nil relative to the data's ``scale``
+    (e.g. abnormal returns against a benchmark that is the same assets' average: rounding noise only)."""
+    if x.size < 2:
+        return float("nan")
+    sd = x.std(ddof=1)
+    return float(x.mean() / (sd / math.sqrt(x.size))) if sd > 1e-9 * scale else float("nan")
+
+
+# --------------------------------------------------------------------------------------------------
+# event study
+
+
+def event_study(
+    returns_panel: Any,
+    events: Any,
+    horizons: Sequence[int] = (1, 4, 12, 24, 48),
+    benchmark: Any = None,
+    reps: int = 9_999,
+    seed=None,
+    cluster: str = "event",
+    alternative: str = "two-sided",
+) -> EventStudyResult:
+    """Cumulative (abnormal) returns after events, and whether their mean is zero.
+
+    Parameters
+    ----------
+    returns_panel : time x asset DataFrame of per-period simple returns (a Series = one asset). NaN = missing.
+    events : a list/DatetimeIndex of event bars (the same events for every asset), a two-column DataFrame
+        of (time, asset) pairs, or a mapping asset -> event times. Times must be labels of the index.
+    horizons : windows h in bars; the CAR of an event at bar t is prod_{k=1..h} (1 + r_{t+k}) - 1
+        (compounded from the close of the event bar, MacKinlay 1997, J. Econ. Lit. 35(1), with
+        buy-and-hold compounding). Windows with a missing return or past the end are excluded and counted.
+    benchmark : optional Series of per-period benchmark returns (e.g. BTC) on the same index; the tested
+        quantity is then the abnormal return CAR_asset - CAR_benchmark over the same window (market-adjusted
+        model, beta = 1; Brown & Warner 1985).
+    reps, seed : bootstrap replicates over events.
+    cluster : "event" (default) puts the event-clustered test in ``t``/``pvalue``; "none" puts the pooled one
+        there (both are always in the table).
+    alternative : "two-sided", "greater" or "less".
+
+    Inference
+    ---------
+    Assets reacting to the same event are cross-correlated, so an event with 30 assets is not 30 independent
+    draws: the pooled t over (event, asset) pairs overstates significance (Kolari & Pynnönen 2010, RFS 23(11),
+    on event-induced cross-correlation). The primary test therefore averages each event's CARs across its
+    assets and treats each event as ONE observation: t = mean / (sd / sqrt(n_events)) against t(n_events - 1)
+    (a cross-sectional/portfolio t, Brown & Warner 1985, J. Fin. Econ. 14). The bootstrap resamples events iid
+    (studentised, :func:`alphacheck.significance.mean_test`, ``bootstrap="iid"``), which assumes the events'
+    windows do not overlap — merge events closer than h bars beforehand; ``n_overlapping`` counts the
+    consecutive event pairs closer than h bars.
+    """
+    check_alternative(alternative)
+    reps = check_int(reps, "reps", minimum=99)
+    if cluster not in ("event", "none"):
+        raise InputError("cluster", f"must be 'event' or 'none', got {cluster!r}")
+    frame = _returns_frame(returns_panel, "returns_panel")
+    if np.nanmin(frame.to_numpy(), initial=0.0) < -1.0:
+        raise InputError("returns_panel", "has simple returns below -100%; pass simple returns, not prices or logs")
+    hs = _horizons(horizons)
+    rows, cols = _event_pairs(events, frame, "events")
+    values = frame.to_numpy()
+    car = _window_growth(values, rows, cols, hs)
+    bench_car = None
+    if benchmark is not None:
+        if not isinstance(benchmark, pd.Series):
+            raise InputError("benchmark", f"must be a pandas Series of per-period returns, got {type(benchmark).__name__}")
+        if benchmark.index.has_duplicates:
+            raise InputError("benchmark", "index has duplicated labels")
+        b = benchmark.reindex(frame.index).to_numpy(dtype=np.float64, na_value=np.nan)
+        if np.isinf(b).any():
+            raise InputError("benchmark", "contains inf")
+        if np.isfinite(b).sum() < 0.5 * len(frame):
+            raise InputError("benchmark", "covers less than half of returns_panel's index; check the dates")
+        bench_car = _window_growth(b[:, None], rows, np.zeros_like(rows), hs)
+    from alphacheck.significance import mean_test  # local: significance is a sibling module with heavier deps
+
+    event_ids = np.unique(rows)
+    pos_sorted = np.sort(event_ids)
+    table_rows, long_parts = [], []
+    for h in hs:
+        c = car[h]
+        bc = bench_car[h] if bench_car is not None else np.zeros_like(c)
+        ab = c - bc
+        ok = np.isfinite(ab)
+        obs = ab[ok]
+        ev = rows[ok]
+        per_event = pd.Series(obs).groupby(ev).mean()
+        m = per_event.to_numpy()
+        n_ev, n_obs = m.size, obs.size
+        scale = float(np.abs(c[ok]).max()) if n_obs else 0.0
+        t_c, t_n = _mean_t(m, scale), _mean_t(obs, scale)
+        p_c, p_n = _t_p(t_c, n_ev - 1, alternative), _t_p(t_n, n_obs - 1, alternative)
+        boot = float("nan")
+        if n_ev >= 10 and np.isfinite(t_c):
+            boot = mean_test(m, alternative=alternative, method="bootstrap", bootstrap="iid", reps=reps, seed=seed).pvalue
+        t_main, p_main = (t_c, p_c) if cluster == "event" else (t_n, p_n)
+        table_rows.append({
+            "horizon": h,
+            "mean_car": float(m.mean()) if n_ev else float("nan"),
+            "t": t_main,
+            "pvalue": p_main,
+            "boot_pvalue": boot,
+            "cluster_t": t_c,
+            "cluster_pvalue": p_c,
+            "naive_t": t_n,
+            "naive_pvalue": p_n,
+            "pooled_mean": float(obs.mean()) if n_obs else float("nan"),
+            "win_rate": float((obs > 0).mean()) if n_obs else float("nan"),
+            "event_win_rate": float((m > 0).mean()) if n_ev else float("nan"),
+            "n_events": int(n_ev),
+            "n_obs": int(n_obs),
+            "n_excluded": int((~ok).sum()),
+            "n_overlapping": int((np.diff(pos_sorted) < h).sum()),
+        })
+        long_parts.append(pd.DataFrame({
+            "event": frame.index[rows[ok]],
+            "asset": frame.columns[cols[ok]],
+            "horizon": h,
+            "car": c[ok],
+            "benchmark_car": bc[ok] if bench_car is not None else np.nan,
+            "abnormal": ab[ok],
+        }))
+    table = pd.DataFrame(table_rows).set_index("horizon")
+    long = pd.concat(long_parts, ignore_index=True)
+    return EventStudyResult(
+        table=table,
+        per_event=long,
+        horizons=tuple(hs),
+        tested="abnormal" if bench_car is not None else "raw",
+        alternative=alternative,
+        n_events_input=int(event_ids.size),
+        reps=reps,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# trades
+
+
+def _entry_positions(entries: Any, index: pd.Index) -> np.ndarray:
+    if entries is None or np.isscalar(entries):
+        raise InputError("entries", "must be a list/DatetimeIndex of entry times")
+    idx = pd.Index(entries).unique()
+    rows = index.get_indexer(idx)
+    if (rows < 0).any():
+        raise InputError("entries", f"{int((rows < 0).sum())} entry time(s) are not in prices' index (first: {idx[rows < 0][0]!r})")
+    return np.sort(rows)
+
+
+def _trades_one(p: np.ndarray, rows: np.ndarray, hold: int, overlap: str) -> tuple[list, dict]:
+    """Single price path: (entry_row, exit_row, gross) per kept trade, and the counts of dropped ones."""
+    n = p.shape[0]
+    kept, counts = [], {"skipped_overlap": 0, "dropped_end": 0, "dropped_gap": 0}
+    free_from = -1  # first row at which a new position may open (the previous exit bar)
+    for r in rows:
+        x = r + hold
+        if x >= n:
+            counts["dropped_end"] += 1
+            continue
+        if overlap == "skip" and r < free_from:
+            counts["skipped_overlap"] += 1
+            continue
+        if not np.isfinite(p[r : x + 1]).all():
+            counts["dropped_gap"] += 1
+            continue
+        kept.append((r, x, p[x] / p[r] - 1.0))
+        free_from = x
+    return kept, counts
+
+
+def event_trades(
+    prices: Any,
+    entries: Any,
+    hold: int,
+    cost_bps: float = 0.0,
+    overlap: str = "skip",
+    direction: int = 1,
+    weights: str | None = None,
+) -> pd.DataFrame:
+    """Returns of trades that enter at the close of each entry bar and exit ``hold`` bars later.
+
+    Parameters
+    ----------
+    prices : Series of prices (one asset) or time x asset DataFrame. NaN = missing bar.
+    entries : entry times (labels of the index). For a panel without ``weights`` the same times apply to
+        every asset; a (time, asset) DataFrame or mapping asset -> times selects assets per entry.
+    hold : bars between entry and exit (exit at the close of bar entry + hold).
+    cost_bps : ROUND-TRIP cost in basis points, subtracted once from the simple return:
+        ``net = gross - cost_bps / 1e4`` (entry and exit costs together; no compounding of costs).
+    overlap : "skip" — one position at a time (per asset; per basket with ``weights``): an entry before
+        the previous trade's exit bar is skipped and counted (entering at the exit bar is allowed);
+        "allow" — every entry is a trade.
+    direction : +1 long, -1 short; gross = direction * (P_exit / P_entry - 1) (a short's simple return).
+    weights : None (one trade per asset) or "equal" — a basket per entry time, equally weighted over the
+        assets that have a price at entry AND at exit (other assets are left out of that trade).
+
+    Trades whose exit is past the end of the data, or (single assets) whose price path has a missing bar
+    between entry and exit, are dropped and counted — gaps are never bridged. Duplicate entries collapse.
+
+    Returns
+    -------
+    DataFrame with entry_time, exit_time, gross_return, net_return (plus ``asset``, or ``n_assets`` for a
+    basket), sorted by entry time. Counts are in ``.attrs``: ``n_entries``, ``n_skipped_overlap``,
+    ``n_dropped_end``, ``n_dropped_gap``, ``cost_bps``.
+    """
+    hold = check_int(hold, "hold", minimum=1)
+    cost = float(cost_bps)
+    if not np.isfinite(cost) or cost < 0:
+        raise InputError("cost_bps", f"must be a finite number >= 0, got {cost_bps!r}")
+    if overlap not in ("skip", "allow"):
+        raise InputError("overlap", f"must be 'skip' or 'allow', got {overlap!r}")
+    if direction not in (1, -1):
+        raise InputError("direction", f"must be 1 (long) or -1 (short), got {direction!r}")
+    if weights not in (None, "equal"):
+        raise InputError("weights", f"must be None or 'equal', got {weights!r}")
+    single = isinstance(prices, pd.Series)
+    frame = _returns_frame(prices, "prices")
+    if (frame.to_numpy()[np.isfinite(frame.to_numpy())] <= 0).any():
+        raise InputError("prices", "must be positive prices (got values <= 0); pass prices, not returns")
+    values = frame.to_numpy()
+    counts = {"skipped_overlap": 0, "dropped_end": 0, "dropped_gap": 0}
+    records = []
+    if weights == "equal":
+        rows = _entry_positions(entries, frame.index)
+        n = values.shape[0]
+        free_from = -1
+        for r in rows:
+            x = r + hold
+            if x >= n:
+                counts["dropped_end"] += 1
+                continue
+            if overlap == "skip" and r < free_from:
+                counts["skipped_overlap"] += 1
+                continue
+            ok = np.isfinite(values[r]) & np.isfinite(values[x])
+            if not ok.any():
+                counts["dropped_gap"] += 1
+                continue
+            g = float(np.mean(values[x, ok] / values[r, ok] - 1.0))
+            records.append({"entry_time": frame.index[r], "exit_time": frame.index[x], "n_assets": int(ok.sum()),
+                            "gross_return": direction * g})
+            free_from = x
+        n_entries = int(rows.size)
+    else:
+        if single or not isinstance(entries, (pd.DataFrame, Mapping)):
+            per_asset = {c: _entry_positions(entries, frame.index) for c in range(frame.shape[1])}
+        else:
+            r_all, c_all = _event_pairs(entries, frame, "entries")
+            per_asset = {c: np.sort(r_all[c_all == c]) for c in np.unique(c_all)}
+        n_entries = int(sum(v.size for v in per_asset.values()))
+        for c, rows in per_asset.items():
+            kept, cnt = _trades_one(values[:, c], rows, hold, overlap)
+            for k in counts:
+                counts[k] += cnt[k]
+            for r, x, g in kept:
+                rec = {"entry_time": frame.index[r], "exit_time": frame.index[x], "gross_return": direction * g}
+                if not single:
+                    rec = {"asset": frame.columns[c], **rec}
+                records.append(rec)
+    cols = (["entry_time", "exit_time"] + (["asset"] if (not single and weights is None) else [])
+            + (["n_assets"] if weights == "equal" else []) + ["gross_return"])
+    out = pd.DataFrame(records, columns=cols)
+    out["net_return"] = out["gross_return"] - cost / 1e4
+    out = out.sort_values(["entry_time"] + (["asset"] if "asset" in out else []), kind="stable").reset_index(drop=True)
+    out.attrs.update({"n_entries": n_entries, "n_skipped_overlap": counts["skipped_overlap"],
+                      "n_dropped_end": counts["dropped_end"], "n_dropped_gap": counts["dropped_gap"], "cost_bps": cost})
+    return out

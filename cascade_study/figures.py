@@ -58,6 +58,7 @@ def _table_figure(df: pd.DataFrame, title: str, w=9.0, col_colors=None) -> Figur
     tab.auto_set_font_size(False)
     tab.set_fontsize(8.5)
     tab.scale(1.0, 1.35)
+    tab.auto_set_column_width(col=list(range(-1, df.shape[1])))
     for (r, c), cell in tab.get_celld().items():
         if r == 0:
             cell.set_facecolor("#dde6f0")
@@ -83,18 +84,20 @@ def research_journey(res) -> Figure:
         ("Exp 07", "Cross-section L/S", f"L/S {e.ls_mean:+.2%}/trade (p={e.ls_p:.3g})", v["Exp 07"]),
         ("Final", "Verdict", res.final.label, res.final.label),
     ]
-    fig = _fig(11, 3.8)
+    fig = _fig(13, 4.2)
     ax = fig.add_subplot()
     ax.set_xlim(-0.6, len(steps) - 0.4)
-    ax.set_ylim(-1.6, 1.4)
+    ax.set_ylim(-2.0, 1.4)
     ax.axis("off")
     ax.plot([0, len(steps) - 1], [0, 0], color=GREY, lw=2, zorder=0)
     for i, (tag, name, num, verdict) in enumerate(steps):
         c = _verdict_color(verdict)
         ax.scatter([i], [0], s=260, color=c, zorder=2)
-        ax.text(i, 0.45, f"{tag}\n{name}", ha="center", va="bottom", fontsize=8, weight="bold")
-        ax.text(i, -0.35, verdict.upper(), ha="center", va="top", fontsize=7.5, color=c, weight="bold")
-        ax.text(i, -0.8, num, ha="center", va="top", fontsize=6.8, wrap=True)
+        ax.text(i, 0.45, f"{tag}\n{name.replace(', ', chr(10))}", ha="center", va="bottom", fontsize=8,
+                weight="bold")
+        ax.text(i, -0.35, verdict.upper().replace(", ", ",\n"), ha="center", va="top", fontsize=7.5,
+                color=c, weight="bold")
+        ax.text(i, -0.8, num.replace(", ", "\n"), ha="center", va="top", fontsize=7)
     ax.set_title("Research journey: each experiment and the verdict our numbers give", fontsize=11)
     return fig
 

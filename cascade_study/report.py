@@ -39,7 +39,7 @@ def our_numbers(res) -> dict[str, float]:
         "alt_t24": t.loc[24, "alt_mean"], "btc_t24": t.loc[24, "btc_mean"],
         "alt_t48": t.loc[48, "alt_mean"], "btc_t48": t.loc[48, "btc_mean"],
         "spread_t24": t.loc[24, "spread"], "spread_t48": t.loc[48, "spread"],
-        "ic_depth": es.ic_depth.estimate, "ic_overshoot": es.ic_overshoot.estimate,
+        "ic_depth": es.ic_depth.estimate if es.ic_depth is not None else float("nan"), "ic_overshoot": es.ic_overshoot.estimate,
         "ic_overshoot_p": es.ic_overshoot.pvalue, "q5_t48": es.q5_mean, "q5_win": es.q5_win,
         "q5_t": es.q5_t, "cfi_ic": cfi.ic, "cfi_crash_ratio": cfi.crash_ratio,
         "fade_train_sharpe": fade.is_sharpe_seed_conv, "fade_oos_sharpe": fade.oos_sharpe_seed_conv,
@@ -148,8 +148,9 @@ def build_blocks(res) -> list[Block]:
                                        p=("spread_p",), ints=("n_events", "n_obs"))))
     B.append(Block("figure", "event_study"))
     B.append(Block("list", [
-        f"IC(cascade depth, BTC recovery 24h), loose set (n = {es.n_depth}): {es.ic_depth.estimate:+.3f}, "
-        f"permutation p = {es.ic_depth.pvalue:.3g} — seed 0.70 (n = 36, p < 0.0001)",
+        (f"IC(cascade depth, BTC recovery 24h), loose set (n = {es.n_depth}): {es.ic_depth.estimate:+.3f}, "
+         f"permutation p = {es.ic_depth.pvalue:.3g} — seed 0.70 (n = 36, p < 0.0001)") if es.ic_depth is not None
+        else f"IC(cascade depth, BTC recovery 24h): only {es.n_depth} loose events — not computed (seed 0.70)",
         f"IC(alt overshoot, alt recovery 24h), pooled over {es.ic_overshoot.n} alt-events: "
         f"{es.ic_overshoot.estimate:+.3f}, permutation p = {es.ic_overshoot.pvalue:.3g} — seed 0.113 (p = 0.0001)",
         f"Hardest-hit quintile (Q5) at T+48h: mean {es.q5_mean:+.2%}, win rate {es.q5_win:.0%}, "

@@ -73,19 +73,15 @@ def asset_trades(md: MarketData, entries, hold: int = HOLD_HOURS, cost_bps: floa
     """
     entries = pd.DatetimeIndex(entries)
     symbols = list(md.symbols if symbols is None else symbols)
-    complete = md.returns(hold).shift(-hold).reindex(entries).notna()  # gap-free path entry..exit
     out = pd.DataFrame(np.nan, index=entries, columns=symbols)
     if len(entries) == 0:
         return out
-    for s in symbols:
-        px = md.close[s]
-        ok = entries[complete[s].to_numpy() & px.reindex(entries).notna().to_numpy()]
-        if len(ok) == 0:
-            continue
-        tr = event_trades(px.dropna(), ok, hold=pd.Timedelta(hours=hold), cost_bps=cost_bps,
-                          overlap="allow")
-        ret = tr.set_index("entry")["net"]
-        out.loc[ret.index, s] = ret.to_numpy()
+    # one trade per (entry, asset); merging was done before (overlap="allow"); event_trades drops
+    # trades with a missing bar between entry and exit or an exit past the data (gaps never bridged)
+    tr = event_trades(md.close[symbols], entries, hold=int(hold), cost_bps=cost_bps, overlap="allow")
+    if len(tr):
+        wide = tr.pivot(index="entry_time", columns="asset", values="net_return")
+        out.loc[wide.index, wide.columns] = wide.to_numpy()
     return out
 
 

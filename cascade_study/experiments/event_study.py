@@ -47,7 +47,7 @@ class EventStudyExperiment:
     table: pd.DataFrame        # per horizon: alt/btc means + CIs, spread, p, n_events, n_obs
     spread_tests: dict
     n_alt_events: int
-    ic_depth: ICResult
+    ic_depth: ICResult | None
     n_depth: int
     ic_overshoot: ICResult
     quintiles: QuantileResult
@@ -103,8 +103,10 @@ def run_event_study(md: MarketData, features: pd.DataFrame, reps: int = 9_999,
     depth = (-r1[BTC].reindex(loose)).rename("depth")
     rec = forward_returns(r1[BTC], 24).reindex(loose).rename("recovery")
     dd = pd.concat([depth, rec], axis=1).dropna()
-    ic_depth = ic_test(dd["depth"], dd["recovery"], method="spearman", horizon=24, test="permutation",
-                       reps=reps, seed=seed)
+    ic_depth = None  # too few loose events (e.g. no funding data) -> not computed
+    if len(dd) >= 4:
+        ic_depth = ic_test(dd["depth"], dd["recovery"], method="spearman", horizon=24,
+                           test="permutation", reps=reps, seed=seed)
 
     # IC(overshoot, alt recovery 24h) pooled over alt-events
     over = (r1[BTC].reindex(events).to_numpy()[:, None] - r1[alts].reindex(events))

@@ -364,7 +364,8 @@ def event_trades(
         assets that have a price at entry AND at exit (other assets are left out of that trade).
 
     Trades whose exit is past the end of the data, or (single assets) whose price path has a missing bar
-    between entry and exit, are dropped and counted — gaps are never bridged. Duplicate entries collapse.
+    between entry and exit, are dropped and counted — gaps are never bridged (the past-the-end check comes
+    first, then the overlap check, then the gap check). Duplicate entries collapse.
 
     Returns
     -------

@@ -18,6 +18,7 @@ from alphacheck.alpha import (
     bootstrap_coefficients,
     jensen_alpha,
     newey_west_lags,
+    spread_test,
     updown_beta,
 )
 from alphacheck.resample import bootstrap_indices, bootstrap_plan
@@ -405,3 +406,40 @@ def test_bad_options_raise(kwargs, argument):
     with pytest.raises(InputError) as err:
         jensen_alpha(r, b, **kwargs)
     assert err.value.argument == argument
+
+
+# ------------------------------------------------------------------ spread_test
+
+
+def test_spread_test_delegates_to_mean_test_on_difference():
+    from alphacheck.significance import mean_test
+
+    rng = np.random.default_rng(61)
+    idx = pd.date_range("2022-01-01", periods=500, freq="D")
+    market = rng.standard_normal(500) * 0.03
+    long = pd.Series(market + 0.002 + rng.standard_normal(500) * 0.005, idx)
+    short = pd.Series(market + rng.standard_normal(500) * 0.005, idx)
+    res = spread_test(long, short, reps=1999, seed=3)
+    ref = mean_test(long - short, alternative="greater", method="bootstrap", reps=1999, seed=3)
+    assert res.pvalue == ref.pvalue and res.statistic == ref.statistic and res.estimate == ref.estimate
+    assert res.alternative == "greater" and res.null == "mean(long - short) = 0"
+    assert res.pvalue < 0.01  # 2 bp/day on 0.7% noise over 500 days: t about 6
+    t = spread_test(long, short, method="t")
+    assert t.pvalue == pytest.approx(stats.ttest_1samp(long - short, 0.0, alternative="greater").pvalue, rel=1e-8)
+    # aligned on the index: a misaligned short leg is refused
+    with pytest.raises(InputError, match="long, short"):
+        spread_test(long, short.set_axis(idx + pd.Timedelta(days=400)))
+
+
+def test_spread_test_arrays_hac_equals_mean_test():
+    from alphacheck.significance import mean_test
+
+    rng = np.random.default_rng(62)
+    common = rng.standard_normal(800)
+    a, b = common + rng.standard_normal(800) * 0.1, common + rng.standard_normal(800) * 0.1
+    res = spread_test(a, b, alternative="two-sided", method="hac")
+    ref = mean_test(a - b, alternative="two-sided", method="hac")
+    assert res.pvalue == ref.pvalue and res.n == 800
+    assert res.estimate == pytest.approx(np.mean(a - b), rel=1e-12)
+    with pytest.raises(InputError, match="long, short"):
+        spread_test(a, b[:-1])

@@ -10,9 +10,15 @@ from alphacheck.walkforward import WalkForwardResult, walk_forward
 from alphacheck.overfitting import (
     FamilyTestResult, HaircutResult, PBOResult, adjust_pvalues, haircut_sharpe, pbo, reality_check, spa, stepm,
 )
+from alphacheck.ic import (
+    ICResult, QuantileResult, forward_returns, ic_decay, ic_test, information_coefficient, quantile_returns,
+)
+from alphacheck.events import EventStudyResult, event_study, event_trades
 
 __version__ = "0.1.0"
 
 __all__ = ["InputError", "ConfidenceInterval", "Result", "TestResult", "__version__"]
 __all__ += ["WalkForward", "CalendarWindows", "PurgedKFold", "CombinatorialPurgedCV", "walk_forward", "WalkForwardResult"]
 __all__ += ["pbo", "PBOResult", "haircut_sharpe", "HaircutResult", "adjust_pvalues", "reality_check", "spa", "stepm", "FamilyTestResult"]
+__all__ += ["information_coefficient", "ic_test", "quantile_returns", "ic_decay", "forward_returns", "ICResult", "QuantileResult"]
+__all__ += ["event_study", "event_trades", "EventStudyResult"]

@@ -14,6 +14,7 @@ from alphacheck.ic import (
     ICResult, QuantileResult, forward_returns, ic_decay, ic_test, information_coefficient, quantile_returns,
 )
 from alphacheck.events import EventStudyResult, event_study, event_trades
+from alphacheck.alpha import AlphaResult, UpDownBetaResult, beta_adjusted, jensen_alpha, spread_test, updown_beta
 
 __version__ = "0.1.0"
 
@@ -22,3 +23,4 @@ __all__ += ["WalkForward", "CalendarWindows", "PurgedKFold", "CombinatorialPurge
 __all__ += ["pbo", "PBOResult", "haircut_sharpe", "HaircutResult", "adjust_pvalues", "reality_check", "spa", "stepm", "FamilyTestResult"]
 __all__ += ["information_coefficient", "ic_test", "quantile_returns", "ic_decay", "forward_returns", "ICResult", "QuantileResult"]
 __all__ += ["event_study", "event_trades", "EventStudyResult"]
+__all__ += ["jensen_alpha", "spread_test", "updown_beta", "beta_adjusted", "AlphaResult", "UpDownBetaResult"]

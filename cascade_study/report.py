@@ -139,13 +139,14 @@ def build_blocks(res) -> list[Block]:
     B.append(Block("h2", "Exp 02 — event study"))
     t = es.table
     B.append(Block("p", f"{len(es.events)} volume-only events (48 h merge), {es.n_alt_events} alt-event "
-                        "observations at T+24h. Spread = per-event mean alt return − BTC return, tested "
-                        "clustered by event (one observation per event; stationary bootstrap, two-sided). "
+                        "observations at T+24h. Spread = alt CAR − BTC CAR (alphacheck.events.event_study, "
+                        "benchmark = BTC), tested clustered by event (one observation per event, t, two-sided; "
+                        "iid bootstrap over events and the naive pooled p beside it). "
                         "Seed at T+24h: alts +1.57% vs BTC +0.56%; T+48h: +2.46% vs +1.10%."))
     B.append(Block("table", _fmt_frame(t, pct=("alt_mean", "alt_event_mean", "alt_ci_low", "alt_ci_high",
-                                               "btc_mean", "btc_ci_low", "btc_ci_high", "spread",
-                                               "spread_ci_low", "spread_ci_high"),
-                                       p=("spread_p",), ints=("n_events", "n_obs"))))
+                                               "btc_mean", "btc_ci_low", "btc_ci_high", "spread"),
+                                       p=("spread_p", "spread_boot_p", "spread_naive_p"),
+                                       ints=("n_events", "n_obs", "n_excluded"))))
     B.append(Block("figure", "event_study"))
     B.append(Block("list", [
         (f"IC(cascade depth, BTC recovery 24h), loose set (n = {es.n_depth}): {es.ic_depth.estimate:+.3f}, "

@@ -160,9 +160,9 @@ class StudyResult:
 
 def gather_evidence(es, cfi, fade, ac, beta, cs, dd) -> Evidence:
     lt, mn = ac.overall["alt_long"], ac.overall["market_neutral"]
-    st48 = es.spread_tests[48]
+    t48 = es.table.loc[48]
     return Evidence(
-        spread48=float(st48.estimate), spread48_p=float(st48.pvalue), cfi_ic=cfi.ic,
+        spread48=float(t48["spread"]), spread48_p=float(t48["spread_p"]), cfi_ic=cfi.ic,
         cfi_crash_ratio=cfi.crash_ratio, fade_oos_sharpe=fade.oos_sharpe, fade_pbo=float(fade.pbo.pbo),
         long_mean=lt.mean, long_p=lt.pvalue, mn_mean=mn.mean, mn_p=mn.pvalue,
         alpha=beta.plain.alpha, alpha_p_hac=beta.plain.alpha_pvalue,

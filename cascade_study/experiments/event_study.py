@@ -5,11 +5,12 @@ with the 48 h one-trade-at-a-time rule. For an event detected on the bar opening
 forward return of asset i is ``close[t+h] / close[t] − 1`` (:func:`alphacheck.ic.forward_returns` —
 never across a gap), h in {1, 4, 12, 24, 48}.
 
-* **Alt vs BTC by horizon.** Alts: mean over all alt-event pairs with data. The spread is tested
-  *clustered by event*: per event, the mean alt return minus BTC's return is one observation, and
-  :func:`alphacheck.alpha.spread_test` (stationary bootstrap of the per-event means, two-sided)
-  tests its mean. CIs of the alt and BTC means: :func:`alphacheck.significance.mean_test` on the
-  per-event series (bootstrap percentile intervals).
+* **Alt vs BTC by horizon.** :func:`alphacheck.events.event_study` with ``benchmark`` = BTC 1h
+  returns: the abnormal return of an alt-event is its CAR minus BTC's CAR over the same window; the
+  spread is tested *clustered by event* (each event's mean abnormal return is one observation; t with
+  n_events − 1 df, two-sided; the iid bootstrap over events and the naive pooled p are kept too).
+  Alts: mean over all alt-event pairs. CIs of the alt and BTC means:
+  :func:`alphacheck.significance.mean_test` on the per-event series (studentised bootstrap).
 * **IC(depth, BTC recovery 24 h)** on the *loose* event set (merged): depth = −BTC 1h return at the
   cascade bar; :func:`alphacheck.ic.ic_test`, Spearman, permutation p (small n).
 * **IC(overshoot, alt recovery 24 h)** pooled over alt-events: overshoot = BTC 1h return − alt 1h
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from alphacheck.alpha import spread_test
+from alphacheck.events import EventStudyResult, event_study
 from alphacheck.ic import ICResult, QuantileResult, forward_returns, ic_test, quantile_returns
 from alphacheck.results import TestResult
 from alphacheck.significance import mean_test
@@ -45,7 +46,7 @@ class EventStudyExperiment:
     counts: pd.DataFrame       # per level: rule, events (no merge), events (48h merge), seed
     events: pd.DatetimeIndex   # volume-only, merged
     table: pd.DataFrame        # per horizon: alt/btc means + CIs, spread, p, n_events, n_obs
-    spread_tests: dict
+    study: EventStudyResult      # alphacheck result (abnormal = alt CAR − BTC CAR)
     n_alt_events: int
     ic_depth: ICResult | None
     n_depth: int
@@ -79,23 +80,25 @@ def run_event_study(md: MarketData, features: pd.DataFrame, reps: int = 9_999,
     events = detect_cascades(features, "volume_only", MERGE_HOURS)
     r1 = md.returns(1)
     alts = md.alts
-    rows, tests = [], {}
     fwd = {h: forward_returns(r1, h).reindex(events) for h in HORIZONS}
+    study = event_study(r1[alts], events, HORIZONS, benchmark=r1[BTC], reps=reps, seed=seed,
+                        cluster="event", alternative="two-sided")
+    pe = study.per_event
+    rows = []
     for h in HORIZONS:
-        f = fwd[h]
-        alt_ev = f[alts].mean(axis=1)
-        ok = alt_ev.notna() & f[BTC].notna()
-        a, b = alt_ev[ok], f[BTC][ok]
-        st = spread_test(a, b, alternative="two-sided", reps=reps, seed=seed)
-        ma = mean_test(a, alternative="two-sided", reps=reps, seed=seed)
-        mb = mean_test(b, alternative="two-sided", reps=reps, seed=seed)
-        pooled = f[alts][ok].stack()
-        tests[h] = st
-        rows.append({"horizon": h, "alt_mean": float(pooled.mean()), "alt_event_mean": float(a.mean()),
+        ph = pe[pe["horizon"] == h]
+        alt_ev = ph.groupby("event")["car"].mean()
+        btc_ev = ph.groupby("event")["benchmark_car"].first()
+        ma = mean_test(alt_ev, alternative="two-sided", reps=reps, seed=seed)
+        mb = mean_test(btc_ev, alternative="two-sided", reps=reps, seed=seed)
+        st = study.table.loc[h]
+        rows.append({"horizon": h, "alt_mean": float(ph["car"].mean()), "alt_event_mean": float(alt_ev.mean()),
                      "alt_ci_low": ma.ci[0], "alt_ci_high": ma.ci[1],
-                     "btc_mean": float(b.mean()), "btc_ci_low": mb.ci[0], "btc_ci_high": mb.ci[1],
-                     "spread": float(st.estimate), "spread_ci_low": st.ci[0], "spread_ci_high": st.ci[1],
-                     "spread_p": float(st.pvalue), "n_events": int(ok.sum()), "n_obs": int(len(pooled))})
+                     "btc_mean": float(btc_ev.mean()), "btc_ci_low": mb.ci[0], "btc_ci_high": mb.ci[1],
+                     "spread": float(st["mean_car"]), "spread_p": float(st["pvalue"]),
+                     "spread_boot_p": float(st["boot_pvalue"]), "spread_naive_p": float(st["naive_pvalue"]),
+                     "n_events": int(st["n_events"]), "n_obs": int(st["n_obs"]),
+                     "n_excluded": int(st["n_excluded"])})
     table = pd.DataFrame(rows).set_index("horizon")
 
     # IC(depth, BTC recovery 24h) on the loose set
@@ -121,7 +124,7 @@ def run_event_study(md: MarketData, features: pd.DataFrame, reps: int = 9_999,
     q5 = p48.loc[bucket == 4, "rec48"]
     q5_test = mean_test(q5, alternative="two-sided", method="t")
     return EventStudyExperiment(
-        counts=counts, events=events, table=table, spread_tests=tests,
+        counts=counts, events=events, table=table, study=study,
         n_alt_events=int(table.loc[24, "n_obs"]), ic_depth=ic_depth, n_depth=len(dd),
         ic_overshoot=ic_over, quintiles=qr, q5_mean=float(qr.table["mean"].iloc[-1]),
         q5_win=float(qr.table["win_rate"].iloc[-1]), q5_t=float(q5_test.statistic), q5_test=q5_test)

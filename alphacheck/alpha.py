@@ -34,7 +34,10 @@ from alphacheck._inputs import (
     check_probability,
     require_variance,
 )
+from alphacheck.resample import block_length as pw_block_length
+from alphacheck.resample import bootstrap_plan, resampled_sums
 from alphacheck.results import Result, TestResult, format_number, frame_table, text_table
+from alphacheck.significance import mean_test
 
 __all__ = [
     "AlphaResult",
@@ -44,6 +47,7 @@ __all__ = [
     "updown_beta",
     "beta_adjusted",
     "newey_west_lags",
+    "bootstrap_coefficients",
 ]
 
 _COV_TYPES = ("HAC", "nonrobust", "HC1", "bootstrap")
@@ -173,8 +177,6 @@ def bootstrap_coefficients(y: np.ndarray, X: np.ndarray, plan) -> np.ndarray:
     mean and sd first; the map back to the original coefficients is exact (an affine reparametrisation
     of the same least-squares problem).
     """
-    from alphacheck.resample import resampled_sums
-
     n, p = X.shape
     mu = X[:, 1:].mean(axis=0)
     sd = X[:, 1:].std(axis=0)
@@ -205,8 +207,6 @@ def _bootstrap_block_length(block_length: Any, y: np.ndarray, X: np.ndarray, res
     if isinstance(block_length, str):
         if block_length != "auto":
             raise InputError("block_length", f"must be 'auto' or a positive number, got {block_length!r}")
-        from alphacheck.resample import block_length as pw_block_length
-
         # Politis–White (2004) on the regression scores x_t * e_t: their autocorrelation is what the
         # variance of the OLS coefficients depends on (max over columns, as in resample.block_length).
         return float(max(1.0, pw_block_length(X * resid[:, None], method="stationary")))
@@ -454,8 +454,6 @@ def jensen_alpha(
     boot_p = boot_ci = bl = None
     boot_reps = None
     if run_boot:
-        from alphacheck.resample import bootstrap_plan
-
         bl = _bootstrap_block_length(block_length, y, X, resid)
         plan = bootstrap_plan(n, reps, method="stationary", block_length=bl, seed=seed)
         boot = bootstrap_coefficients(y, X, plan)
@@ -544,8 +542,6 @@ def spread_test(
     difference is taken period by period, common (market) moves cancel before testing.
     Default ``alternative="greater"``: the long leg beats the short leg.
     """
-    from alphacheck.significance import mean_test
-
     alternative = check_alternative(alternative)
     (lv, sv), index = align([("long", long), ("short", short)], min_obs=3)
     if lv.ndim != 1 or sv.ndim != 1:

@@ -15,6 +15,8 @@ from alphacheck.ic import (
 )
 from alphacheck.events import EventStudyResult, event_study, event_trades
 from alphacheck.alpha import AlphaResult, UpDownBetaResult, beta_adjusted, jensen_alpha, spread_test, updown_beta
+from alphacheck.audit import AuditReport, Check, audit
+from alphacheck.verdict import VERDICTS, decide_verdict
 
 __version__ = "0.1.0"
 
@@ -24,3 +26,4 @@ __all__ += ["pbo", "PBOResult", "haircut_sharpe", "HaircutResult", "adjust_pvalu
 __all__ += ["information_coefficient", "ic_test", "quantile_returns", "ic_decay", "forward_returns", "ICResult", "QuantileResult"]
 __all__ += ["event_study", "event_trades", "EventStudyResult"]
 __all__ += ["jensen_alpha", "spread_test", "updown_beta", "beta_adjusted", "AlphaResult", "UpDownBetaResult"]
+__all__ += ["audit", "AuditReport", "Check", "VERDICTS", "decide_verdict"]

@@ -72,7 +72,7 @@ def test_vectorized_world_matches_public_functions():
 
 
 def test_ic_test_size_overlapping_horizon_reduced():
-    worlds = 300
+    worlds = 600
     hac, naive = _rejection_rates(worlds, seed=2024)
     band = 3 * np.sqrt(0.05 * 0.95 / worlds)
     print(f"reduced size study ({worlds} worlds): HAC {hac:.3f}, naive t {naive:.3f}")

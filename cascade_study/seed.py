@@ -138,6 +138,7 @@ SEED = MappingProxyType({s.key: s for s in _ROWS})
 SEED_VERDICTS = MappingProxyType({
     "Exp 02": "promising",
     "CFI": "momentum, not crash predictor",
+    "CFI tail": "strong tail-risk flag",
     "Exp 05": "FAILED",
     "Exp 05b": "PASS",
     "Exp 06": "beta, not alpha",

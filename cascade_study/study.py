@@ -70,6 +70,7 @@ def experiment_verdicts(e: Evidence, a: float = ALPHA_LEVEL) -> dict[str, str]:
 
     * Exp 02: "promising" if the T+48h alt-minus-BTC spread is > 0 with p < a, else "not confirmed".
     * CFI: "momentum, not crash predictor" if IC(CFI, fwd 24h) > 0, else "crash predictor".
+    * CFI tail: "strong tail-risk flag" if the Q5/Q1 crash-rate ratio >= 2, else "weak tail-risk flag".
     * Exp 05: "FAILED" if the OOS Sharpe <= 0 or PBO > 0.5, else "PASS".
     * Exp 05b: "PASS" if the alts long-only mean > 0 with p < a, else "FAILED".
     * Exp 06: "alpha" if alpha > 0 and both HAC and bootstrap p < a, else "beta, not alpha".
@@ -79,6 +80,7 @@ def experiment_verdicts(e: Evidence, a: float = ALPHA_LEVEL) -> dict[str, str]:
     return {
         "Exp 02": "promising" if e.spread48 > 0 and e.spread48_p < a else "not confirmed",
         "CFI": "momentum, not crash predictor" if e.cfi_ic > 0 else "crash predictor",
+        "CFI tail": "strong tail-risk flag" if e.cfi_crash_ratio >= 2 else "weak tail-risk flag",
         "Exp 05": "FAILED" if (e.fade_oos_sharpe <= 0 or e.fade_pbo > 0.5) else "PASS",
         "Exp 05b": "PASS" if e.long_mean > 0 and e.long_p < a else "FAILED",
         "Exp 06": ("alpha" if e.alpha > 0 and e.alpha_p_hac < a and e.alpha_p_boot < a

@@ -131,12 +131,15 @@ def test_final_verdict_text_is_built_from_the_numbers():
 
 def test_experiment_verdict_branches():
     v = experiment_verdicts(BASE)
-    assert v == {"Exp 02": "promising", "CFI": "momentum, not crash predictor", "Exp 05": "FAILED",
+    assert v == {"Exp 02": "promising", "CFI": "momentum, not crash predictor",
+                 "CFI tail": "weak tail-risk flag", "Exp 05": "FAILED",
                  "Exp 05b": "PASS", "Exp 06": "beta, not alpha", "Exp 07": "FAILED",
                  "Drawdown": "severe"}
     flipped = experiment_verdicts(ev(spread48_p=0.5, cfi_ic=-0.02, fade_oos_sharpe=1.0, fade_pbo=0.2,
                                      long_p=0.5, alpha_p_hac=0.001, alpha_p_boot=0.001, ls_mean=0.01,
                                      ls_p=0.01, max_drawdown=-0.1))
-    assert flipped == {"Exp 02": "not confirmed", "CFI": "crash predictor", "Exp 05": "PASS",
+    assert flipped == {"Exp 02": "not confirmed", "CFI": "crash predictor",
+                       "CFI tail": "weak tail-risk flag", "Exp 05": "PASS",
                        "Exp 05b": "FAILED", "Exp 06": "alpha", "Exp 07": "PASS", "Drawdown": "moderate"}
     assert experiment_verdicts(ev(fade_oos_sharpe=1.0, fade_pbo=0.7))["Exp 05"] == "FAILED"
+    assert experiment_verdicts(ev(cfi_crash_ratio=5.1))["CFI tail"] == "strong tail-risk flag"

@@ -327,6 +327,13 @@ def spa(
     p = share(max_k sim*_k > max_k stat_k). ``pvalue`` is the consistent one; all three are in
     ``pvalues``. Per-strategy ``adjusted_pvalue`` = P*(max_l sim*_l > stat_k) (single step, the
     set arch's ``better_models`` returns).
+
+    Finite samples: at the least favourable null (every mean differential exactly 0) the test is
+    close to its nominal size for serially independent data (measured 5.7% at 5%, T = 500,
+    k = 10), but over-rejects for dependent data at moderate T (about 8% for AR(1) phi = 0.2,
+    T = 500, block lengths 4-10 or Politis-White; arch's SPA gives the same), because the
+    block-bootstrap variance of the mean is biased down there. Treat p-values near the level
+    with care, or use longer samples.
     """
     return _run("SPA (Hansen 2005)", returns, benchmark, reps, block_length, seed, bootstrap, studentize, size, "spa")
 

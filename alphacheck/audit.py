@@ -16,7 +16,7 @@ mean                significance.mean_test, stationary bootstrap, H1: mean > 0  
 sharpe              significance.sharpe_test, bootstrap, H1: Sharpe > 0                           —
 psr                 sharpe.probabilistic_sharpe_ratio vs 0 (Bailey & López de Prado 2012)         —
 dsr                 sharpe.deflated_sharpe_ratio given n_trials (Bailey & López de Prado 2014)    2
-jensen_alpha        alpha.jensen_alpha, HAC + paired block bootstrap, H1: alpha > 0               1
+jensen_alpha        alpha.jensen_alpha, HAC + paired block bootstrap, two-sided, alpha > 0 needed  1
 updown_beta         alpha.updown_beta (Henriksson–Merton / Pettengill et al.)                     1
 market_neutral      alpha.beta_adjusted, then significance.mean_test on the hedged returns        7
 consistency         mean per calendar year (DatetimeIndex) / per split / per third                —
@@ -518,14 +518,14 @@ def audit(
 
     # ---- alpha vs beta ----
     if bench is not None:
-        ja = _alpha.jensen_alpha(r, bench, controls=ctrl, cov="HAC", bootstrap=True, alternative="greater", **boot)
+        ja = _alpha.jensen_alpha(r, bench, controls=ctrl, cov="HAC", bootstrap=True, alternative="two-sided", **boot)
         checks["jensen_alpha"] = Check(
             "jensen_alpha",
             passed=bool(ja.alpha > 0 and ja.alpha_pvalue < alpha_level and ja.bootstrap_pvalue < alpha_level),
             numbers={"alpha": ja.alpha, "hac_pvalue": ja.alpha_pvalue, "bootstrap_pvalue": ja.bootstrap_pvalue,
                      "beta": ja.beta, "rsquared": ja.rsquared, "benchmark_share": ja.benchmark_share},
             result=ja,
-            interpretation=(f"alpha {format_number(ja.alpha)} per observation (HAC p = {_fp(ja.alpha_pvalue)}, "
+            interpretation=(f"alpha {format_number(ja.alpha)} per observation (two-sided HAC p = {_fp(ja.alpha_pvalue)}, "
                             f"bootstrap p = {_fp(ja.bootstrap_pvalue)}), beta {ja.beta:.3f}; the benchmark "
                             f"explains {ja.benchmark_share:.0%} of the variance"),
         )

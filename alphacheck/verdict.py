@@ -2,8 +2,9 @@
 
 :func:`decide_verdict` turns the checks that :func:`alphacheck.audit` ran into one of five verdicts
 and the reasons behind it. The rules are applied top to bottom; the first that matches wins.
-Every p-value below is one-sided (H1: the quantity is > 0) and compared with ``alpha_level`` (α,
-default 0.05).
+p-values of the mean, Sharpe and deflated Sharpe are one-sided (H1: the quantity is > 0); the Jensen
+alpha p-values are two-sided (H1: alpha ≠ 0, as in every factor-model alpha table and in the seed
+study), and a positive estimate is required. All are compared with ``alpha_level`` (α, default 0.05).
 
 ======  ==========================================================================  ==============================
 rule    condition (checks and numbers used)                                          verdict
@@ -11,8 +12,9 @@ rule    condition (checks and numbers used)                                     
 O1      ``pbo`` ran (a T × N grid of trial returns was given) and PBO > 0.5            "overfit"
 O2      n_trials > 1, the raw Sharpe is significant (``sharpe`` p < α) but the         "overfit"
         deflated Sharpe ratio is not (``dsr`` p = 1 − DSR ≥ α)
-A       a benchmark was given, the Jensen alpha is > 0 and BOTH its HAC (Newey–West)   "alpha"
-        p < α and its paired block-bootstrap p < α (``jensen_alpha``)
+A       a benchmark was given, the Jensen alpha is > 0 and BOTH its two-sided HAC      "alpha"
+        (Newey–West) p < α and its two-sided paired block-bootstrap p < α
+        (``jensen_alpha``)
 B       a benchmark was given and the raw mean return is significant                   "beta, not alpha"
         (``mean`` bootstrap p < α) but rule A failed
 U       no benchmark was given, and both the raw mean (``mean``) and the Sharpe         "significant, beta untested"
@@ -29,11 +31,14 @@ Why these rules (what a demanding reviewer accepts):
   significant only before that discount is called "overfit". The haircut Sharpe (Harvey & Liu 2015)
   is reported beside it as a note: its published form uses two-sided p-values and a conservative
   BHY bound, so it is a second opinion rather than the rule.
-* *Alpha needs a benchmark and two agreeing tests.* Jensen's (1968) alpha is the intercept of the
-  regression of the strategy on the benchmark (and controls). HAC standard errors are known to
-  over-reject in small samples, and the bootstrap can be unstable with few observations; requiring
-  both keeps the false-alpha rate at or below α in the Monte-Carlo study (tests/alphacheck/
-  test_verdict_simulation.py).
+* *Alpha needs a benchmark and two agreeing two-sided tests.* Jensen's (1968) alpha is the
+  intercept of the regression of the strategy on the benchmark (and controls). Newey–West HAC
+  standard errors over-reject in small samples (no small-sample correction, normal reference;
+  Kiefer & Vogelsang 2005), and a block bootstrap with few blocks does too: at 72 observations a
+  one-sided 5 % HAC test rejected a true zero alpha in 6.4 %, the bootstrap in 6.0 %, both in 5.7 %
+  of 3,000 simulated seed-like worlds. Requiring both at the conventional two-sided level — the
+  burden of proof is on the alpha claim — measured 3.1 % false "alpha" (nominal 2.5 % for a positive
+  alpha), see tests/alphacheck/test_verdict_simulation.py and docs/verdict.md.
 * *Significant but explained by the benchmark is beta* — the seed study's lesson 1 (+2.33 %/trade,
   p = 0.029, but alpha p = 0.182).
 * *No benchmark, no "alpha".* Without a benchmark the beta is untested, and the verdict says so.
@@ -186,12 +191,12 @@ def decide_verdict(
             alpha_txt = "jensen_alpha: not available"
         else:
             alpha_txt = (
-                f"jensen_alpha: alpha = {alpha:.4g} per period, one-sided HAC p = {_fmt_p(hac_p)}, "
+                f"jensen_alpha: alpha = {alpha:.4g} per observation, two-sided HAC p = {_fmt_p(hac_p)}, "
                 f"bootstrap p = {_fmt_p(boot_p)}"
             )
         if alpha is not None and hac_p is not None and boot_p is not None and alpha > 0 and hac_p < a and boot_p < a:
             verdict = "alpha"
-            reasons.append(f"{alpha_txt}; both < {a} (rule A)")
+            reasons.append(f"{alpha_txt}; alpha > 0 and both p < {a} (rule A)")
             share = _num(checks, "jensen_alpha", "benchmark_share")
             if share is not None:
                 reasons.append(f"jensen_alpha: the benchmark explains {share:.0%} of the return variance")
@@ -202,10 +207,10 @@ def decide_verdict(
             extra = ""
             if beta is not None and share is not None:
                 extra = f", beta = {beta:.3g}, benchmark explains {share:.0%} of the variance"
-            reasons.append(f"{mean_txt} < {a}, but {alpha_txt}{extra} — not both < {a} (rule B)")
+            reasons.append(f"{mean_txt} < {a}, but {alpha_txt}{extra} — not a positive alpha with both p < {a} (rule B)")
         else:
             verdict = "not significant"
-            reasons.append(f"{mean_txt} ≥ {a} and {alpha_txt} — not both < {a} (rule N)")
+            reasons.append(f"{mean_txt} ≥ {a} and {alpha_txt} — not a positive alpha with both p < {a} (rule N)")
     elif verdict is None:
         if mean_p is not None and sharpe_p is not None and mean_p < a and sharpe_p < a:
             verdict = "significant, beta untested"

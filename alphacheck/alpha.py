@@ -425,6 +425,9 @@ def jensen_alpha(
     signed difference. It is not studentised (no asymptotic refinement claimed, but no inconsistent
     within-replicate standard error either). ``bootstrap_ci`` is the symmetric basic interval
     ``alpha_hat ± q(|alpha* - alpha_hat|)`` that inverts the two-sided test.
+    Cost grows as reps x (n / block_length) x (k+1)(k+2)/2 prefix-sum look-ups (k regressors incl. the
+    constant): about 1 s for n=1,000 and 25 s for n=10,000 with 3 controls and 9,999 replicates on
+    2 cores; lower ``reps`` for exploratory runs.
 
     Returns
     -------

@@ -530,7 +530,7 @@ def ic_test(
     with np.errstate(divide="ignore"):
         t = r * math.sqrt((n - 2) / (1.0 - r * r)) if abs(r) < 1 else math.copysign(math.inf, r)
     details: dict[str, Any] = {"t_pvalue": _t_pvalue(t, n - 2, alternative), "horizon": horizon}
-    # Fisher z interval for the correlation (Fisher 1921; for Spearman the Bonett–Wright 2000 variance 1.06/(n-3)).
+    # Fisher z interval for the correlation (Fisher 1921; for Spearman the Fieller, Hartley & Pearson 1957 variance 1.06/(n-3)).
     z, zse = math.atanh(min(max(r, -0.999999), 0.999999)), math.sqrt((1.06 if method == "spearman" else 1.0) / (n - 3))
     ci = (math.tanh(z - 1.959963984540054 * zse), math.tanh(z + 1.959963984540054 * zse))
     if test == "t":

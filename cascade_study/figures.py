@@ -42,7 +42,7 @@ def _fig(w=8.0, h=4.2):
 
 def _verdict_color(v: str) -> str:
     v = v.lower()
-    if v.startswith(("pass", "promising", "alpha")):
+    if v.startswith(("pass", "promising", "alpha", "complete")):
         return GREEN
     if v.startswith(("failed", "no significant")):
         return RED
@@ -72,7 +72,7 @@ def research_journey(res) -> Figure:
     ac, es = res.alt_contagion, res.event_study
     steps = [
         ("Exp 01", "Cascade detection",
-         f"{es.counts.loc['volume_only', 'events_merged']} volume-only events", "PASS"),
+         f"{es.counts.loc['volume_only', 'events_merged']} volume-only events", "complete"),
         ("Exp 02", "Event study", f"T+48 spread {e.spread48:+.2%} (p={e.spread48_p:.3g})", v["Exp 02"]),
         ("CFI", "Fragility index", f"IC {e.cfi_ic:+.3f}, Q5/Q1 crash {e.cfi_crash_ratio:.2f}", v["CFI"]),
         ("Exp 05", "BTC fade, 72-grid WF", f"OOS Sharpe {e.fade_oos_sharpe:+.2f}, PBO {e.fade_pbo:.2f}",
@@ -266,7 +266,7 @@ def concentration_table(res) -> Figure:
         "R²": t["r2"].map(lambda v: f"{v:.2f}"),
     }, index=t.index)
     df.loc["seed: long/short"] = ["-", "-0.64%", "-", "-", "-", "-", "-"]
-    return _table_figure(df, "Concentration raises beta, not alpha; the cross-sectional L/S", w=11)
+    return _table_figure(df, "Concentration on the hardest-hit quintile and the cross-sectional long/short (per trade, OOS)", w=11)
 
 
 def drawdown_chart(res) -> Figure:

@@ -15,7 +15,8 @@ best in-sample hourly Sharpe is chosen and its test-window P&L recorded.
 
 Sharpe conventions (stated because the seed's 9.37 / −3.66 are per-trade annualized numbers):
 * **per trade, annualized with trades per year** (``n_trades / years`` of the window) — primary;
-* per trade, annualized with ``sqrt(8760 / hold)`` (the seed's apparent convention, labelled);
+* per trade, annualized with ``sqrt(8760 / hold)`` (the seed's apparent convention, labelled; for
+  the pooled OOS trades, whose holds differ by window, the trade-weighted mean hold);
 * per hour, annualized with ``sqrt(8760)`` (what ``walk_forward`` optimises).
 IS figures are the mean over windows of the chosen combination's in-sample value; OOS figures are
 computed on all OOS trades pooled (trades whose entry lies in a test window of the combination
@@ -122,9 +123,9 @@ def run_btc_fade(md: MarketData, features: pd.DataFrame, cost_bps: float = COST_
     windows = pd.DataFrame(rows)
     oos = pd.concat(oos_parts).sort_index() if oos_parts else pd.Series(dtype=float)
     oos_years = _years(windows["test_start"].iloc[0], windows["test_end"].iloc[-1]) if len(windows) else 0
-    holds = windows.set_index("test_start")["hold"]
-    # per-trade seed convention on pooled OOS trades: use each trade's own hold via the mean hold
-    mean_hold = float(np.average(holds, weights=windows["oos_trades"].clip(lower=0) + 1e-12)) if len(windows) else 48
+    # seed convention on pooled OOS trades of different holds: sqrt(8760 / mean hold of those trades)
+    n_oos = windows["oos_trades"].to_numpy(dtype=float) if len(windows) else np.zeros(0)
+    mean_hold = float(np.average(windows["hold"], weights=n_oos)) if n_oos.sum() > 0 else 48.0
     oos_sh, oos_sh_seed = _trade_sharpe(oos, oos_years, mean_hold)
 
     # overfitting diagnostics on daily P&L of all 72 combinations

@@ -5,6 +5,8 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from alphacheck import InputError
 from alphacheck.overfitting import PBOResult, pbo
@@ -157,3 +159,19 @@ def test_column_constant_within_a_half_raises():
     m[:20, 1] = 0.5  # constant on groups 0-1: Sharpe undefined when they form a half
     with pytest.raises(InputError, match="zero variance"):
         pbo(m, n_groups=4)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n_cfg=st.integers(2, 9), groups=st.sampled_from([2, 4, 6]), scale=st.floats(0.01, 100))
+def test_properties_permutation_and_scale_invariance(seed, n_cfg, groups, scale):
+    rng = np.random.default_rng(seed)
+    m = rng.standard_normal((groups * 5 + 3, n_cfg))
+    base = pbo(m, n_groups=groups)
+    perm = rng.permutation(n_cfg)
+    permuted = pbo(m[:, perm], n_groups=groups)
+    np.testing.assert_allclose(permuted.logits, base.logits, rtol=1e-9, atol=1e-12)
+    np.testing.assert_array_equal(perm[permuted.selected.astype(int)], base.selected.astype(int))
+    np.testing.assert_allclose(pbo(m * scale, n_groups=groups).logits, base.logits, rtol=1e-9, atol=1e-12)
+    logits, *_ = brute_force_cscv(m, groups)
+    np.testing.assert_allclose(base.logits, logits, rtol=1e-9, atol=1e-12)
+    assert 0.0 <= base.pbo <= 1.0 and np.all(np.abs(base.logits) <= np.log(n_cfg) + 1e-12)

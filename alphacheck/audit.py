@@ -456,8 +456,8 @@ def audit(
         passed=psr.pvalue < alpha_level,
         numbers={"psr": psr.estimate, "pvalue": psr.pvalue},
         result=psr,
-        interpretation=(f"probability that the true Sharpe exceeds 0, allowing for skew and kurtosis: "
-                        f"{psr.estimate:.3f}"),
+        interpretation=(f"probability that the true Sharpe exceeds 0 (skew/kurtosis-adjusted) = {psr.estimate:.3f}, "
+                        + ("above" if psr.pvalue < alpha_level else "below") + f" the {1 - alpha_level:.0%} bar"),
     )
 
     # ---- multiple testing: DSR, haircut, PBO ----

@@ -114,6 +114,8 @@ class Check:
 
 
 PBO_THRESHOLD = 0.5
+# Notes that add nothing when the verdict is already "not significant".
+RESTATING_CHECKS = ("market_neutral", "cost_sensitivity", "psr", "haircut_sharpe")
 
 # Checks whose red flags are reported as notes under the verdict (they never decide it).
 NOTE_CHECKS = ("consistency", "drawdown", "market_neutral", "updown_beta", "cost_sensitivity", "psr", "haircut_sharpe")
@@ -224,6 +226,8 @@ def decide_verdict(
             reasons.append(f"{mean_txt}; {sh} — not both < {a} (rule N)")
 
     for name in NOTE_CHECKS:
+        if verdict == "not significant" and name in RESTATING_CHECKS:
+            continue  # their flag only repeats that nothing is significant
         check = checks.get(name)
         if check is not None and not getattr(check, "skipped", None) and check.passed is False:
             reasons.append(f"note — {name}: {check.interpretation}")

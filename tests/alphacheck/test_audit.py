@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from alphacheck.verdict import VERDICTS, Check, decide_verdict
@@ -136,3 +138,220 @@ def test_missing_alpha_with_benchmark_falls_back_to_mean(missing):
     w[missing] = skipped(missing)
     v, reasons = decide(w)
     assert v == "beta, not alpha" and "not available" in reasons[0]
+
+
+# ------------------------------------------------------------------------------------------------
+# audit() end to end
+# ------------------------------------------------------------------------------------------------
+
+import matplotlib  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from alphacheck import InputError, audit, jensen_alpha  # noqa: E402
+from alphacheck.significance import mean_test  # noqa: E402
+from alphacheck.audit import drawdown_stats  # noqa: E402
+from alphacheck.splits import PurgedKFold  # noqa: E402
+
+REPS = 499
+
+
+def seed_like(alpha=0.0, n=72, btc_mean=0.0117, noise=0.062, seed=0, dated=True):
+    rng = np.random.default_rng(seed)
+    btc = rng.normal(btc_mean, 0.0584, n)
+    strat = alpha + 1.158 * btc + rng.normal(0.0, noise, n)
+    if dated:
+        idx = pd.date_range("2021-01-04", periods=n, freq="25D")
+        return pd.Series(strat, idx, name="alts"), pd.Series(btc, idx, name="btc")
+    return strat, btc
+
+
+def test_leveraged_beta_is_beta_not_alpha():
+    # big benchmark drift, zero alpha: the raw mean is significant, the alpha is not
+    s, b = seed_like(alpha=0.0, btc_mean=0.03, noise=0.03, seed=1)
+    rep = audit(s, b, reps=REPS)
+    assert rep.checks["mean"].numbers["pvalue"] < 0.05
+    assert rep.verdict == "beta, not alpha"
+    assert rep.reasons[0].startswith("mean:") and "rule B" in rep.reasons[0]
+    assert not rep.checks["market_neutral"].passed
+
+
+def test_planted_alpha_is_alpha():
+    s, b = seed_like(alpha=0.02, noise=0.03, seed=2)
+    rep = audit(s, b, reps=REPS)
+    assert rep.verdict == "alpha"
+    ja = rep.checks["jensen_alpha"].numbers
+    assert ja["hac_pvalue"] < 0.05 and ja["bootstrap_pvalue"] < 0.05 and ja["alpha"] > 0
+
+
+def test_no_benchmark_never_says_alpha():
+    rng = np.random.default_rng(3)
+    r = rng.normal(0.01, 0.02, 120)
+    rep = audit(r, reps=REPS)
+    assert rep.verdict == "significant, beta untested"
+    for name in ("jensen_alpha", "updown_beta", "market_neutral"):
+        assert rep.checks[name].skipped == "no benchmark given"
+
+
+def test_noise_is_not_significant():
+    rng = np.random.default_rng(4)
+    r = rng.normal(0.0, 0.02, 200)
+    assert audit(r, reps=REPS).verdict == "not significant"
+
+
+def test_best_of_many_noise_strategies_is_overfit():
+    rng = np.random.default_rng(5)
+    grid = rng.normal(0.0, 0.01, (240, 100))
+    best = int(np.argmax(grid.mean(axis=0) / grid.std(axis=0, ddof=1)))
+    rep = audit(grid[:, best], n_trials=100, trials_returns=grid, reps=REPS)
+    assert rep.checks["sharpe"].numbers["pvalue"] < 0.05  # looks significant on its own
+    assert rep.checks["dsr"].numbers["pvalue"] >= 0.05
+    assert rep.verdict == "overfit"
+    assert "pbo" in rep.checks and not rep.checks["pbo"].skipped
+    assert 0.0 <= rep.checks["pbo"].numbers["pbo"] <= 1.0
+
+
+def test_dsr_without_trial_returns_uses_stated_assumption():
+    rng = np.random.default_rng(6)
+    r = rng.normal(0.004, 0.02, 250)
+    rep = audit(r, n_trials=50, reps=REPS)
+    assert "assumed trial Sharpe variance" in rep.checks["dsr"].interpretation
+    one = audit(r, n_trials=1, reps=REPS)
+    assert one.checks["dsr"].skipped and one.checks["haircut_sharpe"].skipped
+
+
+def test_same_seed_same_report_and_seed_matters():
+    s, b = seed_like(seed=7)
+    a1 = audit(s, b, reps=REPS, seed=11).to_dict()
+    a2 = audit(s, b, reps=REPS, seed=11).to_dict()
+    a3 = audit(s, b, reps=REPS, seed=12).to_dict()
+    assert a1 == a2
+    assert a1["checks"]["mean"]["numbers"]["pvalue"] != a3["checks"]["mean"]["numbers"]["pvalue"]
+
+
+def test_numbers_come_from_the_modules():
+    s, b = seed_like(seed=8)
+    rep = audit(s, b, reps=REPS, seed=3, cost_bps=10)
+    net = s - 10e-4
+    ja = jensen_alpha(net, b, bootstrap=True, reps=REPS, seed=3)
+    assert rep.checks["jensen_alpha"].numbers["alpha"] == pytest.approx(ja.alpha)
+    assert rep.checks["jensen_alpha"].numbers["hac_pvalue"] == pytest.approx(ja.alpha_pvalue)
+    assert rep.checks["jensen_alpha"].numbers["bootstrap_pvalue"] == pytest.approx(ja.bootstrap_pvalue)
+    mt = mean_test(net, alternative="greater", reps=REPS, seed=3)
+    assert rep.checks["mean"].numbers["pvalue"] == pytest.approx(mt.pvalue)
+    # OLS identity: the in-sample beta-hedged book earns exactly the Jensen alpha on average
+    assert rep.checks["market_neutral"].numbers["mean"] == pytest.approx(ja.alpha, abs=1e-12)
+
+
+def test_cost_breakevens():
+    rng = np.random.default_rng(9)
+    r = rng.normal(0.01, 0.03, 150)
+    rep = audit(r, reps=REPS, cost_bps=5)
+    cs = rep.checks["cost_sensitivity"].numbers
+    net = r - 5e-4
+    # mean <= 0 once the extra cost reaches the mean (closed form)
+    assert cs["extra_bps_until_mean_le_0"] == pytest.approx(net.mean() * 1e4)
+    # significance is lost exactly at the reported extra cost: the test straddles alpha there
+    c = cs["extra_bps_until_not_significant"] * 1e-4
+    assert 0 < c < net.mean()
+    kw = dict(alternative="greater", reps=REPS, seed=0)
+    se = net.std(ddof=1) / np.sqrt(net.size)
+    assert mean_test(net - (c - 0.01 * se), **kw).pvalue < 0.05
+    assert mean_test(net - (c + 0.01 * se), **kw).pvalue >= 0.05
+    assert cs["total_bps_until_not_significant"] == pytest.approx(5 + c * 1e4)
+
+
+def test_consistency_calendar_years_splitter_and_thirds():
+    s, b = seed_like(seed=10)
+    rep = audit(s, b, reps=REPS)
+    years = sorted(set(s.index.year))
+    assert list(rep.period_table().index) == years
+    assert rep.period_table()["n"].sum() == len(s)
+    assert rep.period_table().loc[years[0], "mean"] == pytest.approx((s - 0)[s.index.year == years[0]].mean())
+    plain = audit(s.to_numpy(), reps=REPS)
+    assert len(plain.period_table()) == 3 and "3 equal parts" in plain.checks["consistency"].interpretation
+    kf = audit(s.to_numpy(), reps=REPS, splits=PurgedKFold(n_splits=4))
+    assert len(kf.period_table()) == 4
+    lst = audit(s.to_numpy(), reps=REPS, splits=[np.arange(0, 10), np.arange(10, 72)])
+    assert list(lst.period_table()["n"]) == [10, 62]
+    with pytest.raises(InputError, match="splits"):
+        audit(s.to_numpy(), reps=REPS, splits=[np.arange(0, 100)])
+
+
+def test_drawdown_closed_form():
+    r = np.array([0.10, -0.20, 0.05, 0.10, 0.20, -0.05])
+    d = drawdown_stats(r, None)
+    wealth = np.cumprod(1 + r)
+    assert d["max_drawdown"] == pytest.approx(0.88 / 1.10 - 1)
+    assert d["peak_obs"] == 1 and d["trough_obs"] == 2
+    assert d["recovery_obs"] == 5  # 1.1*0.8*1.05*1.1*1.2 = 1.219 > 1.1
+    assert d["total_return"] == pytest.approx(wealth[-1] - 1)
+    assert d["longest_underwater_obs"] == 3
+    idx = pd.date_range("2024-01-01", periods=6, freq="D")
+    dd = drawdown_stats(r, idx)
+    assert dd["peak_date"] == "2024-01-01" and dd["trough_date"] == "2024-01-02"
+    assert dd["recovery_date"] == "2024-01-05"
+
+
+def test_updown_skipped_when_a_regime_is_too_small():
+    rng = np.random.default_rng(13)
+    b = np.abs(rng.normal(0.01, 0.02, 60))
+    b[:3] = -0.01
+    s = 1.2 * b + rng.normal(0, 0.01, 60)
+    rep = audit(s, b, reps=REPS)
+    assert "down regime" in rep.checks["updown_beta"].skipped
+
+
+def test_controls_enter_the_regression():
+    s, b = seed_like(seed=14)
+    vol = pd.DataFrame({"vol": np.abs(np.random.default_rng(1).normal(0.03, 0.01, len(s)))}, index=s.index)
+    rep = audit(s, b, controls=vol, reps=REPS)
+    res = rep.checks["jensen_alpha"].result
+    assert list(res.betas.index)[1:] == ["vol"]
+    assert rep.settings["controls"] == 1
+
+
+def test_bad_inputs():
+    s, b = seed_like(seed=15)
+    with pytest.raises(InputError, match="controls"):
+        audit(s, controls=b)
+    with pytest.raises(InputError, match="returns, benchmark"):
+        audit(s, b.set_axis(b.index + pd.Timedelta(days=3000)))
+    bad = s.copy()
+    bad.iloc[3] = np.nan
+    with pytest.raises(InputError, match="non-finite"):
+        audit(bad, b)
+    with pytest.raises(InputError, match="cost_bps"):
+        audit(s, cost_bps=-1)
+    with pytest.raises(InputError, match="periods_per_year"):
+        audit(s, periods_per_year=12, trades_per_year=14)
+
+
+def test_report_outputs(tmp_path):
+    s, b = seed_like(seed=16)
+    rep = audit(s, b, reps=REPS, cost_bps=30)
+    text = rep.summary()
+    assert rep.verdict in text and all(name in text for name in rep.checks)
+    md = rep.to_markdown()
+    assert f"**Verdict: {rep.verdict}**" in md and "| jensen_alpha |" in md and "## Sub-periods" in md
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    figs = rep.plot()
+    assert plt.get_fignums() == before  # no pyplot state leaks
+    assert set(figs) == {"equity", "scatter", "periods", "drawdown", "bootstrap"}
+    assert all(isinstance(f, matplotlib.figure.Figure) for f in figs.values())
+    html = rep.to_html()
+    assert html.count("data:image/png;base64,") == 5
+    paths = rep.save(tmp_path / "out")
+    assert {p.name for p in (tmp_path / "out").iterdir()} == {
+        "report.md", "report.html", "equity.png", "scatter.png", "periods.png", "drawdown.png", "bootstrap.png"}
+    assert "(equity.png)" in paths["markdown"].read_text()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rep.verdict = "alpha"
+
+
+def test_no_benchmark_figures():
+    rng = np.random.default_rng(17)
+    rep = audit(rng.normal(0.001, 0.01, 100), reps=REPS)
+    assert set(rep.plot()) == {"equity", "periods", "drawdown", "bootstrap"}

@@ -288,27 +288,29 @@ def _period_frame(r: np.ndarray, labels: list[Any], parts: list[np.ndarray]) -> 
     return pd.DataFrame(rows).set_index("period")
 
 
-def _breakeven_cost(r: np.ndarray, alpha_level: float, test_kwargs: dict[str, Any], p0: float) -> float:
-    """Largest extra cost c (return units per observation) at which ``mean_test(r, null_value=c)``
-    (the same as testing ``r - c`` against 0) is still one-sided significant.
+def _breakeven_cost(r: np.ndarray, alpha_level: float, test_kwargs: dict[str, Any]) -> float:
+    """Largest extra cost c (return units per observation, negative when the returns are already past
+    it) at which ``mean_test(r, null_value=c)`` — the same as testing ``r - c`` against 0 — is still
+    one-sided significant.
 
     ``mean_test``'s bootstrap is studentised and null-imposed: its replicates T* do not depend on
     the null value, and p(c) = (1 + #{T* >= (mean - c)/se}) / (1 + B) is non-decreasing in c. The
     lower end of its bootstrap-t interval at level 1 - 2α, ``mean - q*_{1-α} se``, is therefore the
     cost where p crosses α (test inversion). We take that from one call, confirm it with the test at
-    c ± a hair, and fall back to bisection on [0, mean] if the two disagree (e.g. a different CI)."""
-    if p0 >= alpha_level or r.mean() <= 0:
-        return 0.0
+    c ± a hair, and fall back to bisection if the two disagree (e.g. a different CI construction)."""
 
     def p_at(c: float) -> float:
         return _significance.mean_test(r, null_value=c, **test_kwargs).pvalue
 
+    mean = float(r.mean())
     se = float(r.std(ddof=1) / math.sqrt(r.size))
     hair = 1e-3 * se
-    guess = _significance.mean_test(r, ci_level=1.0 - 2.0 * alpha_level, **test_kwargs).ci[0]
-    if 0.0 <= guess and p_at(guess - hair) < alpha_level <= p_at(guess + hair):
-        return float(guess)
-    lo, hi = 0.0, float(r.mean())
+    guess = float(_significance.mean_test(r, ci_level=1.0 - 2.0 * alpha_level, **test_kwargs).ci[0])
+    if p_at(guess - hair) < alpha_level <= p_at(guess + hair):
+        return guess
+    lo, hi = mean - 20.0 * se, mean  # p(lo) is the smallest attainable p, p(hi) ~ 0.5
+    if p_at(lo) >= alpha_level:
+        return float("nan")  # never significant at any cost (too few replicates for level α)
     while hi - lo > hair:
         mid = 0.5 * (lo + hi)
         if p_at(mid) < alpha_level:
@@ -591,12 +593,16 @@ def audit(
     )
 
     # ---- cost sensitivity ----
-    sig_c = _breakeven_cost(r, alpha_level, dict(alternative="greater", method="bootstrap", **boot), mt.pvalue)
-    zero_c = max(float(r.mean()), 0.0)
+    sig_c = _breakeven_cost(r, alpha_level, dict(alternative="greater", method="bootstrap", **boot))
+    zero_c = float(r.mean())
+    total_sig, total_zero = cost + sig_c / _BPS, cost + zero_c / _BPS
     if mt.pvalue >= alpha_level:
-        passed_cost, txt = False, f"not significant even at the assumed {cost:g} bps"
+        passed_cost = False
+        txt = (f"not significant at the assumed {cost:g} bps" +
+               (f"; it would need total costs below {total_sig:.1f} bps" if total_sig > 0 else
+                "; not significant even at zero cost"))
     elif cost > 0:
-        passed_cost = sig_c / _BPS >= cost
+        passed_cost = bool(sig_c / _BPS >= cost)
         txt = ("survives a doubling of the assumed cost" if passed_cost
                else "does not survive a doubling of the assumed cost (stressed markets cost 3-5x normal)")
     else:
@@ -606,11 +612,11 @@ def audit(
         passed=passed_cost,
         numbers={"assumed_cost_bps": cost, "extra_bps_until_not_significant": sig_c / _BPS,
                  "extra_bps_until_mean_le_0": zero_c / _BPS,
-                 "total_bps_until_not_significant": cost + sig_c / _BPS,
-                 "total_bps_until_mean_le_0": cost + zero_c / _BPS},
+                 "total_bps_until_not_significant": total_sig,
+                 "total_bps_until_mean_le_0": total_zero},
         result=None,
-        interpretation=(f"significance lost at {cost + sig_c / _BPS:.1f} bps per observation in total, mean <= 0 at "
-                        f"{cost + zero_c / _BPS:.1f} bps; {txt}"),
+        interpretation=(f"significance lost at {total_sig:.1f} bps per observation in total, mean <= 0 at "
+                        f"{total_zero:.1f} bps; {txt}"),
     )
 
     order = ["mean", "sharpe", "psr", "dsr", "haircut_sharpe", "pbo", "jensen_alpha", "updown_beta",

@@ -505,7 +505,14 @@ def audit(
     if trials_mat is not None:
         t_rows = trials_mat.shape[0]
         s = 16 if t_rows >= 64 else max(2, 2 * ((t_rows // 4) // 2))
-        pb = _overfitting.pbo(trials_returns, n_groups=s)
+        metric_note = ""
+        try:
+            pb = _overfitting.pbo(trials_returns, n_groups=s)
+        except InputError as exc:
+            # e.g. a configuration that stays flat over half the groups: its Sharpe is undefined,
+            # the mean return is not; say which metric was used
+            pb = _overfitting.pbo(trials_returns, n_groups=s, metric="mean")
+            metric_note = f" (metric: mean return; the Sharpe metric failed: {exc.problem})"
         checks["pbo"] = Check(
             "pbo",
             passed=pb.pbo <= 0.5,
@@ -513,7 +520,7 @@ def audit(
                      "n_groups": s, "n_configs": trials_mat.shape[1]},
             result=pb,
             interpretation=(f"the in-sample best of {trials_mat.shape[1]} variants ranks below the out-of-sample "
-                            f"median in {pb.pbo:.0%} of {pb.n_combinations} CSCV splits"),
+                            f"median in {pb.pbo:.0%} of {pb.n_combinations} CSCV splits{metric_note}"),
         )
     else:
         checks["pbo"] = _skip("pbo", "no trials_returns (T x N grid of variant returns) given")

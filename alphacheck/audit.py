@@ -297,21 +297,33 @@ def _breakeven_cost(r: np.ndarray, alpha_level: float, test_kwargs: dict[str, An
     the null value, and p(c) = (1 + #{T* >= (mean - c)/se}) / (1 + B) is non-decreasing in c. The
     lower end of its bootstrap-t interval at level 1 - 2α, ``mean - q*_{1-α} se``, is therefore the
     cost where p crosses α (test inversion). We take that from one call, confirm it with the test at
-    c ± a hair, and fall back to bisection if the two disagree (e.g. a different CI construction)."""
+    c ± 1 % of a standard error, and otherwise widen the bracket and bisect (the interval's quantile
+    interpolation and the p-value's counting rule can differ by one order statistic)."""
 
     def p_at(c: float) -> float:
         return _significance.mean_test(r, null_value=c, **test_kwargs).pvalue
 
-    mean = float(r.mean())
     se = float(r.std(ddof=1) / math.sqrt(r.size))
-    hair = 1e-3 * se
+    tol = 1e-2 * se  # precision: 1 % of a standard error of the mean
     guess = float(_significance.mean_test(r, ci_level=1.0 - 2.0 * alpha_level, **test_kwargs).ci[0])
-    if p_at(guess - hair) < alpha_level <= p_at(guess + hair):
+    lo, hi = guess - tol, guess + tol
+    p_lo, p_hi = p_at(lo), p_at(hi)
+    if p_lo < alpha_level <= p_hi:
         return guess
-    lo, hi = mean - 20.0 * se, mean  # p(lo) is the smallest attainable p, p(hi) ~ 0.5
-    if p_at(lo) >= alpha_level:
-        return float("nan")  # never significant at any cost (too few replicates for level α)
-    while hi - lo > hair:
+    # the interval's quantile interpolation and the p-value's counting rule can differ by one order
+    # statistic; widen the bracket geometrically, then bisect (p(c) is monotone)
+    step = tol
+    while p_lo >= alpha_level:
+        hi, step = lo, 2.0 * step
+        lo = guess - step
+        if step > 50.0 * se:
+            return float("nan")  # never significant at any cost (too few replicates for level α)
+        p_lo = p_at(lo)
+    while p_hi < alpha_level:
+        lo, step = hi, 2.0 * step
+        hi = guess + step
+        p_hi = p_at(hi)
+    while hi - lo > tol:
         mid = 0.5 * (lo + hi)
         if p_at(mid) < alpha_level:
             lo = mid

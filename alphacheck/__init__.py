@@ -15,6 +15,11 @@ from alphacheck.ic import (
 )
 from alphacheck.events import EventStudyResult, event_study, event_trades
 from alphacheck.alpha import AlphaResult, UpDownBetaResult, beta_adjusted, jensen_alpha, spread_test, updown_beta
+from alphacheck.significance import bootstrap_pvalue, mean_test, permutation_test, sharpe_test
+from alphacheck.sharpe import (
+    deflated_sharpe_ratio, expected_max_sharpe, min_track_record_length, probabilistic_sharpe_ratio,
+    sharpe_ratio, sharpe_se,
+)
 from alphacheck.audit import AuditReport, Check, audit
 from alphacheck.verdict import VERDICTS, decide_verdict
 
@@ -27,3 +32,5 @@ __all__ += ["information_coefficient", "ic_test", "quantile_returns", "ic_decay"
 __all__ += ["event_study", "event_trades", "EventStudyResult"]
 __all__ += ["jensen_alpha", "spread_test", "updown_beta", "beta_adjusted", "AlphaResult", "UpDownBetaResult"]
 __all__ += ["audit", "AuditReport", "Check", "VERDICTS", "decide_verdict"]
+__all__ += ["mean_test", "sharpe_test", "bootstrap_pvalue", "permutation_test"]
+__all__ += ["sharpe_ratio", "sharpe_se", "probabilistic_sharpe_ratio", "deflated_sharpe_ratio", "min_track_record_length", "expected_max_sharpe"]

@@ -399,7 +399,7 @@ def audit(
         named = [("returns", returns), ("benchmark", benchmark)]
         if controls is not None:
             named.append(("controls", controls))
-        arrays, index = align(named, min_obs=8)
+        arrays, index = align(named, min_obs=10)
         gross, bench = arrays[0], arrays[1]
         ctrl = arrays[2] if controls is not None else None
         if bench.ndim != 1:
@@ -411,7 +411,7 @@ def audit(
     else:
         if controls is not None:
             raise InputError("controls", "need a benchmark (controls enter the Jensen regression)")
-        chk = as_series(returns, "returns", min_obs=8, require_variance=True)
+        chk = as_series(returns, "returns", min_obs=10, require_variance=True)
         gross, bench, ctrl, index = chk.values, None, None, chk.index
     n = gross.size
     r = gross - cost * _BPS

@@ -20,7 +20,7 @@ import alphacheck as ac
 
 
 def write_demo_csvs(folder: Path) -> tuple[Path, Path]:
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(22)  # a draw where, as in the seed study, the raw mean looks significant
     dates = pd.date_range("2021-01-04", periods=72, freq="25D")
     btc = rng.normal(0.0117, 0.0584, 72)
     alts = 1.158 * btc + rng.normal(0.0, 0.062, 72)

@@ -355,3 +355,17 @@ def test_no_benchmark_figures():
     rng = np.random.default_rng(17)
     rep = audit(rng.normal(0.001, 0.01, 100), reps=REPS)
     assert set(rep.plot()) == {"equity", "periods", "drawdown", "bootstrap"}
+
+
+def test_bootstrap_figure_redraws_the_mean_tests_replicates():
+    """The figure's replicates are the mean test's own: same plan, so the same bootstrap sd of the mean."""
+    from alphacheck.resample import streamed_sums
+
+    rng = np.random.default_rng(18)
+    r = rng.normal(0.004, 0.02, 90)
+    rep = audit(r, reps=REPS, seed=4)
+    mt = rep.checks["mean"].result["bootstrap"]
+    reps = streamed_sums(r, REPS, "stationary", mt.details["block_length"], 4) / r.size
+    assert reps.std(ddof=1) == pytest.approx(mt.details["bootstrap_se"], rel=1e-9)
+    bars = rep.plot()["bootstrap"].axes[0].patches  # histogram bars of the same replicates
+    assert sum(p.get_height() for p in bars) == REPS

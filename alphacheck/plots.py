@@ -92,6 +92,7 @@ def period_bars(labels: Sequence[Any], means: Sequence[float], counts: Sequence[
             ax.annotate(f"n={c}", (p, 100 * v), ha="center", va="bottom" if v >= 0 else "top", fontsize=8,
                         xytext=(0, 3 if v >= 0 else -3), textcoords="offset points")
     ax.axhline(0, color="black", lw=0.6)
+    ax.margins(y=0.12)  # room for the n= labels
     ax.set_ylabel("mean return (%)")
     ax.set_title(title)
     return fig

@@ -20,6 +20,11 @@ from alphacheck.sharpe import (
     deflated_sharpe_ratio, expected_max_sharpe, min_track_record_length, probabilistic_sharpe_ratio,
     sharpe_ratio, sharpe_se,
 )
+from alphacheck.resample import (
+    BlockMoments, BlockPlan, block_length, bootstrap_indices, bootstrap_plan, bootstrap_statistic,
+    resampled_block_moments, resampled_sums, streamed_block_moments, streamed_sums,
+)
+from alphacheck.long_run_variance import LongRunVariance, long_run_variance
 from alphacheck.audit import AuditReport, Check, audit
 from alphacheck.verdict import VERDICTS, decide_verdict
 
@@ -34,3 +39,6 @@ __all__ += ["jensen_alpha", "spread_test", "updown_beta", "beta_adjusted", "Alph
 __all__ += ["audit", "AuditReport", "Check", "VERDICTS", "decide_verdict"]
 __all__ += ["mean_test", "sharpe_test", "bootstrap_pvalue", "permutation_test"]
 __all__ += ["sharpe_ratio", "sharpe_se", "probabilistic_sharpe_ratio", "deflated_sharpe_ratio", "min_track_record_length", "expected_max_sharpe"]
+__all__ += ["BlockPlan", "BlockMoments", "block_length", "bootstrap_plan", "bootstrap_indices", "bootstrap_statistic",
+            "resampled_sums", "resampled_block_moments", "streamed_sums", "streamed_block_moments",
+            "long_run_variance", "LongRunVariance"]

@@ -1,8 +1,15 @@
 """Monte-Carlo size of mean_test / sharpe_test (stationary bootstrap): a 5% test must reject ~5% of null worlds.
 
 Null worlds: (a) iid Student-t(4) returns (scaled), (b) AR(1) returns with rho = 0.3, both with mean 0
-(hence Sharpe 0). Full study (2,000 worlds) is @slow with the band [3.5%, 6.5%]; the default run uses
-400 worlds and the band 5% +/- 3 binomial SE. Run with -s to print the measured rates.
+(hence Sharpe 0); n = 500 per world, 499 replicates, Politis-White block length. Full study (2,000
+worlds) is @slow with the band [3.5%, 6.5%]; the default run uses 400 worlds and the band 5% +/- 3
+binomial SE. Run with -s to print the measured rates.
+
+Measured (2,000 worlds, seeds below), T studentised by the AR(1)-prewhitened QS HAC long-run variance,
+T* by the replicate's own block variance (Goetze & Kuensch 1996):
+    t(4):  mean_test 4.80%, sharpe_test 4.70%;   AR(1) rho=0.3: mean_test 4.85%, sharpe_test 4.85%.
+With the iid standard error in T and T* (the first design) AR(1) gave 7.95% / 8.15%: the stationary
+bootstrap's variance of the mean is biased low by O(1/b) (Politis & Romano 1994, Lemma 1).
 """
 
 import math

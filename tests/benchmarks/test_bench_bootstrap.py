@@ -1,7 +1,10 @@
 """Benchmark: alphacheck's prefix-sum stationary bootstrap of the mean vs arch, same run, same block length.
 
 n = 50,000, 10,000 replicates, AR(1) rho = 0.3 returns (Politis-White block length from the data).
-Asserts alphacheck's mean_test is >= 20x faster (min times) and its bootstrap SE within 3% of arch's.
+Asserts alphacheck's mean_test (the whole test: prewhitened HAC, fused plan generation + block moments
+in threads, p-value, CI) is >= 20x faster than arch's StationaryBootstrap.apply(np.mean) by min times
+across rounds, and that its bootstrap SE (sd of the replicate means) is within 3% of arch's.
+The machine is shared: the ratio depends on load (see `uptime`); both sides are timed in the same run.
 """
 
 import time
@@ -38,7 +41,7 @@ def test_bench_arch_stationary_mean(benchmark, series):
 
 def test_bench_alphacheck_mean_test(benchmark, series):
     x, b = series
-    res = benchmark.pedantic(lambda: mean_test(x, reps=REPS, block_length=b, seed=1), rounds=5, iterations=1)
+    res = benchmark.pedantic(lambda: mean_test(x, reps=REPS, block_length=b, seed=1), rounds=7, iterations=1, warmup_rounds=1)
     ours_min = benchmark.stats.stats.min
     if "arch_min" not in _results:  # run on its own: time arch here, in the same run
         t0 = time.perf_counter()

@@ -5,7 +5,9 @@
   period for a time x asset panel.
 * :func:`ic_test` — is the mean IC different from zero?  Panels: Newey–West HAC on the per-period IC
   series with a lag window that covers the overlap of h-step forward returns, and fixed-b p-values.
-  Pooled: permutation p-value or the t approximation.
+  Pooled: permutation p-value or the t approximation; for one time series with overlapping h-step
+  forward returns, ``test="hac"`` (the same HAC test on the standardized-rank products, whose mean is
+  the IC).
 * :func:`quantile_returns` — mean forward return per signal quantile and the top-minus-bottom spread.
 * :func:`ic_decay` — IC and its HAC test across forecast horizons.
 * :func:`forward_returns` — compound h-step forward returns from a panel of per-period returns.
@@ -435,6 +437,19 @@ def _permutation_corr_pvalue(
     return float(min(2.0 * min(p_greater, p_less), 1.0)), null
 
 
+def _pooled_hac_test(s: np.ndarray, f: np.ndarray, label: str, horizon: int, maxlags: int | None,
+                     alternative: str) -> ICResult:
+    """HAC test of a pooled time-series correlation as the mean of standardized products (see ic_test)."""
+    zs = (s - s.mean()) / s.std()  # population s.d. (ddof=0): mean(zs * zf) is then exactly the correlation
+    zf = (f - f.mean()) / f.std()
+    r = hac_mean_test(zs * zf, horizon=horizon, maxlags=maxlags, alternative=alternative, test=label)
+    fields = {fl.name: getattr(r, fl.name) for fl in dataclasses.fields(TestResult)}
+    fields["method"] = "mean of standardized-rank products; " + r.method if label == "rank IC" else (
+        "mean of standardized products; " + r.method)
+    fields["details"] = {**r.details, "layout": "pooled time series"}
+    return ICResult(**fields, ic=None, n_dropped=0)
+
+
 def ic_test(
     signal: Any,
     forward_returns: Any,
@@ -461,6 +476,17 @@ def ic_test(
           ``maxlags`` (default ``max(floor(4 (T/100)^(2/9)), 6 (h-1))``: Newey–West 1994 rule, lengthened so the
           Bartlett weights do not shrink the overlap's autocovariances much — lags >= h-1 are necessary,
           Hansen & Hodrick 1980) and a fixed-b p-value (Kiefer & Vogelsang 2005). See :func:`hac_mean_test`.
+          Pooled — for ONE time series (signal at t and its h-step forward return from t, aligned in time and
+          in time order, e.g. hourly IC against 24 h forward returns): with ``z`` the ranks (Spearman; values
+          for Pearson) centred and divided by their population s.d. (ddof=0), the IC is exactly
+          ``mean(z_signal * z_forward)`` (Spearman 1904: the Pearson correlation of average ranks, as
+          ``scipy.stats.spearmanr``), and the same :func:`hac_mean_test` (lag rule for ``horizon``, fixed-b
+          p-value) is applied to the products ``z_signal,t * z_forward,t``. This is OLS of ``z_forward`` on
+          ``z_signal`` with a HAC score variance under H0 (Newey & West 1987; Hansen & Hodrick 1980 for the
+          overlap). Ranks are estimated from the whole sample; under H0 (signal independent of the forward
+          returns) the rank-estimation terms of the Hoeffding (1948, Ann. Math. Stat. 19(3)) projection of
+          Spearman's rho vanish, so the products' mean has the HAC long-run variance to first order.
+          Measured size (``test_ic.py``): null AR(1) signal vs overlapping forward sums, see the module docstring.
         * "t": panel — the naive t test of the mean IC (iid, t with T-1 df; over-rejects with overlapping
           horizons — kept for comparison). Pooled — t = r sqrt((n-2)/(1-r^2)) against t with n-2 df (exact for
           Pearson under bivariate normality, Fisher 1915; the large-sample approximation scipy.stats.spearmanr
@@ -468,8 +494,9 @@ def ic_test(
         * "permutation" (pooled default): shuffle the signal against the returns ``reps`` times
           (p-value convention of ``scipy.stats.permutation_test``); valid for exchangeable observations.
         Pooled data with overlapping horizons (e.g. events closer together than h periods) are not
-        independent; neither pooled test accounts for that — merge or thin such events first.
-    maxlags : HAC lag window (panel "hac"); must be >= horizon - 1.
+        independent; neither "t" nor "permutation" accounts for that — use "hac" for a regularly sampled
+        time series, or merge or thin irregular events first.
+    maxlags : HAC lag window ("hac"); must be >= horizon - 1.
     reps, seed : permutation replicates and seed (pooled "permutation").
     nan_policy : pooled data — "raise" or "omit" NaN pairs.
 
@@ -520,11 +547,11 @@ def ic_test(
             n_dropped=dropped,
         )
     test = "permutation" if test == "auto" else test
-    if test == "hac":
-        raise InputError("test", "'hac' needs a time x asset panel (a per-period IC series); pooled data: 't' or 'permutation'")
     s, f, _ = _pooled_pair(signal, forward_returns, nan_policy, min_obs=4)
     if method == "spearman":
         s, f = stats.rankdata(s), stats.rankdata(f)
+    if test == "hac":
+        return _pooled_hac_test(s, f, label, horizon, maxlags, alternative)
     n = s.shape[0]
     r = float(_row_corr(s, f))
     with np.errstate(divide="ignore"):

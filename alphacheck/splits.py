@@ -29,7 +29,7 @@ Let a test set consist of maximal contiguous blocks of positions ``[a, b)`` (fir
   strictly on both sides, as sec. 7.4.1 does.
 
 Train sets that lie entirely before their test set (:class:`WalkForward`, :class:`CalendarWindows`)
-are unaffected by the embargo; it matters for :class:`PurgedKFold` and :class:`CombinatorialPurgedCV`.
+are unaffected by the embargo (and ``CalendarWindows(min_train=0)`` may yield an empty train set); it matters for :class:`PurgedKFold` and :class:`CombinatorialPurgedCV`.
 """
 
 from __future__ import annotations
@@ -306,7 +306,9 @@ class CalendarWindows(_Splitter):
     ``Series.loc[start:end]`` (inclusive, partial strings allowed), so ``start="2021", end="2025"``
     tests each calendar year 2021–2025 in turn, and test windows are trimmed to that range. Periods
     at the edges of the sample may be partial. A window is skipped when fewer than ``min_train``
-    training observations precede it. Requires a DatetimeIndex on ``X``.
+    training observations precede it. ``min_train=0`` keeps every window, yielding an empty int64 train
+    array where nothing precedes it: for a rule with nothing to fit (zero parameters), so the splitter
+    only defines the out-of-sample calendar periods. Requires a DatetimeIndex on ``X``.
     """
 
     def __init__(self, freq: str = "YE", start: Any = None, end: Any = None, purge: Size = 0, embargo: Size = 0,
@@ -326,7 +328,7 @@ class CalendarWindows(_Splitter):
         except (TypeError, ValueError):
             raise InputError("freq", f"is not a pandas frequency, got {self.freq!r}") from None
         purge, embargo = self._common()
-        min_train = check_int(self.min_train, "min_train", minimum=1)
+        min_train = check_int(self.min_train, "min_train", minimum=0)
         pos = pd.Series(np.arange(n, dtype=np.int64), index=times)
         try:
             eligible = pos.loc[self.start : self.end]

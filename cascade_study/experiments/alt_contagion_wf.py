@@ -2,7 +2,9 @@
 
 The rule is fixed in advance (volume-only cascade, equal-weight alt basket, 48 h hold, 30 bp), so
 "walk-forward" means: evaluate the same rule on each calendar-year test window 2021–2025 (trades
-whose entry falls in the year), with nothing re-fitted.
+whose entry falls in the year), with nothing re-fitted. The windows come from
+:class:`alphacheck.splits.CalendarWindows` (``freq="YE"``, ``min_train=0``: no training data needed)
+applied to the per-trade series indexed by entry time.
 
 Statistics (all from alphacheck):
 * mean per trade and its p-value: :func:`alphacheck.significance.mean_test`, H0 mean = 0 vs
@@ -29,6 +31,7 @@ import pandas as pd
 
 from alphacheck import InputError
 from alphacheck.significance import mean_test
+from alphacheck.splits import CalendarWindows
 from alphacheck.sharpe import sharpe_ratio
 
 from ..strategies import HOLD_HOURS, VARIANT_LABELS, TradeBook
@@ -110,10 +113,12 @@ def run_alt_contagion(book: TradeBook, reps: int = 9_999, seed: int = 0,
                   - pd.Timestamp(f"{start}-01-01", tz="UTC")).days / 365.25
     overall = {v: variant_stats(oos.variant(v), years_span, book.hold, reps, seed) for v in variants}
     rows = []
-    # calendar-year test windows; nothing is fitted, so no training window is needed (which is why
-    # this does not use alphacheck.splits.CalendarWindows: it skips a window with no prior data)
+    # calendar-year test windows; nothing is fitted, so the (possibly empty) train sets are unused
     full = oos.trades[list(variants)]
-    for year, sub in full.groupby(full.index.year):
+    years = CalendarWindows(freq="YE", start=start, end=end, min_train=0)
+    for _, test_idx in (years.split(full) if len(full) else ()):
+        sub = full.iloc[test_idx]
+        year = sub.index[0].year
         for v in variants:
             s = variant_stats(sub[v], 1.0, book.hold, reps, seed)
             rows.append({"year": int(year), "variant": v, "n": s.n, "mean": s.mean, "pvalue": s.pvalue,

@@ -30,13 +30,13 @@ def blocks(test: np.ndarray) -> list[tuple[int, int]]:
     return runs
 
 
-def check_split(train, test, n, purge=0, embargo=0):
+def check_split(train, test, n, purge=0, embargo=0, empty_train_ok=False):
     """Invariants every split must satisfy (integer purge/embargo)."""
     for arr in (train, test):
         assert arr.dtype == np.int64
         assert np.all(np.diff(arr) > 0), "indices sorted and unique"
         assert arr.size == 0 or (arr.min() >= 0 and arr.max() < n), "indices in range"
-    assert test.size > 0 and train.size > 0
+    assert test.size > 0 and (train.size > 0 or empty_train_ok)
     assert not np.intersect1d(train, test).size, "no train index in the test set"
     for a, b in blocks(test):
         assert not np.any((train >= a - purge) & (train < a)), "train inside purge before a test block"
@@ -139,7 +139,7 @@ def test_walkforward_month_offsets_snap_to_calendar():
     freq=st.sampled_from(["YE", "QE", "ME"]),
     purge=st.integers(0, 15),
     hourly=st.booleans(),
-    min_train=st.integers(1, 100),
+    min_train=st.integers(0, 100),
 )
 def test_calendar_windows_properties(start, n_days, freq, purge, hourly, min_train):
     times = pd.date_range(pd.Timestamp(start) + pd.Timedelta(hours=7 if hourly else 0), periods=n_days,
@@ -150,7 +150,7 @@ def test_calendar_windows_properties(start, n_days, freq, purge, hourly, min_tra
     labels = times.to_period(period)
     # independent expectation: a period is tested iff enough observations precede it after the purge
     firsts = {p: int(np.flatnonzero(labels == p)[0]) for p in labels.unique()}
-    expected = [p for p, f in firsts.items() if f - purge >= min_train]
+    expected = [p for p, f in firsts.items() if max(f - purge, 0) >= min_train]
     if not expected:
         with pytest.raises(InputError, match="too few"):
             list(cv.split(X))
@@ -158,14 +158,15 @@ def test_calendar_windows_properties(start, n_days, freq, purge, hourly, min_tra
     splits = list(cv.split(X))
     seen_periods = []
     for tr, te in splits:
-        check_split(tr, te, n_days, purge, 0)
-        assert tr.size >= min_train
+        check_split(tr, te, n_days, purge, 0, empty_train_ok=min_train == 0)
+        assert tr.size >= min_train and tr.size == max(te[0] - purge, 0)
         assert np.all(np.diff(te) == 1)
         assert len(set(labels[te])) == 1, "a test window is one calendar period"
         p = labels[te[0]]
         whole = np.flatnonzero(labels == p)
         np.testing.assert_array_equal(te, whole)
-        assert tr[0] == 0 and tr[-1] == te[0] - purge - 1, "everything earlier, minus the purge"
+        if tr.size:
+            assert tr[0] == 0 and tr[-1] == te[0] - purge - 1, "everything earlier, minus the purge"
         seen_periods.append(p)
     assert seen_periods == sorted(seen_periods), "test windows in time order"
     assert seen_periods == expected
@@ -181,6 +182,26 @@ def test_calendar_windows_start_end_years():
         assert times[te[-1]] == pd.Timestamp(f"{times[te[0]].year}-12-31")
         assert times[tr[-1]] == times[te[0]] - pd.Timedelta(days=4)
         assert tr[0] == 0
+
+
+def test_calendar_windows_min_train_zero_keeps_the_first_period_with_empty_train():
+    times = pd.date_range("2021-01-01", "2025-12-31 23:00", freq="7h")
+    X = pd.Series(0.0, index=times)
+    default = list(CalendarWindows("YE", start="2021", end="2025").split(X))
+    zero = list(CalendarWindows("YE", start="2021", end="2025", min_train=0).split(X))
+    assert [times[te[0]].year for _, te in default] == [2022, 2023, 2024, 2025]  # 2021 has no earlier data
+    assert [times[te[0]].year for _, te in zero] == [2021, 2022, 2023, 2024, 2025]
+    tr0, te0 = zero[0]
+    assert tr0.dtype == np.int64 and tr0.size == 0 and tr0.shape == (0,)
+    np.testing.assert_array_equal(te0, np.flatnonzero(times.year == 2021))
+    for (tr_a, te_a), (tr_b, te_b) in zip(default, zero[1:]):
+        np.testing.assert_array_equal(tr_a, tr_b)
+        np.testing.assert_array_equal(te_a, te_b)
+    assert CalendarWindows("YE", min_train=0, purge=5).get_n_splits(X) == 5
+    tests = np.concatenate([te for _, te in zero])
+    np.testing.assert_array_equal(tests, np.arange(len(times)))  # the years partition the sample
+    with pytest.raises(InputError, match="min_train"):
+        list(CalendarWindows("YE", min_train=-1).split(X))
 
 
 # ----------------------------------------------------------------------------------------------- PurgedKFold

@@ -27,6 +27,7 @@ MODULES = {
     "alphacheck.ic": "information coefficient, its tests, quantile returns, IC decay",
     "alphacheck.events": "event studies and event-driven trade returns",
     "alphacheck.resample": "bootstrap index engines and block length",
+    "alphacheck.long_run_variance": "long-run (HAC) variance estimators",
     "alphacheck.splits": "time-series cross-validation splitters (scikit-learn API)",
     "alphacheck.walkforward": "walk-forward evaluation of a parameterised strategy",
     "alphacheck.plots": "matplotlib figures for reports",

@@ -12,8 +12,9 @@ returns on the test rows are recorded. Scores of all (split, set) pairs come fro
 the (T × K) return matrix — a few array slices per split, no Python loop over observations.
 
 Choice rule: the chosen set maximises the in-sample score among the sets whose score is defined; a
-Sharpe ratio is undefined (NaN) on fewer than 2 observations or zero variance (relative to the mean
-square, below 1e-14), a mean on 0 observations. Ties go to the first set in grid order. When no set
+Sharpe ratio is undefined (NaN) on fewer than 2 observations, on a constant window (e.g. all zero:
+no trade; detected exactly, not through a rounded variance) or when variance <= 1e-14 mean^2 (values
+equal to 7 digits), a mean on 0 observations. Ties go to the first set in grid order. When no set
 has a defined score the window is *skipped*: it is listed in ``windows`` with ``skipped=True`` and
 contributes no out-of-sample returns.
 
@@ -140,17 +141,40 @@ def _as_column(out: Any, label: str, n: int, index: pd.Index | None) -> np.ndarr
 
 
 class _WindowScorer:
-    """Scores all K columns of R over arbitrary index sets via prefix sums of centred returns."""
+    """Scores all K columns of R over arbitrary index sets via prefix sums of centred returns.
+
+    Prefix sums make a window's mean and sum of squares O(1) per block, but their rounding error grows
+    with the whole sample, not the window: over ~55,000 rows an all-zero window's variance comes out
+    ~1e-20 instead of 0 (a Sharpe of ~1e-7 instead of NaN). Hence two guards:
+
+    * constant windows (all-zero included) are detected exactly from prefix counts of changes
+      ``R[t] != R[t-1]`` — no rounding — and get an undefined Sharpe and their exact value as mean;
+    * a window's centred sum of squares ``ss = s2 - s1^2/n`` is trusted only when it exceeds 10^6 times
+      a bound on its rounding error (sequential prefix sums: entry k carries at most ~k eps times the
+      sum of |terms|, Higham 2002, *Accuracy and Stability of Numerical Algorithms*, eq. (4.4)), i.e.
+      ``4 B T eps (sum C^2 + |s1| sum|C| / n)`` for a window of B blocks; otherwise that column's mean
+      and variance are recomputed directly (two-pass) from the window's rows.
+    """
+
+    _TRUST = 1e6  # ss must exceed the rounding bound by this factor (relative error <= 1e-6)
 
     def __init__(self, R: np.ndarray, score: Any, periods_per_year: float | None):
         self.R = R
         self.score = score
         self.ann = 1.0 if periods_per_year is None else float(periods_per_year)
+        T, K = R.shape
         self.col_mean = R.mean(axis=0)
         C = R - self.col_mean  # centring keeps sum-of-squares cancellation small
-        zeros = np.zeros((1, R.shape[1]))
+        zeros = np.zeros((1, K))
         self.S1 = np.vstack([zeros, np.cumsum(C, axis=0)])
         self.S2 = np.vstack([zeros, np.cumsum(C * C, axis=0)])
+        # D[i] = number of positions p in 1..i-1 with R[p] != R[p-1]; block [a, b) is constant iff D[b] == D[a+1]
+        self.D = np.zeros((T + 1, K), dtype=np.int64)
+        if T > 1:
+            np.cumsum(R[1:] != R[:-1], axis=0, out=self.D[2:])
+        eps = np.finfo(np.float64).eps
+        self._err_s2 = 4.0 * T * eps * self.S2[-1]  # per block
+        self._err_s1 = 4.0 * T * eps * np.abs(C).sum(axis=0)  # per block, times |s1| / n
 
     def __call__(self, idx: np.ndarray) -> np.ndarray:
         K = self.R.shape[1]
@@ -162,19 +186,34 @@ class _WindowScorer:
         n = idx.size
         if n == 0:
             return np.full(K, np.nan)
+        blocks = _blocks(idx)
         s1 = np.zeros(K)
         s2 = np.zeros(K)
-        for a, b in _blocks(idx):
+        changes = np.zeros(K, dtype=np.int64)
+        first = self.R[blocks[0][0]]
+        for a, b in blocks:
             s1 += self.S1[b] - self.S1[a]
             s2 += self.S2[b] - self.S2[a]
+            changes += self.D[b] - self.D[a + 1]
+            changes += self.R[a] != first  # a block starting at another value breaks constancy
+        constant = changes == 0
         mc = s1 / n
-        mean = mc + self.col_mean
+        mean = np.where(constant, first, mc + self.col_mean)
+        ss = s2 - s1 * mc
+        bound = len(blocks) * (self._err_s2 + self._err_s1 * np.abs(mc))
+        direct = ~constant & (ss <= self._TRUST * bound)
+        var = ss / (n - 1) if n > 1 else np.full(K, np.nan)
+        if direct.any():
+            cols = np.flatnonzero(direct)
+            x = self.R[np.ix_(idx, cols)]
+            mean[cols] = x.mean(axis=0)
+            if n > 1:
+                var[cols] = x.var(axis=0, ddof=1)
         if self.score == "mean":
             return mean * self.ann
         if n < 2:
             return np.full(K, np.nan)
-        var = (s2 - n * mc * mc) / (n - 1)
-        undefined = var <= _ZERO_VAR_RTOL * (s2 / n)
+        undefined = constant | (var <= _ZERO_VAR_RTOL * mean * mean)
         sd = np.sqrt(np.where(undefined, 1.0, var))
         return np.where(undefined, np.nan, mean / sd * np.sqrt(self.ann))
 

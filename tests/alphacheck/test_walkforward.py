@@ -175,3 +175,52 @@ def test_bad_inputs():
     s = pd.DataFrame(data, index=pd.date_range("2020-01-01", periods=300))
     with pytest.raises(InputError, match="index differs"):
         walk_forward(lambda p, d: d[0].reset_index(drop=True), {"j": [0]}, s, WalkForward(100, 100))
+
+
+def _direct_scores(R, idx):
+    """Sharpe and mean of each column on rows idx, straight from numpy; NaN Sharpe on a constant window."""
+    x = R[idx]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sharpe = np.where(np.ptp(x, axis=0) == 0, np.nan, x.mean(0) / x.std(0, ddof=1))
+    return sharpe, x.mean(0)
+
+
+@pytest.mark.parametrize("splitter", [WalkForward(5_000, 5_000), WalkForward(5_000, 5_000, expanding=True),
+                                      PurgedKFold(12, purge=24, embargo=24)], ids=["rolling", "expanding", "kfold"])
+def test_all_zero_and_constant_windows_in_a_long_series_score_nan(splitter):
+    """Regression: prefix-sum rounding over 60,000 rows used to give an all-zero window a Sharpe ~1e-7."""
+    n = 60_000
+    rng = np.random.default_rng(21)
+    R = rng.normal(0.001, 0.01, size=(n, 3))
+    R[20_000:25_000, 0] = 0.0  # no trade for a whole test window
+    R[35_000:40_000, 0] = 0.0123  # constant window
+    R[:, 1] = np.where(rng.random(n) < 0.01, rng.normal(0.002, 0.02, n), 0.0)  # sparse trades, many empty windows
+    R[45_000:50_000, 2] = 0.005 + 1e-6 * rng.standard_normal(5_000)  # tiny but real variance: defined
+    res = walk_forward(lambda p, d: d[:, p["j"]], {"j": [0, 1, 2]}, R, splitter)
+    mres = walk_forward(lambda p, d: d[:, p["j"]], {"j": [0, 1, 2]}, R, splitter, score="mean")
+    n_nan = 0
+    for s, (tr, te) in enumerate(splitter.split(R)):
+        for idx, got, got_mean in ((tr, res.is_scores.iloc[s], mres.is_scores.iloc[s]),
+                                   (te, res.oos_scores.iloc[s], mres.oos_scores.iloc[s])):
+            want, want_mean = _direct_scores(R, np.sort(idx))
+            np.testing.assert_array_equal(np.isnan(got.to_numpy()), np.isnan(want))
+            np.testing.assert_allclose(got.to_numpy(), want, rtol=1e-9)
+            np.testing.assert_allclose(got_mean.to_numpy(), want_mean, rtol=1e-9, atol=1e-15)
+            n_nan += int(np.isnan(want).sum())
+    assert n_nan >= 2  # the zero and constant windows were tested
+    zero_win = [s for s, (_, te) in enumerate(splitter.split(R)) if te[0] == 20_000]
+    const_win = [s for s, (_, te) in enumerate(splitter.split(R)) if te[0] == 35_000]
+    for s, value in ((zero_win, 0.0), (const_win, 0.0123)):
+        assert np.isnan(res.oos_scores.iloc[s[0], 0])
+        assert mres.oos_scores.iloc[s[0], 0] == value  # a constant window's mean is exact
+
+
+def test_constant_across_blocks_needs_equal_levels():
+    """Non-contiguous train sets: constant only if every block holds the same value."""
+    R = np.zeros((300, 2))
+    R[100:200] = np.random.default_rng(3).normal(0, 0.01, (100, 2))
+    R[200:, 1] = 0.5  # column 1: zero block + 0.5 block around the middle fold -> not constant
+    res = walk_forward(lambda p, d: d[:, p["j"]], {"j": [0, 1]}, R, PurgedKFold(3))
+    assert np.isnan(res.is_scores.iloc[1, 0])  # train = rows 0..99 and 200..299, all zero
+    tr = np.r_[0:100, 200:300]
+    assert res.is_scores.iloc[1, 1] == pytest.approx(R[tr, 1].mean() / R[tr, 1].std(ddof=1), rel=1e-12)

@@ -255,8 +255,9 @@ def build_blocks(res) -> list[Block]:
         "and exit at close[t + hold]. Features are causal (cascade_study.features).",
         "All statistics come from alphacheck (mean_test, sharpe_ratio, jensen_alpha, spread_test, ic_test, "
         "hac_mean_test, quantile_returns, walk_forward, pbo, deflated_sharpe_ratio, CalendarWindows, WalkForward).",
-        "CFI IC HAC test: alphacheck.ic.ic_test has HAC only for panels, so the hourly time-series IC is "
-        "tested with hac_mean_test on the products of standardised ranks (their mean is the Spearman IC).",
+        "CFI IC test: the hourly 24 h-forward returns overlap, so alphacheck.ic.ic_test(test='hac', horizon=24) "
+        "tests the mean of the products of standardised ranks (which is the Spearman IC) with a Newey–West "
+        "HAC standard error over the library's overlap-aware lag window and fixed-b p-values.",
     ]))
     return B
 

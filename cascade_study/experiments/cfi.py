@@ -3,10 +3,10 @@
 1. **IC sign.** Rank IC between CFI at hour t and BTC's forward 24 h return
    ``close[t+24] / close[t] − 1`` (:func:`alphacheck.ic.forward_returns`), pooled over all hours with
    both values. Hourly 24 h-forward returns overlap, so the test is
-   ``alphacheck.ic.ic_test(..., horizon=24, test="hac")``: a Newey–West HAC t with
-   ``maxlags = 4 (h − 1) = 92 >= 23`` and a fixed-b p-value on the products of the standardised
-   ranks, whose mean **is** the Spearman correlation. (The library default would be
-   ``6 (h − 1) = 138`` lags; 92 is kept as this study's pre-set choice.) The seed found +0.048:
+   ``alphacheck.ic.ic_test(..., horizon=24, test="hac")``: a Newey–West HAC t with the library's
+   overlap-aware lag window (``max(Newey–West rule, 6 (h − 1)) = 138`` lags for h = 24) and a
+   fixed-b p-value on the products of the standardised ranks, whose mean **is** the Spearman
+   correlation. The seed found +0.048:
    positive, i.e. high "fragility" = bull-market momentum, not crash risk.
 2. **Tail risk.** A crash is a forward 24 h BTC return below −5 %. Crash rate per CFI quintile is
    the mean of the crash indicator per bucket (:func:`alphacheck.ic.quantile_returns`, pooled
@@ -28,7 +28,6 @@ from ..data.universe import BTC
 
 HORIZON = 24
 CRASH = -0.05
-HAC_LAGS = 4 * (HORIZON - 1)
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ def run_cfi(md: MarketData, features: pd.DataFrame, seed: int = 0) -> CFIExperim
     fwd = forward_returns(md.returns(1)[BTC], HORIZON)
     both = pd.concat([features["cfi"], fwd.rename("fwd")], axis=1).dropna()
     ic = float(information_coefficient(both["cfi"], both["fwd"], method="spearman"))
-    test = ic_test(both["cfi"], both["fwd"], method="spearman", horizon=HORIZON, maxlags=HAC_LAGS, test="hac")
+    test = ic_test(both["cfi"], both["fwd"], method="spearman", horizon=HORIZON, test="hac")
     crash = (both["fwd"] < CRASH).astype(float).rename("crash")
     qr = quantile_returns(both["cfi"], crash, q=5, reps=999, seed=seed)
     rates = qr.table["mean"]

@@ -10,14 +10,8 @@ import re
 import sys
 from pathlib import Path
 
-# pytest's default "prepend" import mode puts this file's folder (tests/) first on sys.path, where the
-# folder tests/alphacheck/ (test modules, no __init__.py) would be imported as a namespace package
-# named alphacheck, shadowing the real package when this file runs on its own.
-if str(Path(__file__).resolve().parent) in sys.path and "alphacheck" not in sys.modules:
-    sys.path.remove(str(Path(__file__).resolve().parent))
-
-import matplotlib  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib
+import pytest
 
 matplotlib.use("Agg")
 

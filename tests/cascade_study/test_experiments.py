@@ -17,7 +17,7 @@ from cascade_study.features import compute_features
 from cascade_study.strategies import build_trades, cascade_entries
 from cascade_study.study import Evidence, experiment_verdicts, final_verdict
 
-from test_strategies import PLANTED_BETA, make_cascade_market
+from .test_strategies import PLANTED_BETA, make_cascade_market
 
 REPS = 499
 

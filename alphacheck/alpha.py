@@ -30,12 +30,11 @@ from alphacheck._inputs import (
     align,
     check_alternative,
     check_int,
-    check_positive,
     check_probability,
     require_variance,
 )
-from alphacheck.resample import block_length as pw_block_length
 from alphacheck.resample import bootstrap_plan, resampled_sums
+from alphacheck.resample import resolve_block_length as resample_block_length
 from alphacheck.results import Result, TestResult, format_number, frame_table, text_table
 from alphacheck.significance import mean_test
 
@@ -203,17 +202,10 @@ def bootstrap_coefficients(y: np.ndarray, X: np.ndarray, plan) -> np.ndarray:
     return np.column_stack([const, slopes])
 
 
-def _bootstrap_block_length(block_length: Any, y: np.ndarray, X: np.ndarray, resid: np.ndarray) -> float:
-    if isinstance(block_length, str):
-        if block_length != "auto":
-            raise InputError("block_length", f"must be 'auto' or a positive number, got {block_length!r}")
-        # Politis–White (2004) on the regression scores x_t * e_t: their autocorrelation is what the
-        # variance of the OLS coefficients depends on (max over columns, as in resample.block_length).
-        return float(max(1.0, pw_block_length(X * resid[:, None], method="stationary")))
-    bl = check_positive(block_length, "block_length")
-    if bl < 1:
-        raise InputError("block_length", f"must be >= 1 (a mean block length in observations), got {block_length!r}")
-    return float(min(bl, len(y)))
+def _bootstrap_block_length(block_length: Any, X: np.ndarray, resid: np.ndarray) -> float:
+    # "auto": Politis–White (2004) on the regression scores x_t * e_t — their autocorrelation is what
+    # the variance of the OLS coefficients depends on (max over columns).
+    return resample_block_length(block_length, X * resid[:, None], "stationary")
 
 
 def _bootstrap_pvalues(coef: np.ndarray, boot: np.ndarray, alternative: str) -> np.ndarray:
@@ -457,7 +449,7 @@ def jensen_alpha(
     boot_p = boot_ci = bl = None
     boot_reps = None
     if run_boot:
-        bl = _bootstrap_block_length(block_length, y, X, resid)
+        bl = _bootstrap_block_length(block_length, X, resid)
         plan = bootstrap_plan(n, reps, method="stationary", block_length=bl, seed=seed)
         boot = bootstrap_coefficients(y, X, plan)
         boot_reps = reps

@@ -102,7 +102,7 @@ def block_length(x: Any, method: str = "stationary") -> float:
     return max(b, 1.0)
 
 
-_optimal_block_length = block_length  # parameters named block_length shadow the function below
+block_length_fn = block_length  # parameters named block_length shadow the function below
 
 
 def _resolve_block_length(method: str, b: Any, n: int) -> float:
@@ -123,6 +123,22 @@ def _resolve_block_length(method: str, b: Any, n: int) -> float:
     if not np.isfinite(v) or v < 1:
         raise InputError("block_length", f"must be a finite number >= 1, got {b!r}")
     return min(v, float(n))
+
+
+def resolve_block_length(block_length: Any, data: Any, method: str = "stationary") -> float:
+    """The block length a bootstrap of ``data`` will use: the one place "auto" is interpreted.
+
+    ``"auto"`` or None -> :func:`block_length` (Politis & White 2004 on ``data``; for 2-D data the
+    maximum over columns); a number -> validated (finite, >= 1) and capped at the sample size;
+    ``method="iid"`` -> 1. Raises :class:`InputError` naming ``block_length`` otherwise.
+    """
+    _check_method(method)
+    n = int(np.shape(data)[0])
+    if method == "iid":
+        return 1.0
+    if block_length is None or (isinstance(block_length, str) and block_length == "auto"):
+        return block_length_fn(data, method)
+    return _resolve_block_length(method, block_length, n)
 
 
 def _chunk_reps(n: int, b: float) -> int:
@@ -430,8 +446,7 @@ def bootstrap_statistic(
     checked = as_matrix(data, "data", min_obs=2)
     values = checked.values[:, 0] if np.ndim(data) == 1 else checked.values
     _check_method(method)
-    if method != "iid" and (block_length is None or (isinstance(block_length, str) and block_length == "auto")):
-        block_length = _optimal_block_length(checked.values, method)
+    block_length = resolve_block_length(block_length, checked.values, method)
     plans = iter_plan(values.shape[0], reps, method, block_length, seed)
     if n_jobs == 1:
         parts = [_apply_chunk(values, statistic, p) for p in plans]

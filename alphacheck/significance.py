@@ -18,7 +18,7 @@ from scipy import stats
 from alphacheck._inputs import InputError, as_series, check_alternative, check_int, check_probability
 from alphacheck.long_run_variance import long_run_variance
 from alphacheck.resample import (
-    METHODS, BlockMoments, block_length as _optimal_block_length, bootstrap_statistic, streamed_block_moments, streamed_sums,
+    METHODS, BlockMoments, resolve_block_length, bootstrap_statistic, streamed_block_moments, streamed_sums,
 )
 from alphacheck.results import TestResult
 from alphacheck.sharpe import _nw_lags, sharpe_se
@@ -35,22 +35,6 @@ def _check_bootstrap(bootstrap: str) -> str:
     if bootstrap not in METHODS:
         raise InputError("bootstrap", f"must be one of {METHODS}, got {bootstrap!r}")
     return bootstrap
-
-
-def _resolve_b(values: np.ndarray, scheme: str, b: Any) -> float:
-    if scheme == "iid":
-        return 1.0
-    if b is None or (isinstance(b, str) and b == "auto"):
-        return _optimal_block_length(values, scheme)
-    if isinstance(b, str):
-        raise InputError("block_length", f"must be a number >= 1 or 'auto', got {b!r}")
-    try:
-        v = float(b)
-    except (TypeError, ValueError):
-        raise InputError("block_length", f"must be a number >= 1 or 'auto', got {b!r}") from None
-    if not np.isfinite(v) or v < 1:
-        raise InputError("block_length", f"must be a finite number >= 1, got {b!r}")
-    return v
 
 
 def boot_pvalue(t_star: np.ndarray, t_obs: float, alternative: str) -> float:
@@ -180,7 +164,7 @@ def mean_test(
                           n, mean, (float(mean - z * se), float(mean + z * se)), ci_level, {"se": se, "hac_lags": lags})
     reps = _check_reps(reps)
     scheme = _check_bootstrap(bootstrap)
-    b = _resolve_b(x, scheme, block_length)
+    b = resolve_block_length(block_length, x, scheme)
     if scheme == "iid":
         # independent data: s/√n studentises both worlds (bootstrap-t of Efron & Tibshirani 1993, ch. 12)
         sums = streamed_sums(np.column_stack([x, x * x]), reps, scheme, b, seed)
@@ -269,7 +253,7 @@ def sharpe_test(
                           f"z test, {method} standard error", n, sr, (float(sr - zc * se), float(sr + zc * se)), level, details)
     reps = _check_reps(reps)
     scheme = _check_bootstrap(bootstrap)
-    b = _resolve_b(x, scheme, block_length)
+    b = resolve_block_length(block_length, x, scheme)
     # Standardise (z = (x − x̄)/s) so the block moments of (z, z²) are well conditioned; ψ is
     # affine-invariant, only SR enters its coefficients.
     sd = float(x.std(ddof=1))
@@ -335,7 +319,7 @@ def bootstrap_pvalue(
     if est.shape != ():
         raise InputError("statistic", f"must return a scalar, got shape {est.shape}")
     est = float(est)
-    b = _resolve_b(checked.values, method, block_length) if method != "iid" else 1.0
+    b = resolve_block_length(block_length, checked.values, method)
     star = bootstrap_statistic(values, statistic, reps=reps, method=method, block_length=b, seed=seed, n_jobs=n_jobs)
     d = star - est
     p = boot_pvalue(d, est - theta0, alternative)

@@ -217,10 +217,7 @@ def _prepare(returns: Any, benchmark: Any, reps: Any, block_length: Any, bootstr
             f"is constant (up to rounding) for strategy(ies) {[columns[i] for i in np.flatnonzero(const)[:5]]}; "
             "a strategy equal to the benchmark plus a constant cannot be tested",
         )
-    if isinstance(block_length, str) and block_length == "auto":
-        b_len = resample.block_length(d, bootstrap)
-    else:
-        b_len = resample._resolve_block_length(bootstrap, block_length, d.shape[0])
+    b_len = resample.resolve_block_length(block_length, d, bootstrap)
     return d, columns, reps, float(b_len)
 
 

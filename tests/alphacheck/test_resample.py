@@ -142,3 +142,19 @@ def test_bad_inputs_raise_input_error():
     with pytest.raises(InputError, match="statistic"):
         bootstrap_statistic(np.arange(20.0), "mean")
     assert isinstance(plan, BlockPlan) and plan.reps == 5
+
+
+def test_resolve_block_length_is_the_one_place_auto_is_read():
+    from alphacheck import InputError
+    from alphacheck.resample import block_length, resolve_block_length
+
+    rng = np.random.default_rng(3)
+    x = np.convolve(rng.standard_normal(2_000), np.ones(5), mode="same")
+    assert resolve_block_length("auto", x) == block_length(x)
+    assert resolve_block_length(None, x, "circular") == block_length(x, "circular")
+    assert resolve_block_length(7, x) == 7.0
+    assert resolve_block_length(10_000, x) == 2_000.0  # capped at n
+    assert resolve_block_length("auto", x, "iid") == 1.0
+    for bad in ("long", 0.5, float("nan")):
+        with pytest.raises(InputError, match="block_length"):
+            resolve_block_length(bad, x)

@@ -37,6 +37,11 @@ from alphacheck.overfitting import (
     FamilyTestResult, HaircutResult, PBOResult, adjust_pvalues, haircut_sharpe, pbo, reality_check, spa, stepm,
 )
 
+# performance path
+from alphacheck.drawdown import (
+    DrawdownResult, drawdown_episodes, drawdown_series, equity_curve, max_drawdown, worst_losing_streak,
+)
+
 # the one call
 from alphacheck.audit import AuditReport, Check, audit
 from alphacheck.verdict import VERDICTS, decide_verdict
@@ -62,6 +67,9 @@ __all__ = [
     "WalkForward", "CalendarWindows", "PurgedKFold", "CombinatorialPurgedCV", "walk_forward", "WalkForwardResult",
     "pbo", "PBOResult", "haircut_sharpe", "HaircutResult", "adjust_pvalues", "reality_check", "spa", "stepm",
     "FamilyTestResult",
+    # performance path
+    "equity_curve", "drawdown_series", "drawdown_episodes", "max_drawdown", "worst_losing_streak",
+    "DrawdownResult",
     # audit
     "audit", "AuditReport", "Check", "VERDICTS", "decide_verdict",
 ]

@@ -51,6 +51,7 @@ from alphacheck import overfitting as _overfitting
 from alphacheck import sharpe as _sharpe
 from alphacheck import significance as _significance
 from alphacheck._inputs import InputError, align, as_matrix, as_series, check_int, check_probability
+from alphacheck.drawdown import max_drawdown
 from alphacheck.results import format_number, text_table
 from alphacheck.verdict import VERDICTS, Check, decide_verdict
 
@@ -215,43 +216,28 @@ def _annualisation(index: pd.Index | None, n: int, periods_per_year: Any, trades
 
 def drawdown_stats(returns: np.ndarray, index: pd.Index | None) -> dict[str, Any]:
     """Max drawdown of the compounded equity curve, its peak/trough/recovery and the longest spell
-    under water (observations, and calendar days when dated)."""
-    wealth = np.concatenate([[1.0], np.cumprod(1.0 + returns)])
-    peak = np.maximum.accumulate(wealth)
-    dd = wealth / peak - 1.0
-    trough = int(np.argmin(dd))
-    peak_at = int(np.argmax(wealth[: trough + 1]))
-    rec = np.flatnonzero(wealth[trough:] >= wealth[peak_at])
-    recovery = trough + int(rec[0]) if rec.size else None
-    under = dd < 0
-    longest, start_best, run_start = 0, None, None
-    for i, u in enumerate(under):  # one pass over n observations, no replicates: fine in Python
-        if u and run_start is None:
-            run_start = i
-        if (not u or i == under.size - 1) and run_start is not None:
-            end = i if not u else i + 1
-            if end - run_start > longest:
-                longest, start_best = end - run_start, run_start
-            run_start = None
+    under water (observations, and calendar days when dated), from :func:`alphacheck.drawdown.max_drawdown`."""
+    res = max_drawdown(pd.Series(returns, index=index) if index is not None else returns)
+    # positions: 0 = before the first observation, k = after observation k; no drawdown -> all 0
+    peak, trough = res.peak or 0, res.trough or 0
+    recovery = res.recovery if res.peak is not None else 0
     out: dict[str, Any] = {
-        "max_drawdown": float(dd[trough]),
-        "total_return": float(wealth[-1] - 1.0),
-        "longest_underwater_obs": int(longest),
-        "recovered": recovery is not None,
+        "max_drawdown": res.max_drawdown,
+        "total_return": res.total_return,
+        "longest_underwater_obs": res.longest_underwater,
+        "recovered": res.recovered,
     }
-    # wealth position k corresponds to "after observation k" (k = 0: before the first)
     if isinstance(index, pd.DatetimeIndex):
         def date(k: int) -> str:
-            return str(index[max(k - 1, 0)].date())
+            return str(index[max(k - 1, 0)].date())  # the starting capital is dated at the first observation
 
-        out["peak_date"] = date(peak_at)
+        out["peak_date"] = date(peak)
         out["trough_date"] = date(trough)
         out["recovery_date"] = date(recovery) if recovery is not None else "not recovered"
-        if start_best is not None:
-            end_pos = min(start_best + longest, index.size)
-            out["longest_underwater_days"] = int((index[end_pos - 1] - index[max(start_best - 1, 0)]).days)
+        if res.longest_underwater_span is not None:
+            out["longest_underwater_days"] = int(res.longest_underwater_span.days)
     else:
-        out["peak_obs"], out["trough_obs"] = peak_at, trough
+        out["peak_obs"], out["trough_obs"] = peak, trough
         out["recovery_obs"] = recovery if recovery is not None else "not recovered"
     return out
 

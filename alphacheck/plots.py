@@ -16,6 +16,8 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from alphacheck.drawdown import drawdown_series
+
 _STRATEGY = "#1f5fa8"
 _BENCH = "#7f7f7f"
 _GAIN = "#2a9d55"
@@ -99,12 +101,11 @@ def period_bars(labels: Sequence[Any], means: Sequence[float], counts: Sequence[
 
 
 def drawdown(returns: Any, index: Any = None, title: str = "Drawdown") -> Figure:
-    """Drawdown of the compounded equity curve from its running peak, in percent."""
-    r = np.asarray(returns, dtype=float)
-    wealth = np.cumprod(1.0 + r)
-    dd = wealth / np.maximum.accumulate(np.maximum(wealth, 1.0)) - 1.0
+    """Drawdown of the compounded equity curve from its running peak (starting capital included), in
+    percent; the numbers come from :func:`alphacheck.drawdown.drawdown_series`."""
+    dd = np.asarray(drawdown_series(returns), dtype=float)
     fig, ax = _figure(8.0, 3.4)
-    x, xlabel = _x(index, r.size)
+    x, xlabel = _x(index, dd.size)
     ax.fill_between(x, 100 * dd, 0, color=_LOSS, alpha=0.35, step="post")
     ax.plot(x, 100 * dd, color=_LOSS, lw=1.0, drawstyle="steps-post")
     ax.set_xlabel(xlabel)

@@ -24,6 +24,7 @@ MODULES = {
     "alphacheck.sharpe": "Sharpe ratio, its standard error, PSR, DSR, minimum track record",
     "alphacheck.alpha": "Jensen alpha, spread test, up/down beta, beta-hedged returns",
     "alphacheck.overfitting": "PBO (CSCV), haircut Sharpe, multiple-testing adjustments, Reality Check / SPA / StepM",
+    "alphacheck.drawdown": "equity curve, drawdown series and episodes, max drawdown, losing streaks",
     "alphacheck.ic": "information coefficient, its tests, quantile returns, IC decay",
     "alphacheck.events": "event studies and event-driven trade returns",
     "alphacheck.resample": "bootstrap index engines and block length",

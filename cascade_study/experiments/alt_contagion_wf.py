@@ -88,7 +88,7 @@ def variant_stats(returns: pd.Series, years: float, hold: int = HOLD_HOURS, reps
     return VariantStats(
         variant=str(returns.name), n=n, mean=float(r.mean()) if n else float("nan"), pvalue=p,
         test=test, sharpe=sharpe, sharpe_seed_convention=sharpe_seed, trades_per_year=tpy,
-        cumulative=float(w.iloc[-1] - 1.0), max_drawdown=float(drawdown_series(w).min()),
+        cumulative=float(w.iloc[-1] - 1.0), max_drawdown=float(drawdown_series(r).min()) if n else 0.0,
         win_rate=float((r > 0).mean()) if n else float("nan"))
 
 

@@ -79,7 +79,8 @@ def test_drawdown_episodes_on_a_known_path():
     idx = pd.date_range("2021-01-01", periods=6, freq="D", tz="UTC")
     r = pd.Series([0.10, -0.20, -0.10, 0.50, -0.05, 0.01], index=idx)
     w = equity_curve(r)
-    ep = drawdown_episodes(w)
+    assert w.iloc[0] == 1.0 and w.iloc[-1] == pytest.approx(1.1 * 0.8 * 0.9 * 1.5 * 0.95 * 1.01)
+    ep = drawdown_episodes(r)
     # peak after trade 1 (1.10), trough after trade 3 (0.792): depth −28 %, recovered at trade 4
     assert ep.loc[0, "depth"] == pytest.approx(0.792 / 1.10 - 1)
     assert ep.loc[0, "peak"] == 1 and ep.loc[0, "trough"] == 3 and ep.loc[0, "recovery"] == 4

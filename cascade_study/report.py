@@ -20,6 +20,7 @@ from alphacheck.plots import to_png
 from .figures import FIGURES, all_figures
 from .seed import SEED, SEED_FINAL_VERDICT, SEED_VERDICTS, format_value
 from .strategies import MERGE_RULE, VARIANT_LABELS
+from .study import ALPHA_LEVEL
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,7 @@ def build_blocks(res) -> list[Block]:
     B.append(Block("h2", "CFI — sign of the IC and tail risk"))
     B.append(Block("p", f"IC(CFI, forward 24h BTC return) = {cfi.ic:+.4f} over {cfi.n:,} hours; "
                         f"{cfi.ic_test.method}: p = {cfi.ic_test.pvalue:.3g} (two-sided). Sign: "
-                        f"{'POSITIVE — high fragility goes with higher returns (momentum), as the seed found' if cfi.ic > 0 else 'negative — CFI predicts lower returns'}"
+                        f"{_cfi_sign_words(cfi.ic, cfi.ic_test.pvalue)}"
                         f" (seed +0.048). Crash = forward 24h BTC return < {cfi.crash_threshold:.0%}; "
                         f"crash rate by CFI quintile below; Q5/Q1 = {cfi.crash_ratio:.2f} (seed 5.13)."))
     B.append(Block("table", cfi.crash_rates.map(lambda v: f"{v:.2%}").to_frame("crash rate")))
@@ -260,6 +261,15 @@ def build_blocks(res) -> list[Block]:
         "HAC standard error over the library's overlap-aware lag window and fixed-b p-values.",
     ]))
     return B
+
+
+def _cfi_sign_words(ic: float, p: float, a: float = ALPHA_LEVEL) -> str:
+    if p >= a:
+        return (f"{'positive' if ic > 0 else 'negative'} but NOT significant — no evidence either way, so "
+                "CFI is neither a momentum gauge nor a crash predictor here (the seed's IC was significant)")
+    if ic > 0:
+        return "POSITIVE and significant — high fragility goes with higher returns (momentum), as the seed found"
+    return "NEGATIVE and significant — CFI predicts lower returns (a crash predictor), unlike the seed"
 
 
 # ----------------------------------------------------------------------------- rendering

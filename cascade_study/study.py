@@ -38,6 +38,7 @@ class Evidence:
     spread48: float
     spread48_p: float
     cfi_ic: float
+    cfi_ic_p: float
     cfi_crash_ratio: float
     fade_oos_sharpe: float
     fade_pbo: float
@@ -69,7 +70,8 @@ def experiment_verdicts(e: Evidence, a: float = ALPHA_LEVEL) -> dict[str, str]:
     """Per-experiment verdicts in the seed's vocabulary (Appendix), by rule:
 
     * Exp 02: "promising" if the T+48h alt-minus-BTC spread is > 0 with p < a, else "not confirmed".
-    * CFI: "momentum, not crash predictor" if IC(CFI, fwd 24h) > 0, else "crash predictor".
+    * CFI: "momentum, not crash predictor" if IC(CFI, fwd 24h) > 0 with p < a; "crash predictor" if
+      IC < 0 with p < a; otherwise "no signal (not a crash predictor)" — the sign alone is not evidence.
     * CFI tail: "strong tail-risk flag" if the Q5/Q1 crash-rate ratio >= 2, else "weak tail-risk flag".
     * Exp 05: "FAILED" if the OOS Sharpe <= 0 or PBO > 0.5, else "PASS".
     * Exp 05b: "PASS" if the alts long-only mean > 0 with p < a, else "FAILED".
@@ -79,7 +81,8 @@ def experiment_verdicts(e: Evidence, a: float = ALPHA_LEVEL) -> dict[str, str]:
     """
     return {
         "Exp 02": "promising" if e.spread48 > 0 and e.spread48_p < a else "not confirmed",
-        "CFI": "momentum, not crash predictor" if e.cfi_ic > 0 else "crash predictor",
+        "CFI": ("no signal (not a crash predictor)" if e.cfi_ic_p >= a
+                else "momentum, not crash predictor" if e.cfi_ic > 0 else "crash predictor"),
         "CFI tail": "strong tail-risk flag" if e.cfi_crash_ratio >= 2 else "weak tail-risk flag",
         "Exp 05": "FAILED" if (e.fade_oos_sharpe <= 0 or e.fade_pbo > 0.5) else "PASS",
         "Exp 05b": "PASS" if e.long_mean > 0 and e.long_p < a else "FAILED",
@@ -165,7 +168,8 @@ def gather_evidence(es, cfi, fade, ac, beta, cs, dd) -> Evidence:
     t48 = es.table.loc[48]
     return Evidence(
         spread48=float(t48["spread"]), spread48_p=float(t48["spread_p"]), cfi_ic=cfi.ic,
-        cfi_crash_ratio=cfi.crash_ratio, fade_oos_sharpe=fade.oos_sharpe, fade_pbo=float(fade.pbo.pbo),
+        cfi_ic_p=float(cfi.ic_test.pvalue), cfi_crash_ratio=cfi.crash_ratio,
+        fade_oos_sharpe=fade.oos_sharpe, fade_pbo=float(fade.pbo.pbo),
         long_mean=lt.mean, long_p=lt.pvalue, mn_mean=mn.mean, mn_p=mn.pvalue,
         alpha=beta.plain.alpha, alpha_p_hac=beta.plain.alpha_pvalue,
         alpha_p_boot=float(beta.plain.bootstrap_pvalue), alpha_vol=beta.vol_control.alpha,

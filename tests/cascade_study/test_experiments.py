@@ -98,7 +98,7 @@ def test_run_drawdown_dates_by_exit(synthetic):
 
 
 # --------------------------------------------------------------------------- verdict rules
-BASE = Evidence(spread48=0.014, spread48_p=0.03, cfi_ic=0.01, cfi_crash_ratio=1.4,
+BASE = Evidence(spread48=0.014, spread48_p=0.03, cfi_ic=0.05, cfi_ic_p=1e-6, cfi_crash_ratio=1.4,
                 fade_oos_sharpe=-0.3, fade_pbo=0.55, long_mean=0.023, long_p=0.02, mn_mean=0.012,
                 mn_p=0.07, alpha=0.014, alpha_p_hac=0.16, alpha_p_boot=0.14, alpha_vol=0.003,
                 alpha_vol_p=0.9, beta=1.25, r2=0.51, ls_mean=0.001, ls_p=0.9, max_drawdown=-0.41)
@@ -144,3 +144,6 @@ def test_experiment_verdict_branches():
                        "Exp 05b": "FAILED", "Exp 06": "alpha", "Exp 07": "PASS", "Drawdown": "moderate"}
     assert experiment_verdicts(ev(fade_oos_sharpe=1.0, fade_pbo=0.7))["Exp 05"] == "FAILED"
     assert experiment_verdicts(ev(cfi_crash_ratio=5.1))["CFI tail"] == "strong tail-risk flag"
+    # the sign of an insignificant IC is not evidence either way
+    assert experiment_verdicts(ev(cfi_ic=0.01, cfi_ic_p=0.49))["CFI"] == "no signal (not a crash predictor)"
+    assert experiment_verdicts(ev(cfi_ic=-0.01, cfi_ic_p=0.49))["CFI"] == "no signal (not a crash predictor)"

@@ -21,10 +21,34 @@ updown_beta         alpha.updown_beta (Henriksson–Merton / Pettengill et al.) 
 market_neutral      alpha.beta_adjusted, then significance.mean_test on the hedged returns        7
 consistency         mean per calendar year (DatetimeIndex) / per split / per third                —
 drawdown            max drawdown, its dates, longest time under water                             —
-cost_sensitivity    extra cost (bps) at which the mean stops being significant / turns ≤ 0       4
+cost_sensitivity    extra cost (bps) at which the mean — and, with a benchmark, the alpha —       4
+                    stops being significant / turns ≤ 0; FLAG rule below
 pbo                 overfitting.pbo on the T × N grid of trial returns (CSCV)                     2
 haircut_sharpe      overfitting.haircut_sharpe with n_trials (Harvey & Liu 2015)                  2
 ==================  ===========================================================================  ========
+
+Cost sensitivity: a round-trip cost c per observation is subtracted from every return. Break-evens
+are reported as ``extra_bps_*`` (beyond the assumed ``cost_bps``, which is already deducted; negative
+when the assumed cost is already past it) and ``total_bps_*`` (= cost_bps + extra). The mean's
+significance break-even inverts the one-sided bootstrap mean test; the alpha's is closed form for
+HAC (``α̂ - z_{1-α/2} se_HAC``: a constant shift moves only the OLS intercept, see
+``_alpha_breakevens``) and an inversion of the centred paired-bootstrap test; the alpha keys
+(``extra_bps_until_alpha_not_significant`` = the smaller of the two, as rule A needs both;
+``..._alpha_hac_...``, ``..._alpha_bootstrap_...``, ``extra_bps_until_alpha_le_0``) appear only with a
+benchmark. The status is about the edge the verdict relies on — the Jensen alpha (rule A: positive,
+HAC and bootstrap p < α) when a benchmark is given, the one-sided mean test otherwise:
+
+=======  ====================================================================================
+status   condition
+=======  ====================================================================================
+FLAG     the edge is not significant at the assumed cost, or cost_bps > 0 and it is not at
+         twice the assumed cost (extra break-even < cost_bps; stressed markets cost 3-5x)
+pass     cost_bps > 0 and the edge is still significant at twice the assumed cost
+info     cost_bps = 0 and the edge is significant (returns treated as net)
+=======  ====================================================================================
+
+The interpretation never presents a negative cost as a break-even: it says "not significant even
+before costs" instead. With verdict "alpha" the reasons state the alpha's break-even cost.
 
 Deflated Sharpe without trial returns: the DSR needs the variance of the Sharpe ratios of the
 ``n_trials`` variants. When ``trials_returns`` is given it is measured from them. Otherwise the audit
@@ -274,40 +298,28 @@ def _period_frame(r: np.ndarray, labels: list[Any], parts: list[np.ndarray]) -> 
     return pd.DataFrame(rows).set_index("period")
 
 
-def _breakeven_cost(r: np.ndarray, alpha_level: float, test_kwargs: dict[str, Any]) -> float:
-    """Largest extra cost c (return units per observation, negative when the returns are already past
-    it) at which ``mean_test(r, null_value=c)`` — the same as testing ``r - c`` against 0 — is still
-    one-sided significant.
+def _invert_test(p_at: Any, guess: float, tol: float, alpha_level: float, upper: float = math.inf) -> float:
+    """Largest c (to within ``tol``) with ``p_at(c) < alpha_level`` for a p-value non-decreasing in c
+    on (-inf, ``upper``], starting from ``guess`` (an interval end that inverts the same test).
 
-    ``mean_test``'s bootstrap is studentised and null-imposed: its replicates T* do not depend on
-    the null value, and p(c) = (1 + #{T* >= (mean - c)/se}) / (1 + B) is non-decreasing in c. The
-    lower end of its bootstrap-t interval at level 1 - 2α, ``mean - q*_{1-α} se``, is therefore the
-    cost where p crosses α (test inversion). We take that from one call, confirm it with the test at
-    c ± 1 % of a standard error, and otherwise widen the bracket and bisect (the interval's quantile
-    interpolation and the p-value's counting rule can differ by one order statistic)."""
-
-    def p_at(c: float) -> float:
-        return _significance.mean_test(r, null_value=c, **test_kwargs).pvalue
-
-    se = float(r.std(ddof=1) / math.sqrt(r.size))
-    tol = 1e-2 * se  # precision: 1 % of a standard error of the mean
-    guess = float(_significance.mean_test(r, ci_level=1.0 - 2.0 * alpha_level, **test_kwargs).ci[0])
-    lo, hi = guess - tol, guess + tol
+    The guess is confirmed with the test at ``guess ± tol``; otherwise the bracket is widened
+    geometrically and bisected (an interval's quantile interpolation and the p-value's counting rule
+    can differ by an order statistic). NaN when nothing down to 5,000 × ``tol`` below the guess is
+    significant (too few replicates for level α)."""
+    lo, hi = guess - tol, min(guess + tol, upper)
     p_lo, p_hi = p_at(lo), p_at(hi)
     if p_lo < alpha_level <= p_hi:
         return guess
-    # the interval's quantile interpolation and the p-value's counting rule can differ by one order
-    # statistic; widen the bracket geometrically, then bisect (p(c) is monotone)
     step = tol
     while p_lo >= alpha_level:
         hi, step = lo, 2.0 * step
         lo = guess - step
-        if step > 50.0 * se:
-            return float("nan")  # never significant at any cost (too few replicates for level α)
+        if step > 5_000.0 * tol:
+            return float("nan")  # never significant at any cost
         p_lo = p_at(lo)
     while p_hi < alpha_level:
         lo, step = hi, 2.0 * step
-        hi = guess + step
+        hi = min(guess + step, upper)
         p_hi = p_at(hi)
     while hi - lo > tol:
         mid = 0.5 * (lo + hi)
@@ -316,6 +328,73 @@ def _breakeven_cost(r: np.ndarray, alpha_level: float, test_kwargs: dict[str, An
         else:
             hi = mid
     return lo
+
+
+def _breakeven_cost(r: np.ndarray, alpha_level: float, test_kwargs: dict[str, Any]) -> float:
+    """Largest extra cost c (return units per observation, negative when the returns are already past
+    it) at which ``mean_test(r, null_value=c)`` — the same as testing ``r - c`` against 0 — is still
+    one-sided significant.
+
+    ``mean_test``'s bootstrap is studentised and null-imposed: its replicates T* do not depend on
+    the null value, and p(c) = (1 + #{T* >= (mean - c)/se}) / (1 + B) is non-decreasing in c. The
+    lower end of its bootstrap-t interval at level 1 - 2α, ``mean - q*_{1-α} se``, is therefore the
+    cost where p crosses α (test inversion; Efron & Tibshirani 1993, ch. 12). We take that from one
+    call and confirm it with the test at c ± 1 % of a standard error (:func:`_invert_test`)."""
+
+    def p_at(c: float) -> float:
+        return _significance.mean_test(r, null_value=c, **test_kwargs).pvalue
+
+    se = float(r.std(ddof=1) / math.sqrt(r.size))
+    guess = float(_significance.mean_test(r, ci_level=1.0 - 2.0 * alpha_level, **test_kwargs).ci[0])
+    return _invert_test(p_at, guess, 1e-2 * se, alpha_level)
+
+
+def _alpha_breakevens(ja: Any, r: np.ndarray, bench: np.ndarray, ctrl: Any, alpha_level: float,
+                      boot: dict[str, Any]) -> tuple[float, float]:
+    """Extra per-observation cost c (return units, beyond the cost already deducted from ``r``) at
+    which the two-sided Jensen-alpha test at level α stops rejecting: (HAC, bootstrap).
+
+    Why closed form: a cost c per observation turns ``r`` into ``r - c·1``. With X = [1, b, controls]
+    and OLS fit r = X β̂ + e (normal equations X'e = 0), ``1 = X e₁``, so
+    r - c·1 = X (β̂ - c e₁) + e and X'(r - c·1 - X(β̂ - c e₁)) = X'e = 0: the fit of the shifted
+    returns is β̂ - c e₁ — intercept α̂ - c, same slopes, same residuals e. Every standard error built
+    from X and e (Newey–West HAC: (X'X)⁻¹ S(X, e) (X'X)⁻¹) is unchanged. Hence the HAC two-sided
+    p-value is 2(1 - Φ(|α̂ - c| / se)) and it reaches α at c = α̂ - z_{1-α/2} se (Newey & West 1987;
+    test inversion).
+
+    Bootstrap: each paired replicate regresses (r* - c·1) on X* (rows resampled by the same plan —
+    ``block_length="auto"`` is fitted on the scores X·e, which do not move), so by the same identity
+    every replicate intercept moves by -c and the centred law of α* - α̂ is unchanged; the two-sided
+    p(c) = (1 + #{|α* - α̂| ≥ |α̂ - c|}) / (B + 1) is non-decreasing in c up to α̂. ``ja`` was run with
+    ``ci_level = 1 - α``, so the lower end of its symmetric basic interval α̂ - q_{1-α}(|α* - α̂|)
+    inverts that test (Davison & Hinkley 1997, §4.4 and §5.2); :func:`_invert_test` confirms it with
+    the bootstrap p-value of ``r - c`` at c ± 1 % of a HAC standard error (bisecting if the
+    interval's quantile interpolation and the p-value's counting differ by an order statistic).
+    """
+    from scipy.stats import norm
+
+    hac = ja.alpha - float(norm.ppf(1.0 - alpha_level / 2.0)) * ja.alpha_se
+
+    def p_at(c: float) -> float:
+        return _alpha.jensen_alpha(r - c, bench, controls=ctrl, cov="HAC", bootstrap=True,
+                                   alternative="two-sided", **boot).bootstrap_pvalue
+
+    boot_c = _invert_test(p_at, float(ja.bootstrap_ci[0]), 1e-2 * ja.alpha_se, alpha_level, upper=ja.alpha)
+    return float(hac), float(boot_c)
+
+
+def _cost_phrase(edge: str, total_sig: float, total_zero: float, cost: float) -> str:
+    """Where the edge stops being significant / turns ≤ 0, in total bps — never a negative cost
+    presented as a break-even."""
+    if not total_sig > 0:  # also NaN: not significant at any cost
+        sig = f"{edge} not significant even before costs"
+    elif total_sig <= cost:
+        sig = (f"{edge} significant only below {total_sig:.1f} bps per observation in total, "
+               f"less than the assumed {cost:g} bps")
+    else:
+        sig = f"{edge} significance lost at {total_sig:.1f} bps per observation in total"
+    zero = f"{edge} <= 0 even before costs" if not total_zero > 0 else f"{edge} <= 0 at {total_zero:.1f} bps"
+    return f"{sig}, {zero}"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -525,7 +604,9 @@ def audit(
 
     # ---- alpha vs beta ----
     if bench is not None:
-        ja = _alpha.jensen_alpha(r, bench, controls=ctrl, cov="HAC", bootstrap=True, alternative="two-sided", **boot)
+        # ci_level = 1 - α: the bootstrap interval then inverts the verdict's test (cost break-even)
+        ja = _alpha.jensen_alpha(r, bench, controls=ctrl, cov="HAC", bootstrap=True, alternative="two-sided",
+                                 ci_level=1.0 - alpha_level, **boot)
         checks["jensen_alpha"] = Check(
             "jensen_alpha",
             passed=bool(ja.alpha > 0 and ja.alpha_pvalue < alpha_level and ja.bootstrap_pvalue < alpha_level),
@@ -598,30 +679,57 @@ def audit(
     )
 
     # ---- cost sensitivity ----
+    # Convention (mean and alpha alike): "extra" = cost beyond the assumed cost_bps already deducted
+    # from r (negative when the assumed cost is already past the break-even); "total" = cost_bps + extra.
     sig_c = _breakeven_cost(r, alpha_level, dict(alternative="greater", method="bootstrap", **boot))
     zero_c = float(r.mean())
     total_sig, total_zero = cost + sig_c / _BPS, cost + zero_c / _BPS
-    if mt.pvalue >= alpha_level:
+    numbers: dict[str, Any] = {
+        "assumed_cost_bps": cost, "extra_bps_until_not_significant": sig_c / _BPS,
+        "extra_bps_until_mean_le_0": zero_c / _BPS,
+        "total_bps_until_not_significant": total_sig,
+        "total_bps_until_mean_le_0": total_zero,
+    }
+    phrases = [_cost_phrase("mean", total_sig, total_zero, cost)]
+    if bench is not None:
+        # the verdict's edge is the Jensen alpha: rule A needs both two-sided tests, so the alpha
+        # survives up to the smaller of the two break-evens
+        hac_c, boot_c = _alpha_breakevens(ja, r, bench, ctrl, alpha_level, boot)
+        a_sig = min(hac_c, boot_c) if np.isfinite(boot_c) else float("nan")
+        numbers.update({
+            "extra_bps_until_alpha_not_significant": a_sig / _BPS,
+            "extra_bps_until_alpha_hac_not_significant": hac_c / _BPS,
+            "extra_bps_until_alpha_bootstrap_not_significant": boot_c / _BPS,
+            "extra_bps_until_alpha_le_0": ja.alpha / _BPS,
+            "total_bps_until_alpha_not_significant": cost + a_sig / _BPS,
+            "total_bps_until_alpha_le_0": cost + ja.alpha / _BPS,
+        })
+        a_phrase = _cost_phrase("alpha", cost + a_sig / _BPS, cost + ja.alpha / _BPS, cost)
+        if cost + a_sig / _BPS > 0:
+            a_phrase += (f" (both tests needed: HAC lost at {cost + hac_c / _BPS:.1f}, "
+                         f"bootstrap at {cost + boot_c / _BPS:.1f} bps)")
+        phrases.append(a_phrase)
+        edge, edge_sig, edge_extra = "alpha", bool(checks["jensen_alpha"].passed), a_sig
+    else:
+        edge, edge_sig, edge_extra = "mean", bool(mt.pvalue < alpha_level), sig_c
+    # status: FLAG when the edge the verdict relies on does not survive the assumed cost (or, with a
+    # cost assumed, twice it); pass when it survives twice the cost; info at cost 0 when significant
+    if not edge_sig:
         passed_cost = False
-        txt = (f"not significant at the assumed {cost:g} bps" +
-               (f"; it would need total costs below {total_sig:.1f} bps" if total_sig > 0 else
-                "; not significant even at zero cost"))
+        txt = (f"the {edge} does not survive the assumed {cost:g} bps" if cost > 0
+               else f"the {edge} is not significant (returns treated as net)")
     elif cost > 0:
-        passed_cost = bool(sig_c / _BPS >= cost)
-        txt = ("survives a doubling of the assumed cost" if passed_cost
-               else "does not survive a doubling of the assumed cost (stressed markets cost 3-5x normal)")
+        passed_cost = bool(edge_extra / _BPS >= cost)
+        txt = (f"the {edge} survives a doubling of the assumed cost" if passed_cost
+               else f"the {edge} does not survive a doubling of the assumed cost (stressed markets cost 3-5x normal)")
     else:
         passed_cost, txt = None, "returns treated as net (cost_bps = 0)"
     checks["cost_sensitivity"] = Check(
         "cost_sensitivity",
         passed=passed_cost,
-        numbers={"assumed_cost_bps": cost, "extra_bps_until_not_significant": sig_c / _BPS,
-                 "extra_bps_until_mean_le_0": zero_c / _BPS,
-                 "total_bps_until_not_significant": total_sig,
-                 "total_bps_until_mean_le_0": total_zero},
+        numbers=numbers,
         result=None,
-        interpretation=(f"significance lost at {total_sig:.1f} bps per observation in total, mean <= 0 at "
-                        f"{total_zero:.1f} bps; {txt}"),
+        interpretation="; ".join(phrases + [txt]),
     )
 
     order = ["mean", "sharpe", "psr", "dsr", "haircut_sharpe", "pbo", "jensen_alpha", "updown_beta",

@@ -147,7 +147,9 @@ def decide_verdict(
     checks : mapping of check name -> :class:`alphacheck.audit.Check` (anything with ``numbers``,
         ``skipped``, ``passed`` and ``interpretation`` attributes). Numbers read: ``mean['pvalue']``,
         ``sharpe['pvalue']``, ``jensen_alpha['alpha']``, ``jensen_alpha['hac_pvalue']``,
-        ``jensen_alpha['bootstrap_pvalue']``, ``dsr['pvalue']``, ``pbo['pbo']``; and ``passed`` /
+        ``jensen_alpha['bootstrap_pvalue']``, ``dsr['pvalue']``, ``pbo['pbo']``; for verdict "alpha"
+        ``cost_sensitivity['extra_bps_until_alpha_not_significant']`` and ``['assumed_cost_bps']``
+        (the alpha's break-even cost, a reason line when present); and ``passed`` /
         ``interpretation`` of the informational checks for the notes.
     alpha_level : significance level α.
     n_trials : how many strategy variants were tried before this one.
@@ -202,6 +204,17 @@ def decide_verdict(
             share = _num(checks, "jensen_alpha", "benchmark_share")
             if share is not None:
                 reasons.append(f"jensen_alpha: the benchmark explains {share:.0%} of the return variance")
+            extra = _num(checks, "cost_sensitivity", "extra_bps_until_alpha_not_significant")
+            if extra is not None:
+                assumed = _num(checks, "cost_sensitivity", "assumed_cost_bps") or 0.0
+                if extra > 0:
+                    reasons.append(
+                        f"cost_sensitivity: alpha survives costs up to {extra:.1f} bps per observation beyond "
+                        f"the assumed {assumed:g} bps ({assumed + extra:.1f} bps in total) with both p < {a}"
+                    )
+                else:  # significant at the assumed cost, but within the inversion's tolerance of it
+                    reasons.append(f"cost_sensitivity: alpha is at its break-even cost ({assumed:g} bps): "
+                                   "any extra cost ends its significance")
         elif mean_p is not None and mean_p < a:
             verdict = "beta, not alpha"
             share = _num(checks, "jensen_alpha", "benchmark_share")

@@ -132,6 +132,19 @@ def test_informational_flags_become_notes_without_changing_the_verdict():
     assert not any("drawdown" in r or "market_neutral" in r for r in reasons)
 
 
+def test_rule_A_reason_states_the_alpha_breakeven_cost():
+    w = world()
+    w["cost_sensitivity"] = chk("cost_sensitivity", True, assumed_cost_bps=10.0,
+                                extra_bps_until_alpha_not_significant=22.04)
+    v, reasons = decide(w)
+    assert v == "alpha"
+    assert reasons[2] == ("cost_sensitivity: alpha survives costs up to 22.0 bps per observation beyond the "
+                          "assumed 10 bps (32.0 bps in total) with both p < 0.05")
+    # not part of the other verdicts' reasons
+    v, reasons = decide(world(hac_p=0.2) | {"cost_sensitivity": w["cost_sensitivity"]})
+    assert v == "beta, not alpha" and not any("survives" in r for r in reasons)
+
+
 @pytest.mark.parametrize("missing", ["jensen_alpha"])
 def test_missing_alpha_with_benchmark_falls_back_to_mean(missing):
     w = world()
@@ -259,6 +272,84 @@ def test_cost_breakevens():
     assert mean_test(net - (c - 0.01 * se), **kw).pvalue < 0.05
     assert mean_test(net - (c + 0.01 * se), **kw).pvalue >= 0.05
     assert cs["total_bps_until_not_significant"] == pytest.approx(5 + c * 1e4)
+
+
+def test_alpha_cost_breakevens_closed_form():
+    """A cost c per observation shifts the OLS intercept by exactly -c (same slopes, residuals, HAC se):
+    the reported HAC break-even puts the two-sided HAC p exactly at the level, the <= 0 break-even puts
+    alpha exactly at 0, and the bootstrap break-even straddles the level. With a control too."""
+    s, b = seed_like(alpha=0.02, noise=0.03, seed=2)
+    vol = pd.Series(np.abs(np.random.default_rng(5).normal(0.03, 0.01, len(s))), index=s.index, name="vol")
+    for ctrl in (None, vol):
+        rep = audit(s, b, controls=ctrl, reps=REPS, cost_bps=10, seed=1)
+        cs = rep.checks["cost_sensitivity"].numbers
+        net = s - 10e-4  # the convention: extra costs beyond the assumed 10 bps already deducted
+        base = jensen_alpha(net, b, controls=ctrl)
+        c_hac = cs["extra_bps_until_alpha_hac_not_significant"] * 1e-4
+        at = jensen_alpha(net - c_hac, b, controls=ctrl)
+        assert 0 < c_hac < base.alpha
+        assert at.alpha_pvalue == pytest.approx(0.05, abs=1e-6)
+        assert at.alpha_se == pytest.approx(base.alpha_se, rel=1e-9)  # se untouched by the shift
+        assert np.allclose(at.betas, base.betas, rtol=1e-9, atol=1e-12)
+        assert np.allclose(at.residuals, base.residuals, atol=1e-12)
+        zero = jensen_alpha(net - cs["extra_bps_until_alpha_le_0"] * 1e-4, b, controls=ctrl)
+        assert zero.alpha == pytest.approx(0.0, abs=1e-12)
+        # bootstrap break-even: the audit's own bootstrap test (same seed, reps) straddles the level there
+        c_boot = cs["extra_bps_until_alpha_bootstrap_not_significant"] * 1e-4
+        kw = dict(controls=ctrl, bootstrap=True, reps=REPS, seed=1)
+        tol = 0.01 * base.alpha_se
+        assert jensen_alpha(net - (c_boot - tol), b, **kw).bootstrap_pvalue < 0.05
+        assert jensen_alpha(net - (c_boot + tol), b, **kw).bootstrap_pvalue >= 0.05
+        # rule A needs both tests: the alpha survives up to the smaller break-even
+        assert cs["extra_bps_until_alpha_not_significant"] == pytest.approx(min(c_hac, c_boot) * 1e4, rel=1e-12)
+        assert cs["total_bps_until_alpha_le_0"] == pytest.approx(10 + base.alpha * 1e4)
+        assert rep.verdict == "alpha"
+        # the edge the verdict relies on is the alpha: pass iff it survives twice the assumed cost
+        assert rep.checks["cost_sensitivity"].passed == (cs["extra_bps_until_alpha_not_significant"] >= 10)
+        assert "alpha significance lost at" in rep.checks["cost_sensitivity"].interpretation
+
+
+def test_alpha_verdict_states_the_alpha_breakeven_cost():
+    s, b = seed_like(alpha=0.02, noise=0.03, seed=2)
+    rep = audit(s, b, reps=REPS, cost_bps=10)
+    assert rep.verdict == "alpha"
+    extra = rep.checks["cost_sensitivity"].numbers["extra_bps_until_alpha_not_significant"]
+    line = [r for r in rep.reasons if r.startswith("cost_sensitivity:")]
+    assert line == [f"cost_sensitivity: alpha survives costs up to {extra:.1f} bps per observation beyond the "
+                    f"assumed 10 bps ({10 + extra:.1f} bps in total) with both p < 0.05"]
+    # decisive reasons first: the break-even line follows the rule-A reason, before any note
+    assert rep.reasons.index(line[0]) < len([r for r in rep.reasons if not r.startswith("note")])
+
+
+def test_cost_wording_never_presents_a_negative_breakeven():
+    """Not significant even before costs: the table keeps the negative numbers, the text says so in words."""
+    s, b = seed_like(alpha=-0.01, btc_mean=0.0, noise=0.03, seed=6)
+    rep = audit(s, b, reps=REPS, cost_bps=5)
+    cs = rep.checks["cost_sensitivity"]
+    assert cs.numbers["total_bps_until_not_significant"] < 0
+    assert cs.numbers["total_bps_until_alpha_not_significant"] < 0
+    assert cs.numbers["extra_bps_until_alpha_le_0"] < 0
+    txt = cs.interpretation
+    assert "mean not significant even before costs" in txt and "alpha not significant even before costs" in txt
+    assert "alpha <= 0 even before costs" in txt
+    import re
+
+    assert not re.search(r"-\s*\d", txt), txt  # no negative number anywhere in the sentence
+    assert cs.passed is False and "the alpha does not survive the assumed 5 bps" in txt
+    # without a benchmark the edge is the mean
+    plain = audit(s.to_numpy(), reps=REPS, cost_bps=5).checks["cost_sensitivity"]
+    assert "alpha" not in plain.interpretation and not re.search(r"-\s*\d", plain.interpretation)
+    assert plain.passed is False and "the mean does not survive" in plain.interpretation
+
+
+def test_cost_flag_follows_the_alpha_not_the_mean():
+    # leveraged beta: the mean easily survives the cost, the alpha never was significant -> FLAG
+    s, b = seed_like(alpha=0.0, btc_mean=0.03, noise=0.03, seed=1)
+    rep = audit(s, b, reps=REPS, cost_bps=10)
+    cs = rep.checks["cost_sensitivity"]
+    assert rep.verdict == "beta, not alpha"
+    assert cs.numbers["extra_bps_until_not_significant"] > 10  # the mean would pass the doubling
+    assert cs.passed is False and "the alpha does not survive" in cs.interpretation
 
 
 def test_consistency_calendar_years_splitter_and_thirds():

@@ -233,6 +233,35 @@ def as_matrix(
     return CheckedMatrix(values, index, columns, name)
 
 
+def as_panel(x: Any, name: str, *, min_rows: int = 1) -> pd.DataFrame:
+    """Validate a time x asset panel where NaN marks a missing value (before listing, gaps).
+
+    Accepts a DataFrame, a Series (one asset) or a 2-D array (positional index). Rejects duplicated
+    index labels or asset columns, an index not sorted in time order, non-numeric or boolean columns,
+    and inf (NaN is allowed: panels are ragged). Returns a float64 copy with the same labels.
+    """
+    if isinstance(x, pd.Series):
+        x = x.to_frame(name=x.name if x.name is not None else 0)
+    elif isinstance(x, np.ndarray) and x.ndim == 2:
+        x = pd.DataFrame(_numeric(x, name))
+    if not isinstance(x, pd.DataFrame):
+        raise InputError(name, f"must be a time x asset DataFrame, Series or 2-D array, got {type(x).__name__}")
+    _check_index(x.index, name)
+    if not x.index.is_monotonic_increasing:
+        raise InputError(name, "index is not sorted in increasing (time) order")
+    if x.columns.has_duplicates:
+        raise InputError(name, "columns (assets) have duplicated labels")
+    non_num = [c for c in x.columns if not pd.api.types.is_numeric_dtype(x[c]) or pd.api.types.is_bool_dtype(x[c])]
+    if non_num:
+        raise InputError(name, f"columns must be numeric; non-numeric: {non_num[:5]}")
+    values = x.to_numpy(dtype=np.float64, na_value=np.nan)
+    if np.isinf(values).any():
+        raise InputError(name, "contains inf; NaN marks a missing value, inf is not allowed")
+    if values.shape[0] < min_rows:
+        raise InputError(name, f"needs at least {min_rows} rows, got {values.shape[0]}")
+    return pd.DataFrame(values, index=x.index, columns=x.columns)
+
+
 def _as_frame_or_array(d: Any, name: str) -> tuple[pd.DataFrame | np.ndarray, bool]:
     """Numeric 2-D view of one input, NaNs kept; returns (data, was_2d)."""
     if d is None:

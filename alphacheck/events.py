@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from alphacheck._inputs import InputError, check_alternative, check_int
+from alphacheck._inputs import InputError, as_panel, check_alternative, check_int
 from alphacheck.results import Result, frame_table, text_table
 
 __all__ = ["EventStudyResult", "event_study", "event_trades"]
@@ -75,28 +75,6 @@ class EventStudyResult(Result):
 
 # --------------------------------------------------------------------------------------------------
 # input handling
-
-
-def _returns_frame(x: Any, name: str) -> pd.DataFrame:
-    if isinstance(x, pd.Series):
-        x = x.to_frame(name=x.name if x.name is not None else 0)
-    if not isinstance(x, pd.DataFrame):
-        raise InputError(name, f"must be a pandas DataFrame (time x asset) or Series, got {type(x).__name__}")
-    if x.index.has_duplicates:
-        raise InputError(name, f"index has duplicated labels (first: {x.index[x.index.duplicated()][0]!r})")
-    if not x.index.is_monotonic_increasing:
-        raise InputError(name, "index is not sorted in increasing order")
-    if x.columns.has_duplicates:
-        raise InputError(name, "columns (assets) have duplicated labels")
-    non_num = [c for c in x.columns if not pd.api.types.is_numeric_dtype(x[c]) or pd.api.types.is_bool_dtype(x[c])]
-    if non_num:
-        raise InputError(name, f"columns must be numeric; non-numeric: {non_num[:5]}")
-    values = x.to_numpy(dtype=np.float64, na_value=np.nan)
-    if np.isinf(values).any():
-        raise InputError(name, "contains inf; mark missing values with NaN")
-    if len(x) < 2:
-        raise InputError(name, f"needs at least 2 rows, got {len(x)}")
-    return pd.DataFrame(values, index=x.index, columns=x.columns)
 
 
 def _event_pairs(events: Any, frame: pd.DataFrame, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -222,7 +200,7 @@ def event_study(
     reps = check_int(reps, "reps", minimum=99)
     if cluster not in ("event", "none"):
         raise InputError("cluster", f"must be 'event' or 'none', got {cluster!r}")
-    frame = _returns_frame(returns_panel, "returns_panel")
+    frame = as_panel(returns_panel, "returns_panel", min_rows=2)
     if np.nanmin(frame.to_numpy(), initial=0.0) < -1.0:
         raise InputError("returns_panel", "has simple returns below -100%; pass simple returns, not prices or logs")
     hs = _horizons(horizons)
@@ -316,9 +294,11 @@ def _entry_positions(entries: Any, index: pd.Index) -> np.ndarray:
     return np.sort(rows)
 
 
-def _trades_one(p: np.ndarray, rows: np.ndarray, hold: int, overlap: str) -> tuple[list, dict]:
-    """Single price path: (entry_row, exit_row, gross) per kept trade, and the counts of dropped ones."""
-    n = p.shape[0]
+def _schedule(rows: np.ndarray, hold: int, n: int, overlap: str,
+              trade: Callable[[int, int], Any]) -> tuple[list, dict]:
+    """Walk entry rows in time order under the position rule; ``trade(r, x)`` returns the trade's payload,
+    or None when its price path has a gap. Returns [(entry_row, exit_row, payload)] and the drop counts
+    (checked in this order: exit past the end, overlap with the open position, gap)."""
     kept, counts = [], {"skipped_overlap": 0, "dropped_end": 0, "dropped_gap": 0}
     free_from = -1  # first row at which a new position may open (the previous exit bar)
     for r in rows:
@@ -329,12 +309,26 @@ def _trades_one(p: np.ndarray, rows: np.ndarray, hold: int, overlap: str) -> tup
         if overlap == "skip" and r < free_from:
             counts["skipped_overlap"] += 1
             continue
-        if not np.isfinite(p[r : x + 1]).all():
+        payload = trade(r, x)
+        if payload is None:
             counts["dropped_gap"] += 1
             continue
-        kept.append((r, x, p[x] / p[r] - 1.0))
+        kept.append((r, x, payload))
         free_from = x
     return kept, counts
+
+
+def _single_path_return(p: np.ndarray) -> Callable[[int, int], float | None]:
+    """Simple return of one price path; None when any bar from entry to exit is missing."""
+    return lambda r, x: (p[x] / p[r] - 1.0) if np.isfinite(p[r : x + 1]).all() else None
+
+
+def _basket_return(values: np.ndarray) -> Callable[[int, int], tuple[float, int] | None]:
+    """Equal-weight return over the assets priced at entry and exit, and how many they are."""
+    def trade(r: int, x: int):
+        ok = np.isfinite(values[r]) & np.isfinite(values[x])
+        return (float(np.mean(values[x, ok] / values[r, ok] - 1.0)), int(ok.sum())) if ok.any() else None
+    return trade
 
 
 def event_trades(
@@ -384,7 +378,7 @@ def event_trades(
     if weights not in (None, "equal"):
         raise InputError("weights", f"must be None or 'equal', got {weights!r}")
     single = isinstance(prices, pd.Series)
-    frame = _returns_frame(prices, "prices")
+    frame = as_panel(prices, "prices", min_rows=2)
     if (frame.to_numpy()[np.isfinite(frame.to_numpy())] <= 0).any():
         raise InputError("prices", "must be positive prices (got values <= 0); pass prices, not returns")
     values = frame.to_numpy()
@@ -392,24 +386,9 @@ def event_trades(
     records = []
     if weights == "equal":
         rows = _entry_positions(entries, frame.index)
-        n = values.shape[0]
-        free_from = -1
-        for r in rows:
-            x = r + hold
-            if x >= n:
-                counts["dropped_end"] += 1
-                continue
-            if overlap == "skip" and r < free_from:
-                counts["skipped_overlap"] += 1
-                continue
-            ok = np.isfinite(values[r]) & np.isfinite(values[x])
-            if not ok.any():
-                counts["dropped_gap"] += 1
-                continue
-            g = float(np.mean(values[x, ok] / values[r, ok] - 1.0))
-            records.append({"entry_time": frame.index[r], "exit_time": frame.index[x], "n_assets": int(ok.sum()),
-                            "gross_return": direction * g})
-            free_from = x
+        kept, counts = _schedule(rows, hold, values.shape[0], overlap, _basket_return(values))
+        records = [{"entry_time": frame.index[r], "exit_time": frame.index[x], "n_assets": k,
+                    "gross_return": direction * g} for r, x, (g, k) in kept]
         n_entries = int(rows.size)
     else:
         if single or not isinstance(entries, (pd.DataFrame, Mapping)):
@@ -419,7 +398,7 @@ def event_trades(
             per_asset = {c: np.sort(r_all[c_all == c]) for c in np.unique(c_all)}
         n_entries = int(sum(v.size for v in per_asset.values()))
         for c, rows in per_asset.items():
-            kept, cnt = _trades_one(values[:, c], rows, hold, overlap)
+            kept, cnt = _schedule(rows, hold, values.shape[0], overlap, _single_path_return(values[:, c]))
             for k in counts:
                 counts[k] += cnt[k]
             for r, x, g in kept:

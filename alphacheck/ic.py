@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from alphacheck._inputs import InputError, align, check_alternative, check_int
+from alphacheck._inputs import InputError, align, as_panel, check_alternative, check_int
 from alphacheck.results import Result, TestResult, frame_table, text_table
 
 __all__ = [
@@ -143,31 +143,9 @@ def _is_panel(x: Any) -> bool:
     return False
 
 
-def _panel_frame(x: Any, name: str) -> pd.DataFrame:
-    if isinstance(x, pd.DataFrame):
-        frame = x
-    elif isinstance(x, np.ndarray) and x.ndim == 2:
-        frame = pd.DataFrame(x)
-    else:
-        raise InputError(name, f"must be a time x asset DataFrame or 2-D array, got {type(x).__name__}")
-    if frame.index.has_duplicates:
-        raise InputError(name, f"index has duplicated labels (first: {frame.index[frame.index.duplicated()][0]!r})")
-    if frame.columns.has_duplicates:
-        raise InputError(name, "columns (assets) have duplicated labels")
-    if isinstance(frame.index, pd.DatetimeIndex) and not frame.index.is_monotonic_increasing:
-        raise InputError(name, "timestamps are not sorted in increasing order")
-    non_num = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c]) or pd.api.types.is_bool_dtype(frame[c])]
-    if non_num:
-        raise InputError(name, f"columns must be numeric; non-numeric: {non_num[:5]}")
-    values = frame.to_numpy(dtype=np.float64, na_value=np.nan)
-    if np.isinf(values).any():
-        raise InputError(name, "contains inf; NaN marks a missing value, inf is not allowed")
-    return pd.DataFrame(values, index=frame.index, columns=frame.columns)
-
-
 def _align_panels(signal: Any, forward: Any, names=("signal", "forward_returns")) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Inner-join two time x asset panels on dates and assets; reject poor overlap."""
-    a, b = _panel_frame(signal, names[0]), _panel_frame(forward, names[1])
+    a, b = as_panel(signal, names[0]), as_panel(forward, names[1])
     both_arrays = not isinstance(signal, pd.DataFrame) and not isinstance(forward, pd.DataFrame)
     if both_arrays and a.shape != b.shape:
         raise InputError(f"{names[0]}, {names[1]}", f"must have the same shape, got {a.shape} and {b.shape}")
@@ -600,7 +578,7 @@ def forward_returns(returns: Any, horizon: int) -> pd.DataFrame | pd.Series | np
     horizon = check_int(horizon, "horizon", minimum=1)
     if isinstance(returns, (pd.DataFrame, pd.Series)):
         frame = returns.to_frame() if isinstance(returns, pd.Series) else returns
-        values = _panel_frame(frame, "returns").to_numpy()
+        values = as_panel(frame, "returns").to_numpy()
     else:
         arr = np.asarray(returns, dtype=np.float64)
         if arr.ndim not in (1, 2):

@@ -7,6 +7,7 @@ import pytest
 from alphacheck import InputError
 from alphacheck._inputs import (
     align,
+    as_panel,
     as_matrix,
     as_series,
     check_alternative,
@@ -174,3 +175,24 @@ def test_scalar_checks():
     assert check_probability(0.05, "level") == 0.05
     _raises(lambda: check_probability(1.5, "level"), "level", "(0, 1)")
     _raises(lambda: require_variance(np.ones((5, 2)), "controls"), "controls", "column(s) [0, 1]")
+
+
+class TestAsPanel:
+    idx = pd.date_range("2021-01-01", periods=4, freq="h")
+
+    def test_nan_allowed_labels_kept(self):
+        df = pd.DataFrame({"A": [1.0, np.nan, 3.0, 4.0], "B": [1, 2, 3, 4]}, index=self.idx)
+        out = as_panel(df, "prices")
+        assert out.dtypes.eq(np.float64).all() and out.index.equals(self.idx) and np.isnan(out.iloc[1, 0])
+        assert list(as_panel(pd.Series([1.0, 2.0], name="BTC"), "prices").columns) == ["BTC"]
+        assert as_panel(np.ones((3, 2)), "prices").shape == (3, 2)
+
+    def test_errors_name_the_argument(self):
+        df = pd.DataFrame({"A": [1.0, 2.0, 3.0, 4.0]}, index=self.idx)
+        _raises(lambda: as_panel(df.replace(2.0, np.inf), "prices"), "prices", "inf")
+        _raises(lambda: as_panel(df.iloc[[1, 0, 2, 3]], "prices"), "prices", "not sorted")
+        _raises(lambda: as_panel(pd.concat([df, df.iloc[[3]]]), "prices"), "prices", "duplicated")
+        _raises(lambda: as_panel(pd.concat([df, df], axis=1), "prices"), "prices", "columns (assets)")
+        _raises(lambda: as_panel(df.assign(B="x"), "prices"), "prices", "numeric")
+        _raises(lambda: as_panel([1.0, 2.0], "prices"), "prices", "DataFrame")
+        _raises(lambda: as_panel(df.iloc[:1], "prices", min_rows=2), "prices", "at least 2 rows")

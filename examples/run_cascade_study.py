@@ -1,6 +1,6 @@
 """Run the worked case: the liquidation-cascade study, audited with alphacheck.
 
-    python examples/cascade_study.py [--out results/]
+    python examples/run_cascade_study.py [--out results/]
 
 Equivalent to ``cascade-study run --out results/``; see cascade_study/ for the experiments.
 """

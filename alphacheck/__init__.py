@@ -17,7 +17,7 @@ from alphacheck.long_run_variance import LongRunVariance, long_run_variance
 # tests of a return series
 from alphacheck.significance import bootstrap_pvalue, mean_test, permutation_test, sharpe_test
 from alphacheck.sharpe import (
-    deflated_sharpe_ratio, expected_max_sharpe, min_track_record_length, probabilistic_sharpe_ratio,
+    deflated_sharpe_ratio, deflated_sharpe_ratio_from_stats, expected_max_sharpe, min_track_record_length, probabilistic_sharpe_ratio,
     sharpe_ratio, sharpe_se,
 )
 
@@ -56,7 +56,8 @@ __all__ = [
     "long_run_variance", "LongRunVariance",
     # return-series tests
     "mean_test", "sharpe_test", "bootstrap_pvalue", "permutation_test",
-    "sharpe_ratio", "sharpe_se", "probabilistic_sharpe_ratio", "deflated_sharpe_ratio", "min_track_record_length",
+    "sharpe_ratio", "sharpe_se", "probabilistic_sharpe_ratio", "deflated_sharpe_ratio", "deflated_sharpe_ratio_from_stats",
+    "min_track_record_length",
     "expected_max_sharpe",
     # alpha and beta
     "jensen_alpha", "spread_test", "updown_beta", "beta_adjusted", "AlphaResult", "UpDownBetaResult",

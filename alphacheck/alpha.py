@@ -3,6 +3,8 @@
 * :func:`jensen_alpha` — Jensen (1968) regression ``r_t = alpha + beta * b_t + gamma' c_t + e_t`` by OLS,
   with Newey–West (1987) HAC standard errors (default), iid ("nonrobust") or White HC1, and optionally
   a paired stationary block bootstrap of the rows (Politis & Romano 1994) for the alpha p-value.
+  HAC p-values are normal (as statsmodels) or, with ``hac_pvalues="fixed-b"``, from the fixed-b
+  reference law (Kiefer & Vogelsang 2005; :mod:`alphacheck.fixed_b`).
 * :func:`spread_test` — long-minus-short (market-neutral) mean return test.
 * :func:`updown_beta` — separate betas (and alphas) in up and down benchmark regimes and a HAC
   Wald test of ``beta_up = beta_down`` (Henriksson & Merton 1981; Pettengill, Sundaram & Mathur 1995).
@@ -33,6 +35,7 @@ from alphacheck._inputs import (
     check_probability,
     require_variance,
 )
+from alphacheck.fixed_b import fixed_b_critical_value, fixed_b_pvalue
 from alphacheck.resample import bootstrap_plan, resampled_sums
 from alphacheck.resample import resolve_block_length as resample_block_length
 from alphacheck.results import Result, TestResult, format_number, frame_table, text_table
@@ -50,6 +53,7 @@ __all__ = [
 ]
 
 _COV_TYPES = ("HAC", "nonrobust", "HC1", "bootstrap")
+_HAC_PVALUES = ("normal", "fixed-b")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -258,6 +262,9 @@ class AlphaResult(Result):
     bootstrap_pvalue, bootstrap_ci, block_length, reps : paired stationary-bootstrap results for alpha
         (None when no bootstrap was run).
     residuals, fitted : Series on the aligned index when pandas came in, else arrays.
+    hac_pvalues : reference law of the HAC t statistics, "normal" or "fixed-b" (None unless cov_type="HAC").
+    critical_value : the two-sided ``ci_level`` critical value the intervals use (normal, Student t for
+        "nonrobust", or the fixed-b quantile; None for the bootstrap covariance).
     """
 
     alpha: float
@@ -283,14 +290,17 @@ class AlphaResult(Result):
     reps: int | None
     residuals: Any = dataclasses.field(repr=False)
     fitted: Any = dataclasses.field(repr=False)
+    hac_pvalues: str | None = None
+    critical_value: float | None = None
 
     @property
     def method(self) -> str:
         if self.cov_type == "HAC":
-            return (
-                f"OLS, Newey-West HAC covariance (Bartlett kernel, {self.maxlags} lags, "
-                "no small-sample correction), normal p-value"
-            )
+            base = f"OLS, Newey-West HAC covariance (Bartlett kernel, {self.maxlags} lags, no small-sample correction), "
+            if self.hac_pvalues == "fixed-b":
+                b = (self.maxlags + 1) / self.n
+                return base + f"fixed-b p-values and intervals (Kiefer-Vogelsang 2005, b = {b:.3g})"
+            return base + "normal p-value"
         if self.cov_type == "HC1":
             return "OLS, White HC1 covariance, normal p-value"
         if self.cov_type == "nonrobust":
@@ -306,6 +316,9 @@ class AlphaResult(Result):
         details: dict[str, Any] = {"alpha_se": self.alpha_se, "beta": self.beta, "cov_type": self.cov_type}
         if self.maxlags is not None:
             details["maxlags"] = self.maxlags
+            details["hac_pvalues"] = self.hac_pvalues
+        if self.critical_value is not None:
+            details["critical_value"] = self.critical_value
         if self.bootstrap_pvalue is not None:
             details["bootstrap_pvalue"] = self.bootstrap_pvalue
             details["block_length"] = self.block_length
@@ -373,6 +386,7 @@ def jensen_alpha(
     seed: Any = None,
     alternative: str = "two-sided",
     ci_level: float = 0.95,
+    hac_pvalues: str = "normal",
 ) -> AlphaResult:
     """Jensen's alpha: OLS of ``returns`` on a constant, ``benchmark`` and optional ``controls``.
 
@@ -404,6 +418,19 @@ def jensen_alpha(
     alternative : "two-sided", "greater" (alpha > 0) or "less", for ``alpha_pvalue`` and
         ``bootstrap_pvalue``; the ``table`` p-values are always two-sided (as statsmodels prints them).
     ci_level : coverage of the two-sided intervals.
+    hac_pvalues : reference law for the HAC t statistics (``cov="HAC"`` only).
+        ``"normal"`` (default): N(0, 1), exactly statsmodels' numbers. ``"fixed-b"``: standard errors and
+        t statistics are unchanged; every p-value (``alpha_pvalue`` and the whole ``table``) comes from the
+        fixed-b law of a Bartlett-HAC t with ``b = (maxlags + 1) / n`` (Kiefer & Vogelsang 2005,
+        Econometric Theory 21(6); Kiefer, Vogelsang & Bunzel 2000, Econometrica 68(3), for a single
+        coefficient of a linear regression), simulated once per (n, maxlags) by
+        :func:`alphacheck.fixed_b.fixed_b_pvalue`, and intervals are ``coef ± c * se`` with its
+        ``ci_level`` critical value c (:func:`alphacheck.fixed_b.fixed_b_critical_value`). The normal law
+        is liberal with autocorrelated errors in small samples; measured rejection rates at 5 % on
+        AR(1) errors (rho = 0.3) with an AR(1) benchmark, n = 500, 20,000 worlds: normal 6.6 %, fixed-b
+        6.3 % — a small gain at the default lag rule (b = 0.012), because fixed-b corrects the noise of the
+        HAC variance, not the bias of a short window; with ``maxlags=24`` fixed-b measured 5.3 %
+        (``tests/alphacheck/test_size_montecarlo_alpha.py``; docs/architecture.md).
 
     Bootstrap method
     ----------------
@@ -427,6 +454,10 @@ def jensen_alpha(
     """
     if cov not in _COV_TYPES:
         raise InputError("cov", f"must be one of {_COV_TYPES}, got {cov!r}")
+    if hac_pvalues not in _HAC_PVALUES:
+        raise InputError("hac_pvalues", f"must be one of {_HAC_PVALUES}, got {hac_pvalues!r}")
+    if hac_pvalues != "normal" and cov != "HAC":
+        raise InputError("hac_pvalues", f"only applies to cov='HAC', got cov={cov!r}")
     alternative = check_alternative(alternative)
     ci_level = check_probability(ci_level, "ci_level")
     if not isinstance(bootstrap, (bool, np.bool_)):
@@ -465,6 +496,14 @@ def jensen_alpha(
         ci = cis
         alpha_p = boot_p
         df = None
+        crit = None
+    elif cov == "HAC" and hac_pvalues == "fixed-b":
+        se = np.asarray(fit.bse)
+        tvals = np.asarray(fit.tvalues)
+        pvals = np.asarray(fixed_b_pvalue(tvals, n, lags, "two-sided"))
+        crit = fixed_b_critical_value(n, lags, ci_level)
+        ci = np.column_stack([coef - crit * se, coef + crit * se])
+        alpha_p = fixed_b_pvalue(float(tvals[0]), n, lags, alternative)
     else:
         se = np.asarray(fit.bse)
         tvals = np.asarray(fit.tvalues)
@@ -472,6 +511,7 @@ def jensen_alpha(
         ci = np.asarray(fit.conf_int(alpha=1.0 - ci_level))
         df = float(fit.df_resid) if fit.use_t else None
         alpha_p = _pvalue(float(tvals[0]), alternative, df)
+        crit = float((stats.t(df) if df is not None else stats.norm).ppf(0.5 + ci_level / 2))
 
     table = pd.DataFrame(
         {"coef": coef, "se": se, "t": tvals, "pvalue": pvals, "ci_low": ci[:, 0], "ci_high": ci[:, 1]},
@@ -510,6 +550,8 @@ def jensen_alpha(
         reps=boot_reps,
         residuals=wrap(resid, "residual"),
         fitted=wrap(fitted, "fitted"),
+        hac_pvalues=hac_pvalues if cov == "HAC" else None,
+        critical_value=crit,
     )
 
 

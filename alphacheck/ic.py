@@ -33,7 +33,6 @@ n = 5,000 -> 5.3% (2,000 worlds), n = 20,000 -> 5.8% (6,000 worlds); the pooled 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import math
 from typing import Any, Sequence
 
@@ -42,6 +41,7 @@ import pandas as pd
 from scipy import stats
 
 from alphacheck._inputs import InputError, align, as_panel, check_alternative, check_int
+from alphacheck.fixed_b import bartlett_lrv, fixed_b_critical_value, fixed_b_pvalue
 from alphacheck.results import Result, TestResult, frame_table, text_table
 
 __all__ = [
@@ -58,9 +58,6 @@ __all__ = [
 
 METHODS = ("spearman", "pearson")
 MIN_ASSETS = 3  # a cross-sectional correlation needs at least three assets
-_FIXED_B_REPS = 20_000
-_FIXED_B_MAX_N = 1_000
-_FIXED_B_SEED = 20050601  # fixed: the reference distribution must be the same bits on every call
 
 
 # --------------------------------------------------------------------------------------------------
@@ -266,61 +263,6 @@ def _default_lags(n: int, horizon: int) -> int:
     return max(newey_west_lags(n), 6 * (horizon - 1))
 
 
-def _bartlett_lrv(e: np.ndarray, lags: int) -> np.ndarray:
-    """Bartlett long-run variance of demeaned series along the last axis (Newey–West 1987, eq. (2)).
-
-    gamma_j = (1/n) sum_t e_t e_{t-j};  omega = gamma_0 + 2 sum_{j<=L} (1 - j/(L+1)) gamma_j.
-    Autocovariances come from one FFT per series, so many series cost O(n log n) each.
-    """
-    n = e.shape[-1]
-    lags = min(lags, n - 1)
-    size = 1 << int(np.ceil(np.log2(2 * n)))
-    spec = np.fft.rfft(e, n=size, axis=-1)
-    acov = np.fft.irfft(spec * np.conj(spec), n=size, axis=-1)[..., : lags + 1] / n
-    w = 1.0 - np.arange(lags + 1) / (lags + 1.0)
-    w[1:] *= 2.0
-    return acov @ w
-
-
-@functools.lru_cache(maxsize=64)
-def _fixed_b_null(n: int, lags: int) -> np.ndarray:
-    """Sorted |t| draws of the Bartlett-HAC t statistic on iid Gaussian series of length n.
-
-    Kiefer & Vogelsang (2005) show the HAC t statistic with bandwidth L = b n converges to a
-    non-normal law that depends only on b and the kernel; simulating the statistic on Gaussian white
-    noise of the same length and lag window gives that law (exactly, for Gaussian data). Long series
-    are simulated at ``_FIXED_B_MAX_N`` with the same b = (L+1)/n. Seeded: identical on every call.
-    """
-    if n > _FIXED_B_MAX_N:
-        lags = max(int(round((lags + 1) * _FIXED_B_MAX_N / n)) - 1, 0)
-        n = _FIXED_B_MAX_N
-    rng = np.random.default_rng(_FIXED_B_SEED)
-    out = []
-    chunk = max(1, 4_000_000 // n)
-    remaining = _FIXED_B_REPS
-    while remaining > 0:
-        k = min(chunk, remaining)
-        x = rng.standard_normal((k, n))
-        m = x.mean(axis=1)
-        lrv = _bartlett_lrv(x - m[:, None], lags)
-        out.append(np.abs(m) / np.sqrt(lrv / n))
-        remaining -= k
-    return np.sort(np.concatenate(out))
-
-
-def _fixed_b_pvalue(t: float, n: int, lags: int, alternative: str) -> float:
-    """p-value of a HAC t statistic against the simulated fixed-b null (symmetric law)."""
-    draws = _fixed_b_null(n, lags)
-    reps = draws.shape[0]
-    exceed = reps - np.searchsorted(draws, abs(t), side="left")  # P(|T| >= |t|)
-    p_two = (exceed + 1.0) / (reps + 1.0)
-    if alternative == "two-sided":
-        return float(min(p_two, 1.0))
-    half = p_two / 2.0  # P(T >= |t|) by symmetry
-    in_direction = (t > 0) == (alternative == "greater")
-    return float(half if in_direction else 1.0 - half)
-
-
 def hac_mean_test(
     x: Any,
     horizon: int = 1,
@@ -353,18 +295,17 @@ def hac_mean_test(
             raise InputError("maxlags", f"= {lags} does not cover the overlap of {horizon}-step returns; need >= {horizon - 1}")
     lags = min(lags, n - 1)
     mean = float(v.mean())
-    lrv = float(_bartlett_lrv(v - mean, lags))
+    lrv = float(bartlett_lrv(v - mean, lags))
     se = math.sqrt(max(lrv, 0.0) / n)
     if se == 0.0:
         raise InputError("x", "is constant; its mean has no sampling variance to test against")
     t = (mean - null_value) / se
-    p = _fixed_b_pvalue(t, n, lags, alternative)
+    p = fixed_b_pvalue(t, n, lags, alternative)
     if alternative == "two-sided":
         p_norm = 2.0 * stats.norm.sf(abs(t))
     else:
         p_norm = stats.norm.sf(t) if alternative == "greater" else stats.norm.cdf(t)
-    draws = _fixed_b_null(n, lags)
-    crit = float(np.quantile(draws, ci_level))
+    crit = fixed_b_critical_value(n, lags, ci_level)
     return TestResult(
         test=test,
         statistic=t,

@@ -29,6 +29,7 @@ MODULES = {
     "alphacheck.events": "event studies and event-driven trade returns",
     "alphacheck.resample": "bootstrap index engines and block length",
     "alphacheck.long_run_variance": "long-run (HAC) variance estimators",
+    "alphacheck.fixed_b": "fixed-b (Kiefer-Vogelsang) reference law of Bartlett-HAC t statistics",
     "alphacheck.splits": "time-series cross-validation splitters (scikit-learn API)",
     "alphacheck.walkforward": "walk-forward evaluation of a parameterised strategy",
     "alphacheck.plots": "matplotlib figures for reports",

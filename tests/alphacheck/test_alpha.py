@@ -21,6 +21,7 @@ from alphacheck.alpha import (
     spread_test,
     updown_beta,
 )
+from alphacheck.fixed_b import fixed_b_critical_value, fixed_b_pvalue
 from alphacheck.resample import bootstrap_indices, bootstrap_plan
 from alphacheck.results import TestResult
 
@@ -95,6 +96,46 @@ def test_hac_explicit_maxlags_matches_statsmodels():
     ref = sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": 12})
     np.testing.assert_allclose(res.table["se"], ref.bse, rtol=1e-12)
     assert res.maxlags == 12
+
+
+def test_hac_fixed_b_keeps_se_and_t_and_uses_the_fixed_b_law():
+    r, b, c = _world(n=400, alpha=0.0015, seed=11, ar=0.3)
+    norm = jensen_alpha(r, b, c)
+    fb = jensen_alpha(r, b, c, hac_pvalues="fixed-b")
+    assert norm.hac_pvalues == "normal" and fb.hac_pvalues == "fixed-b"
+    np.testing.assert_array_equal(fb.table[["coef", "se", "t"]], norm.table[["coef", "se", "t"]])
+    n, L = fb.n, fb.maxlags
+    np.testing.assert_array_equal(fb.table["pvalue"], fixed_b_pvalue(fb.table["t"].to_numpy(), n, L))
+    crit = fixed_b_critical_value(n, L, 0.95)
+    assert fb.critical_value == crit > norm.critical_value == pytest.approx(1.959963984540054)
+    np.testing.assert_allclose(fb.table["ci_low"], fb.table["coef"] - crit * fb.table["se"], rtol=1e-12)
+    np.testing.assert_allclose(fb.table["ci_high"], fb.table["coef"] + crit * fb.table["se"], rtol=1e-12)
+    assert fb.alpha_ci == (fb.table["ci_low"].iloc[0], fb.table["ci_high"].iloc[0])
+    assert 0.001 < norm.alpha_pvalue < fb.alpha_pvalue  # heavier tails than N(0, 1)
+    assert fb.alpha_pvalue == fb.table["pvalue"].iloc[0]
+    g = jensen_alpha(r, b, c, hac_pvalues="fixed-b", alternative="greater")
+    assert fb.alpha_t > 0 and g.alpha_pvalue == pytest.approx(fb.alpha_pvalue / 2, rel=1e-12)
+    assert "fixed-b" in fb.method and "fixed-b" in fb.summary() and "normal p-value" in norm.method
+    assert fb.test.details["hac_pvalues"] == "fixed-b" and fb.test.pvalue == fb.alpha_pvalue
+
+
+def test_hac_fixed_b_critical_value_matches_kiefer_vogelsang_for_a_regression():
+    # b = (L + 1) / n = 0.1: KV (2005) Bartlett 5% two-sided critical value 1.96 + 2.9694 b + 0.4160 b^2 - 0.5324 b^3;
+    # a regression t equal to it has a fixed-b p-value of ~5% (the normal would say ~0.3%)
+    r, b, c = _world(n=500, seed=12, pandas=False)
+    res = jensen_alpha(r, b, c, maxlags=49, hac_pvalues="fixed-b", ci_level=0.95)
+    kv = 1.96 + 2.9694 * 0.1 + 0.4160 * 0.01 - 0.5324 * 0.001
+    assert res.critical_value == pytest.approx(kv, abs=0.05)
+    assert fixed_b_pvalue(kv, res.n, res.maxlags) == pytest.approx(0.05, abs=0.01)
+
+
+def test_hac_pvalues_option_is_validated():
+    r, b, c = _world(n=200, seed=13, pandas=False)
+    with pytest.raises(InputError, match="hac_pvalues"):
+        jensen_alpha(r, b, hac_pvalues="student")
+    with pytest.raises(InputError, match="hac_pvalues"):
+        jensen_alpha(r, b, cov="HC1", hac_pvalues="fixed-b")
+    assert jensen_alpha(r, b, cov="HC1").hac_pvalues is None
 
 
 def test_nonrobust_equals_closed_form():

@@ -72,6 +72,11 @@ def newey_west_lags(n: int) -> int:
     return int(math.floor(4.0 * (n / 100.0) ** (2.0 / 9.0)))
 
 
+# Default bandwidth share b = L / n for fixed-b p-values (Kiefer & Vogelsang 2005 recommend b well above the
+# rule-of-thumb; at b = 0.1 the measured size is near nominal, see jensen_alpha).
+FIXED_B_BANDWIDTH = 0.1
+
+
 def _check_maxlags(maxlags: Any, n: int) -> int:
     if maxlags is None:
         return newey_west_lags(n)
@@ -409,7 +414,8 @@ def jensen_alpha(
         ``"HC1"``: White (1980) with the n/(n-k) correction (MacKinnon & White 1985), normal p-values.
         ``"bootstrap"``: every standard error, p-value and interval comes from the paired block bootstrap
         below (se = sd of replicates, t = coef / se).
-    maxlags : HAC truncation lag L (None = Newey–West rule).
+    maxlags : HAC truncation lag L (None = Newey–West rule; with ``hac_pvalues="fixed-b"``, None means
+        ``max(Newey–West rule, ceil(0.1 n))``, the proportional bandwidth fixed-b theory is built for).
     bootstrap : also run the paired block bootstrap and report ``bootstrap_pvalue``/``bootstrap_ci``
         for alpha beside the analytic ones.
     reps, block_length, seed : bootstrap replicates, mean block length (``"auto"``: Politis & White
@@ -425,11 +431,13 @@ def jensen_alpha(
         Econometric Theory 21(6); Kiefer, Vogelsang & Bunzel 2000, Econometrica 68(3), for a single
         coefficient of a linear regression), simulated once per (n, maxlags) by
         :func:`alphacheck.fixed_b.fixed_b_pvalue`, and intervals are ``coef ± c * se`` with its
-        ``ci_level`` critical value c (:func:`alphacheck.fixed_b.fixed_b_critical_value`). The normal law
-        is liberal with autocorrelated errors in small samples; measured rejection rates at 5 % on
-        AR(1) errors (rho = 0.3) with an AR(1) benchmark, n = 500, 20,000 worlds: normal 6.6 %, fixed-b
-        6.3 % — a small gain at the default lag rule (b = 0.012), because fixed-b corrects the noise of the
-        HAC variance, not the bias of a short window; with ``maxlags=24`` fixed-b measured 5.3 %
+        ``ci_level`` critical value c (:func:`alphacheck.fixed_b.fixed_b_critical_value`). Unless ``maxlags``
+        is given, the window is the proportional bandwidth ``max(NW rule, ceil(0.1 n))``. The normal law
+        is liberal with autocorrelated errors in small samples; measured two-sided 5 % rejection rates on
+        AR(1) errors (rho = 0.3) with an AR(1) benchmark, same 2,000 worlds: n = 500 normal 7.75 %,
+        fixed-b 5.65 %; n = 72 normal 9.7 %, fixed-b 6.7 %; iid t(4), n = 500: 5.9 % vs 4.95 %. At the NW
+        window (b = 0.012) fixed-b barely helps (6.3 % vs 6.6 %, 20,000 worlds): it corrects the noise of
+        the HAC variance, and only a proportional window also removes the Bartlett bias
         (``tests/alphacheck/test_size_montecarlo_alpha.py``; docs/architecture.md).
 
     Bootstrap method
@@ -468,7 +476,12 @@ def jensen_alpha(
 
     y, X, names, index = _prepare(returns, benchmark, controls)
     n, p = X.shape
-    lags = _check_maxlags(maxlags, n) if cov == "HAC" else None
+    if cov == "HAC" and hac_pvalues == "fixed-b" and maxlags is None:
+        # Fixed-b theory is for bandwidths proportional to n (Kiefer & Vogelsang 2005): at the NW rule
+        # (b ~ 0.01) it corrects the noise of the HAC variance but not the bias of a short window.
+        lags = min(max(newey_west_lags(n), math.ceil(FIXED_B_BANDWIDTH * n)), n - 2)
+    else:
+        lags = _check_maxlags(maxlags, n) if cov == "HAC" else None
     if cov != "HAC" and maxlags is not None:
         raise InputError("maxlags", f"only applies to cov='HAC', got cov={cov!r}")
 

@@ -100,8 +100,9 @@ def test_hac_explicit_maxlags_matches_statsmodels():
 
 def test_hac_fixed_b_keeps_se_and_t_and_uses_the_fixed_b_law():
     r, b, c = _world(n=400, alpha=0.0015, seed=11, ar=0.3)
-    norm = jensen_alpha(r, b, c)
     fb = jensen_alpha(r, b, c, hac_pvalues="fixed-b")
+    assert fb.maxlags == max(newey_west_lags(400), 40)  # proportional default bandwidth b = 0.1
+    norm = jensen_alpha(r, b, c, maxlags=fb.maxlags)
     assert norm.hac_pvalues == "normal" and fb.hac_pvalues == "fixed-b"
     np.testing.assert_array_equal(fb.table[["coef", "se", "t"]], norm.table[["coef", "se", "t"]])
     n, L = fb.n, fb.maxlags

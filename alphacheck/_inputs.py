@@ -80,6 +80,18 @@ def check_int(value: Any, name: str, minimum: int | None = None) -> int:
     return int(value)
 
 
+def check_number(value: Any, name: str, *, minimum: float | None = None) -> float:
+    """A finite real number, optionally >= ``minimum`` (costs, variances, bandwidths, moments)."""
+    bound = "" if minimum is None else f" >= {minimum:g}"
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise InputError(name, f"must be a finite number{bound}, got {value!r}") from None
+    if not np.isfinite(v) or (minimum is not None and v < minimum):
+        raise InputError(name, f"must be a finite number{bound}, got {value!r}")
+    return v
+
+
 def check_positive(value: Any, name: str, *, allow_none: bool = False) -> float | None:
     if value is None and allow_none:
         return None

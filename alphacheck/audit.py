@@ -74,7 +74,7 @@ from alphacheck import alpha as _alpha
 from alphacheck import overfitting as _overfitting
 from alphacheck import sharpe as _sharpe
 from alphacheck import significance as _significance
-from alphacheck._inputs import InputError, align, as_matrix, as_series, check_int, check_probability
+from alphacheck._inputs import InputError, align, as_matrix, as_series, check_int, check_number, check_probability
 from alphacheck.drawdown import max_drawdown
 from alphacheck.results import format_number, text_table
 from alphacheck.verdict import VERDICTS, Check, decide_verdict
@@ -452,12 +452,7 @@ def audit(
     n_trials = check_int(n_trials, "n_trials", minimum=1)
     reps = check_int(reps, "reps", minimum=99)
     alpha_level = check_probability(alpha_level, "alpha_level")
-    try:
-        cost = float(cost_bps)
-    except (TypeError, ValueError):
-        raise InputError("cost_bps", f"must be a number, got {cost_bps!r}") from None
-    if not np.isfinite(cost) or cost < 0:
-        raise InputError("cost_bps", f"must be a finite number >= 0, got {cost_bps!r}")
+    cost = check_number(cost_bps, "cost_bps", minimum=0)
 
     # ---- inputs ----
     if benchmark is not None:

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from alphacheck._inputs import InputError, as_panel, check_alternative, check_int
+from alphacheck._inputs import InputError, as_panel, check_alternative, check_int, check_number
 from alphacheck.results import Result, frame_table, text_table
 
 __all__ = ["EventStudyResult", "event_study", "event_trades"]
@@ -368,9 +368,7 @@ def event_trades(
     ``n_dropped_end``, ``n_dropped_gap``, ``cost_bps``.
     """
     hold = check_int(hold, "hold", minimum=1)
-    cost = float(cost_bps)
-    if not np.isfinite(cost) or cost < 0:
-        raise InputError("cost_bps", f"must be a finite number >= 0, got {cost_bps!r}")
+    cost = check_number(cost_bps, "cost_bps", minimum=0)
     if overlap not in ("skip", "allow"):
         raise InputError("overlap", f"must be 'skip' or 'allow', got {overlap!r}")
     if direction not in (1, -1):

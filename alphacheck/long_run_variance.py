@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from alphacheck._inputs import InputError, as_series
+from alphacheck._inputs import InputError, as_series, check_number
 
 KERNELS = ("quadratic-spectral", "bartlett")
 PHI_CAP = 0.97
@@ -123,9 +123,7 @@ def long_run_variance(
     if bandwidth is None:
         s = andrews_bandwidth(e, kernel)
     else:
-        s = float(bandwidth)
-        if not np.isfinite(s) or s < 0:
-            raise InputError("bandwidth", f"must be a finite number >= 0, got {bandwidth!r}")
+        s = check_number(bandwidth, "bandwidth", minimum=0)
     omega = kernel_lrv(e, kernel, s) / (1 - phi) ** 2
     if not omega > 0:
         raise InputError("x", "the long-run variance estimate is not positive")

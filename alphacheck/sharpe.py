@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from alphacheck._inputs import InputError, as_series, check_int, check_positive, check_probability
+from alphacheck._inputs import InputError, as_series, check_int, check_number, check_positive, check_probability
 from alphacheck.results import TestResult
 
 EULER_GAMMA = 0.5772156649015329
@@ -176,9 +176,7 @@ def expected_max_sharpe(n_trials: int, trial_sharpe_variance: float, mean_sharpe
     "false strategy theorem"):  E[max] ≈ mean + sqrt(V) ((1 − γ) Φ⁻¹(1 − 1/N) + γ Φ⁻¹(1 − 1/(N e))),
     γ the Euler–Mascheroni constant. Returns ``mean_sharpe`` for N = 1."""
     n_trials = check_int(n_trials, "n_trials", minimum=1)
-    v = float(trial_sharpe_variance)
-    if not np.isfinite(v) or v < 0:
-        raise InputError("trial_sharpe_variance", f"must be a finite number >= 0, got {trial_sharpe_variance!r}")
+    v = check_number(trial_sharpe_variance, "trial_sharpe_variance", minimum=0)
     if n_trials == 1:
         return float(mean_sharpe)
     z = (1 - EULER_GAMMA) * stats.norm.ppf(1 - 1 / n_trials) + EULER_GAMMA * stats.norm.ppf(1 - 1 / (n_trials * math.e))
@@ -209,9 +207,7 @@ def deflated_sharpe_ratio(
         ts = as_series(trial_sharpes, "trial_sharpes", min_obs=2).values
         v = float(ts.var(ddof=1))
     elif trial_sharpe_variance is not None:
-        v = float(trial_sharpe_variance)
-        if not np.isfinite(v) or v < 0:
-            raise InputError("trial_sharpe_variance", f"must be a finite number >= 0, got {trial_sharpe_variance!r}")
+        v = check_number(trial_sharpe_variance, "trial_sharpe_variance", minimum=0)
     elif n_trials == 1:
         v = 0.0
     else:
@@ -269,20 +265,10 @@ def deflated_sharpe_ratio_from_stats(
     n_obs = check_int(n_obs, "n_obs", minimum=2)
     n_trials = check_int(n_trials, "n_trials", minimum=1)
     q = _ppy(periods_per_year)
-    values = {"sharpe": sharpe, "trial_sharpe_variance": trial_sharpe_variance, "skewness": skewness,
-              "kurtosis": kurtosis}
-    for name, val in values.items():
-        try:
-            values[name] = float(val)
-        except (TypeError, ValueError):
-            raise InputError(name, f"must be a number, got {val!r}") from None
-        if not np.isfinite(values[name]):
-            raise InputError(name, f"must be finite, got {val!r}")
-    if values["trial_sharpe_variance"] < 0:
-        raise InputError("trial_sharpe_variance", f"must be >= 0, got {trial_sharpe_variance!r}")
-    sr = values["sharpe"] / (math.sqrt(q) if q else 1.0)
-    v = values["trial_sharpe_variance"] / (q if q else 1.0)
-    return _dsr_result(sr, n_obs, values["skewness"], values["kurtosis"], n_trials, v, q)
+    sr = check_number(sharpe, "sharpe") / (math.sqrt(q) if q else 1.0)
+    v = check_number(trial_sharpe_variance, "trial_sharpe_variance", minimum=0) / (q if q else 1.0)
+    g3, g4 = check_number(skewness, "skewness"), check_number(kurtosis, "kurtosis")
+    return _dsr_result(sr, n_obs, g3, g4, n_trials, v, q)
 
 
 def min_track_record_length(

@@ -183,6 +183,8 @@ def test_trades_panel_per_asset_and_equal_weight_basket():
 def test_trades_bad_inputs():
     with pytest.raises(InputError, match="cost_bps"):
         event_trades(PX, PX.index[[0]], hold=2, cost_bps=-1)
+    with pytest.raises(InputError, match="cost_bps"):  # not a bare float() ValueError
+        event_trades(PX, PX.index[[0]], hold=2, cost_bps="thirty")
     with pytest.raises(InputError, match="overlap"):
         event_trades(PX, PX.index[[0]], hold=2, overlap="maybe")
     with pytest.raises(InputError, match="entries"):

@@ -12,6 +12,7 @@ from alphacheck._inputs import (
     as_series,
     check_alternative,
     check_int,
+    check_number,
     check_positive,
     check_probability,
     require_variance,
@@ -172,6 +173,10 @@ def test_scalar_checks():
     assert check_positive(2, "block_length") == 2.0
     _raises(lambda: check_positive(-1, "block_length"), "block_length", "positive")
     _raises(lambda: check_positive("x", "block_length"), "block_length", "positive")
+    assert check_number(0, "cost_bps", minimum=0) == 0.0 and check_number("-1.5", "skewness") == -1.5
+    _raises(lambda: check_number(-1, "cost_bps", minimum=0), "cost_bps", "finite number >= 0")
+    _raises(lambda: check_number("x", "cost_bps", minimum=0), "cost_bps", "finite number >= 0")
+    _raises(lambda: check_number(float("nan"), "kurtosis"), "kurtosis", "finite number")
     assert check_probability(0.05, "level") == 0.05
     _raises(lambda: check_probability(1.5, "level"), "level", "(0, 1)")
     _raises(lambda: require_variance(np.ones((5, 2)), "controls"), "controls", "column(s) [0, 1]")

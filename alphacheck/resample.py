@@ -360,6 +360,14 @@ def resampled_sums(x: Any, plan: BlockPlan, chunk: int | None = None) -> np.ndar
     return out[:, 0] if one_d else out
 
 
+def _run_chunks(work: Callable, specs: list, threads: int | None) -> list:
+    threads = min(os.cpu_count() or 1, 8) if threads is None else check_int(threads, "threads", minimum=1)
+    if threads == 1 or len(specs) == 1:
+        return [work(sp) for sp in specs]
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return list(pool.map(work, specs))
+
+
 def streamed_sums(
     x: Any,
     reps: int,
@@ -382,13 +390,7 @@ def streamed_sums(
     def work(spec: tuple[Any, int]) -> np.ndarray:
         return _sums_from_prefix(prefix, _make_plan(spec, n, method, b), None)
 
-    threads = min(os.cpu_count() or 1, 8) if threads is None else check_int(threads, "threads", minimum=1)
-    if threads == 1 or len(specs) == 1:
-        parts = [work(sp) for sp in specs]
-    else:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            parts = list(pool.map(work, specs))
-    out = np.concatenate(parts)
+    out = np.concatenate(_run_chunks(work, specs, threads))
     return out[:, 0] if one_d else out
 
 
@@ -681,14 +683,6 @@ def resampled_block_moments(x: Any, plan: BlockPlan, chunk: int | None = None) -
         chunk = check_int(chunk, "chunk", minimum=1)
     a, one_d = _as_columns(x, plan.n)
     return _wrap_moments(_moments_from_prefix(_block_prefix(a), plan, chunk), one_d)
-
-
-def _run_chunks(work: Callable, specs: list, threads: int | None) -> list:
-    threads = min(os.cpu_count() or 1, 8) if threads is None else check_int(threads, "threads", minimum=1)
-    if threads == 1 or len(specs) == 1:
-        return [work(sp) for sp in specs]
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        return list(pool.map(work, specs))
 
 
 def streamed_block_moments(

@@ -66,10 +66,72 @@ class CheckedMatrix:
         return self.index is not None
 
 
+def check_choice(value: Any, name: str, choices: Sequence[Any]) -> Any:
+    """``value`` if it is one of ``choices`` (the Literal options of a parameter), else InputError."""
+    is_bool = isinstance(value, (bool, np.bool_))
+    for c in choices:
+        if c is None:
+            match = value is None
+        elif isinstance(c, str):
+            match = isinstance(value, str) and value == c
+        elif isinstance(c, bool):
+            match = is_bool and bool(value) == c
+        else:
+            match = not is_bool and isinstance(value, (int, np.integer)) and value == c
+        if match:
+            return c
+    raise InputError(name, f"must be one of {tuple(choices)}, got {value!r}")
+
+
 def check_alternative(alternative: str) -> str:
-    if alternative not in ALTERNATIVES:
-        raise InputError("alternative", f"must be one of {ALTERNATIVES}, got {alternative!r}")
-    return alternative
+    return check_choice(alternative, "alternative", ALTERNATIVES)
+
+
+def check_bool(value: Any, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise InputError(name, f"must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_reps(reps: Any, minimum: int = 99) -> int:
+    """Bootstrap/permutation replicates: an integer >= ``minimum`` (99 gives p-values on a 1 % grid)."""
+    return check_int(reps, "reps", minimum=minimum)
+
+
+def check_seed(seed: Any) -> np.random.SeedSequence:
+    """The one reading of ``seed``: None, an int, a SeedSequence or a Generator -> a SeedSequence.
+
+    None draws fresh entropy; an int or a SeedSequence gives the same bits on every call; a Generator
+    is advanced (one draw of 256 bits), so two calls with the same generator differ, and the same
+    generator state gives the same bits.
+    """
+    if seed is None:
+        return np.random.SeedSequence()
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    if isinstance(seed, np.random.Generator):
+        return np.random.SeedSequence(seed.integers(0, 2**63, size=4, dtype=np.uint64).tolist())
+    if isinstance(seed, (int, np.integer)) and not isinstance(seed, (bool, np.bool_)):
+        if seed < 0:
+            raise InputError("seed", f"must be a non-negative integer, got {seed}")
+        return np.random.SeedSequence(int(seed))
+    raise InputError("seed", "must be None, a non-negative integer, a numpy Generator or a SeedSequence, "
+                             f"got {type(seed).__name__}")
+
+
+def check_n_jobs(n_jobs: Any) -> int:
+    """Workers: None = all cores (at most 8), -1 = all cores, k >= 1 = k."""
+    import os
+
+    cores = os.cpu_count() or 1
+    if n_jobs is None:
+        return min(cores, 8)
+    n = check_int(n_jobs, "n_jobs")
+    if n == -1:
+        return cores
+    if n < 1:
+        raise InputError("n_jobs", f"must be None, -1 or a positive integer, got {n_jobs}")
+    return n
 
 
 def check_int(value: Any, name: str, minimum: int | None = None) -> int:
@@ -199,6 +261,32 @@ def as_series(
     if require_variance and np.ptp(values) == 0:
         raise InputError(name, "is constant; the method needs a series with non-zero variance")
     return Checked(values, index, name)
+
+
+def as_returns(
+    x: Any,
+    name: str,
+    *,
+    min_obs: int = 2,
+    require_variance: bool = False,
+    check_returns: bool = True,
+) -> Checked:
+    """:func:`as_series` for an argument that must be a return series, plus the plausibility check.
+
+    With ``check_returns`` (the default) values that look like prices, levels, cumulative or equity
+    curves, percent units or positions are refused (:mod:`alphacheck._plausibility`).
+    """
+    checked = as_series(x, name, min_obs=min_obs, require_variance=require_variance)
+    if check_bool(check_returns, "check_returns"):
+        check_plausible(checked.values, checked.index, name)
+    return checked
+
+
+def check_plausible(values: np.ndarray, index: pd.Index | None, name: str, *, hint: str = "") -> None:
+    """Refuse values that look like prices, levels, cumulative curves, percent units or positions."""
+    from alphacheck._plausibility import check_plausible_returns
+
+    check_plausible_returns(values, index, name, hint=hint)
 
 
 def as_matrix(

@@ -17,6 +17,8 @@ import pandas as pd
 
 from alphacheck._inputs import InputError
 
+__all__ = ["main"]
+
 DATE_NAMES = ("date", "datetime", "time", "timestamp")
 
 
@@ -100,19 +102,27 @@ def _check_dates(a: pd.DataFrame | pd.Series, b: pd.DataFrame | pd.Series, what:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from alphacheck import __version__
+
     parser = argparse.ArgumentParser(prog="alphacheck", description="Honest statistics for trading strategies.")
+    parser.add_argument("--version", action="version", version=f"alphacheck {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     a = sub.add_parser("audit", help="audit a strategy's returns: alpha, or beta, luck and overfitting?")
     a.add_argument("returns", help="CSV of per-period or per-trade returns (optional date column)")
     a.add_argument("--column", help="returns column to audit when the CSV has several")
     a.add_argument("--benchmark", help="CSV of benchmark returns on the same dates/rows")
     a.add_argument("--benchmark-column", help="benchmark column when the CSV has several")
-    a.add_argument("--controls", help="CSV of control factors for the Jensen regression (all numeric columns)")
-    a.add_argument("--trials", type=int, default=1, help="number of strategy variants tried (default 1)")
-    a.add_argument("--trials-returns", help="CSV of the variants' returns (T rows x N columns) for PBO/DSR")
-    a.add_argument("--periods-per-year", type=float, help="observations per year (annualising only)")
-    a.add_argument("--trades-per-year", type=float, help="trades per year for per-trade returns (annualising only)")
-    a.add_argument("--cost-bps", type=float, default=0.0, help="round-trip cost in bps deducted per observation")
+    a.add_argument("--controls", help="CSV of traded factor returns for the Jensen regression (all numeric columns)")
+    a.add_argument("--states", help="CSV of state variables (volatility, funding, ...): centred in the regression")
+    a.add_argument("--n-trials", type=int, default=1, help="number of strategy variants tried (default 1)")
+    a.add_argument("--trials", help="CSV of the variants' returns (T rows x N columns) for PBO/DSR")
+    a.add_argument("--periods-per-year", type=float,
+                   help="observations per year, for per-trade returns trades per year (annualising only)")
+    a.add_argument("--cost-bps", type=float, default=0.0, help="round-trip cost in bps")
+    a.add_argument("--cost-per", choices=("trade", "observation"), default="trade",
+                   help="what one cost is charged for: a trade (each row is one round trip; default) or an observation")
+    a.add_argument("--no-check-returns", action="store_true",
+                   help="turn off the check that the inputs are returns (not prices, percent or positions)")
     a.add_argument("--reps", type=int, default=9_999, help="bootstrap replicates (default 9999)")
     a.add_argument("--alpha-level", type=float, default=0.05, help="significance level (default 0.05)")
     a.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
@@ -121,11 +131,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_audit(args: argparse.Namespace) -> int:
-    from alphacheck.audit import audit
+    from alphacheck import audit
 
     rdf = read_table(args.returns, "returns")
     returns = pick_column(rdf, args.column, "returns", args.returns, "--column")
-    bench = controls = trials = None
+    bench = controls = states = trials = None
     if args.benchmark:
         bdf = read_table(args.benchmark, "benchmark")
         bench = pick_column(bdf, args.benchmark_column, "benchmark", args.benchmark, "--benchmark-column")
@@ -133,16 +143,18 @@ def run_audit(args: argparse.Namespace) -> int:
     if args.controls:
         controls = read_table(args.controls, "controls")
         _check_dates(returns, controls, "controls")
-    if args.trials_returns:
-        trials = read_table(args.trials_returns, "trials-returns")
-        _check_dates(returns, trials, "trials-returns")
+    if args.states:
+        states = read_table(args.states, "states")
+        _check_dates(returns, states, "states")
+    if args.trials:
+        trials = read_table(args.trials, "trials")
+        _check_dates(returns, trials, "trials")
         if len(trials) != len(returns):
-            raise CLIError(f"trials-returns has {len(trials)} rows but returns has {len(returns)}; they must match")
+            raise CLIError(f"trials has {len(trials)} rows but returns has {len(returns)}; they must match")
     report = audit(
-        returns, benchmark=bench, controls=controls, n_trials=args.trials,
-        periods_per_year=args.periods_per_year, trades_per_year=args.trades_per_year,
-        cost_bps=args.cost_bps, trials_returns=trials, seed=args.seed, reps=args.reps,
-        alpha_level=args.alpha_level,
+        returns, bench, controls, states, n_trials=args.n_trials, trials=trials,
+        periods_per_year=args.periods_per_year, cost_bps=args.cost_bps, cost_per=args.cost_per, seed=args.seed,
+        reps=args.reps, alpha_level=args.alpha_level, check_returns=not args.no_check_returns,
     )
     paths = report.save(args.out)
     print(f"verdict: {report.verdict}")

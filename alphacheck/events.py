@@ -16,14 +16,16 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Callable, Mapping
-from typing import Any, Sequence
+from typing import Any, Literal, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from alphacheck._inputs import InputError, as_panel, check_alternative, check_int, check_number
-from alphacheck.results import Result, frame_table, text_table
+from numpy.typing import ArrayLike
+
+from alphacheck._inputs import InputError, as_panel, check_alternative, check_choice, check_int, check_number, check_reps
+from alphacheck._pvalues import pvalue_from_law
+from alphacheck._results import Result, frame_table, text_table
 
 __all__ = ["EventStudyResult", "event_study", "event_trades"]
 
@@ -139,9 +141,7 @@ def _window_growth(values: np.ndarray, rows: np.ndarray, cols: np.ndarray, horiz
 def _t_p(t: float, df: float, alternative: str) -> float:
     if not np.isfinite(t):
         return float("nan")
-    if alternative == "two-sided":
-        return float(2 * stats.t.sf(abs(t), df))
-    return float(stats.t.sf(t, df) if alternative == "greater" else stats.t.cdf(t, df))
+    return float(pvalue_from_law(t, alternative=alternative, law="t", df=df))
 
 
 def _mean_t(x: np.ndarray, scale: float) -> float:
@@ -158,14 +158,15 @@ def _mean_t(x: np.ndarray, scale: float) -> float:
 
 
 def event_study(
-    returns_panel: Any,
+    returns_panel: ArrayLike,
     events: Any,
-    horizons: Sequence[int] = (1, 4, 12, 24, 48),
     benchmark: Any = None,
+    *,
+    horizons: Sequence[int] = (1, 4, 12, 24, 48),
     reps: int = 9_999,
-    seed=None,
-    cluster: str = "event",
-    alternative: str = "two-sided",
+    seed: Any = None,
+    cluster: Literal["event", "none"] = "event",
+    alternative: Literal["two-sided", "greater", "less"] = "two-sided",
 ) -> EventStudyResult:
     """Cumulative (abnormal) returns after events, and whether their mean is zero.
 
@@ -195,11 +196,28 @@ def event_study(
     (studentised, :func:`alphacheck.significance.mean_test`, ``bootstrap="iid"``), which assumes the events'
     windows do not overlap — merge events closer than h bars beforehand; ``n_overlapping`` counts the
     consecutive event pairs closer than h bars.
+
+    Returns
+    -------
+    EventStudyResult
+
+    References
+    ----------
+    MacKinlay (1997), J. Econ. Lit. 35(1); Brown & Warner (1985), J. Fin. Econ. 14; Kolari & Pynnönen (2010),
+    Rev. Fin. Stud. 23(11).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> idx = pd.date_range("2024-01-01", periods=200, freq="h")
+    >>> panel = pd.DataFrame(np.random.default_rng(0).normal(0, 0.01, (200, 3)), index=idx, columns=list("abc"))
+    >>> res = event_study(panel, idx[[10, 60, 110, 160]], horizons=[1, 4], reps=99, seed=0)
+    >>> list(res.table.index)
+    [1, 4]
     """
-    check_alternative(alternative)
-    reps = check_int(reps, "reps", minimum=99)
-    if cluster not in ("event", "none"):
-        raise InputError("cluster", f"must be 'event' or 'none', got {cluster!r}")
+    alternative = check_alternative(alternative)
+    reps = check_reps(reps)
+    cluster = check_choice(cluster, "cluster", ("event", "none"))
     frame = as_panel(returns_panel, "returns_panel", min_rows=2)
     if np.nanmin(frame.to_numpy(), initial=0.0) < -1.0:
         raise InputError("returns_panel", "has simple returns below -100%; pass simple returns, not prices or logs")
@@ -219,7 +237,7 @@ def event_study(
         if np.isfinite(b).sum() < 0.5 * len(frame):
             raise InputError("benchmark", "covers less than half of returns_panel's index; check the dates")
         bench_car = _window_growth(b[:, None], rows, np.zeros_like(rows), hs)
-    from alphacheck.significance import mean_test  # local: significance is a sibling module with heavier deps
+    from alphacheck.significance import _mean_test  # local: significance is a sibling module with heavier deps
 
     event_ids = np.unique(rows)
     pos_sorted = np.sort(event_ids)
@@ -239,7 +257,7 @@ def event_study(
         p_c, p_n = _t_p(t_c, n_ev - 1, alternative), _t_p(t_n, n_obs - 1, alternative)
         boot = float("nan")
         if n_ev >= 10 and np.isfinite(t_c):
-            boot = mean_test(m, alternative=alternative, method="bootstrap", bootstrap="iid", reps=reps, seed=seed).pvalue
+            boot = _mean_test(m, alternative=alternative, method="bootstrap", bootstrap="iid", reps=reps, seed=seed).pvalue
         t_main, p_main = (t_c, p_c) if cluster == "event" else (t_n, p_n)
         table_rows.append({
             "horizon": h,
@@ -332,13 +350,14 @@ def _basket_return(values: np.ndarray) -> Callable[[int, int], tuple[float, int]
 
 
 def event_trades(
-    prices: Any,
+    prices: ArrayLike,
     entries: Any,
+    *,
     hold: int,
     cost_bps: float = 0.0,
-    overlap: str = "skip",
-    direction: int = 1,
-    weights: str | None = None,
+    overlap: Literal["skip", "allow"] = "skip",
+    direction: Literal[1, -1] = 1,
+    weights: Literal["equal"] | None = None,
 ) -> pd.DataFrame:
     """Returns of trades that enter at the close of each entry bar and exit ``hold`` bars later.
 
@@ -366,15 +385,24 @@ def event_trades(
     DataFrame with entry_time, exit_time, gross_return, net_return (plus ``asset``, or ``n_assets`` for a
     basket), sorted by entry time. Counts are in ``.attrs``: ``n_entries``, ``n_skipped_overlap``,
     ``n_dropped_end``, ``n_dropped_gap``, ``cost_bps``.
+
+    References
+    ----------
+    The timing convention (known at the close, first return the next bar) avoids the look-ahead bias of
+    Bailey, Borwein, López de Prado & Zhu (2014), "Pseudo-mathematics and financial charlatanism", sec. 5.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> p = pd.Series([100.0, 101, 103, 102, 105], index=pd.date_range("2024-01-01", periods=5, freq="D"))
+    >>> event_trades(p, [p.index[0], p.index[2]], hold=2, cost_bps=10)["net_return"].round(4).tolist()
+    [0.029, 0.0184]
     """
     hold = check_int(hold, "hold", minimum=1)
     cost = check_number(cost_bps, "cost_bps", minimum=0)
-    if overlap not in ("skip", "allow"):
-        raise InputError("overlap", f"must be 'skip' or 'allow', got {overlap!r}")
-    if direction not in (1, -1):
-        raise InputError("direction", f"must be 1 (long) or -1 (short), got {direction!r}")
-    if weights not in (None, "equal"):
-        raise InputError("weights", f"must be None or 'equal', got {weights!r}")
+    overlap = check_choice(overlap, "overlap", ("skip", "allow"))
+    direction = check_choice(direction, "direction", (1, -1))
+    weights = check_choice(weights, "weights", (None, "equal"))
     single = isinstance(prices, pd.Series)
     frame = as_panel(prices, "prices", min_rows=2)
     if (frame.to_numpy()[np.isfinite(frame.to_numpy())] <= 0).any():

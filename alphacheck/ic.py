@@ -34,29 +34,27 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any, Sequence
+from typing import Any, Literal, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from alphacheck._inputs import InputError, align, as_panel, check_alternative, check_int
-from alphacheck.fixed_b import bartlett_lrv, fixed_b_critical_value, fixed_b_pvalue
-from alphacheck.results import Result, TestResult, frame_table, text_table
+from numpy.typing import ArrayLike
 
-__all__ = [
-    "ICResult",
-    "QuantileResult",
-    "forward_returns",
-    "information_coefficient",
-    "ic_test",
-    "quantile_returns",
-    "ic_decay",
-    "newey_west_lags",
-    "hac_mean_test",
-]
+from alphacheck._hac import newey_west_lags
+from alphacheck._inputs import (
+    InputError, align, as_panel, check_alternative, check_choice, check_int, check_probability, check_reps,
+    check_seed,
+)
+from alphacheck._pvalues import pvalue_from_law, pvalue_from_replicates
+from alphacheck._results import Interval, Result, TestResult, frame_table, text_table
+from alphacheck.significance import hac_mean
 
-METHODS = ("spearman", "pearson")
+__all__ = ["ICResult", "QuantileResult", "forward_returns", "information_coefficient", "ic_test", "quantile_returns",
+           "ic_decay"]
+
+CORRELATIONS = ("spearman", "pearson")
 MIN_ASSETS = 3  # a cross-sectional correlation needs at least three assets
 
 
@@ -73,7 +71,7 @@ class ICResult(TestResult):
     constant in that period.
     """
 
-    ic: pd.Series | np.ndarray | None = None
+    ic: pd.Series | np.ndarray | None = dataclasses.field(default=None, metadata={"export": False})
     n_dropped: int = 0
 
 
@@ -126,10 +124,8 @@ class QuantileResult(Result):
 # input handling
 
 
-def _check_method(method: str) -> str:
-    if method not in METHODS:
-        raise InputError("method", f"must be one of {METHODS}, got {method!r}")
-    return method
+def _check_correlation(correlation: str) -> str:
+    return check_choice(correlation, "correlation", CORRELATIONS)
 
 
 def _is_panel(x: Any) -> bool:
@@ -226,7 +222,9 @@ def _panel_ic(signal: Any, forward: Any, method: str) -> tuple[pd.Series, int]:
     return series, int((~keep).sum())
 
 
-def information_coefficient(signal: Any, forward_returns: Any, method: str = "spearman", nan_policy: str = "raise"):
+def information_coefficient(signal: ArrayLike, forward_returns: ArrayLike, *,
+                            correlation: Literal["spearman", "pearson"] = "spearman",
+                            nan_policy: Literal["raise", "omit"] = "raise") -> float | pd.Series:
     """Information coefficient between a signal and the forward returns it should predict.
 
     Parameters
@@ -237,107 +235,70 @@ def information_coefficient(signal: Any, forward_returns: Any, method: str = "sp
         cross-sectional IC per period. Panels are inner-joined on dates and assets; within a period,
         assets where either value is NaN are dropped, and periods with fewer than 3 valid assets (or
         a constant side) are dropped (``ic_test`` reports how many).
-    method : "spearman" (rank IC: Pearson correlation of average ranks, ties averaged, exactly as
-        ``scipy.stats.spearmanr``) or "pearson".
-    nan_policy : pooled data only — "raise" (default) or "omit" NaN pairs (validation layer).
+    correlation : {"spearman", "pearson"}
+        Rank IC (Pearson correlation of average ranks, ties averaged, exactly as ``scipy.stats.spearmanr``;
+        Spearman 1904) or the linear correlation.
+    nan_policy : {"raise", "omit"}
+        Pooled data only: reject or drop NaN pairs.
+
+    Returns
+    -------
+    float or Series
+        Pooled: the IC; panel: one IC per period.
+
+    References
+    ----------
+    Grinold & Kahn (2000), Active Portfolio Management, ch. 6 (the IC); Spearman (1904).
+
+    Examples
+    --------
+    >>> round(information_coefficient([1, 2, 3, 4, 5], [0.01, 0.03, 0.02, 0.05, 0.04]), 2)
+    0.8
     """
-    _check_method(method)
+    correlation = _check_correlation(correlation)
     if _is_panel(signal) or _is_panel(forward_returns):
-        return _panel_ic(signal, forward_returns, method)[0]
+        return _panel_ic(signal, forward_returns, correlation)[0]
     s, f, _ = _pooled_pair(signal, forward_returns, nan_policy)
-    if method == "spearman":
+    if correlation == "spearman":
         s, f = stats.rankdata(s), stats.rankdata(f)
     return float(_row_corr(s, f))
 
 
 # --------------------------------------------------------------------------------------------------
-# HAC machinery
-
-
-def newey_west_lags(n: int) -> int:
-    """Newey & West (1994, RES 61(4)) plug-in rule for the Bartlett kernel: floor(4 (n/100)^(2/9))."""
-    return int(math.floor(4.0 * (n / 100.0) ** (2.0 / 9.0)))
+# the HAC window for overlapping horizons
 
 
 def _default_lags(n: int, horizon: int) -> int:
     return max(newey_west_lags(n), 6 * (horizon - 1))
 
 
-def hac_mean_test(
-    x: Any,
-    horizon: int = 1,
-    maxlags: int | None = None,
-    alternative: str = "two-sided",
-    test: str = "the mean",
-    null_value: float = 0.0,
-    ci_level: float = 0.95,
-) -> TestResult:
-    """Newey–West HAC t test of a mean, with fixed-b p-values, for series built from overlapping windows.
-
-    ``se = sqrt(omega / n)`` with the Bartlett long-run variance ``omega`` (Newey & West 1987) — the same
-    number as ``statsmodels OLS(x, const).fit(cov_type="HAC", cov_kwds={"maxlags": L}).bse``.
-    Lag window: ``maxlags`` if given (must be >= horizon - 1 to cover the overlap, Hansen & Hodrick 1980),
-    else ``max(floor(4 (n/100)^(2/9)), 6 (horizon - 1))`` (Newey–West 1994 rule, lengthened for overlap; see
-    the module docstring). p-value and CI use the fixed-b reference law (Kiefer & Vogelsang 2005), simulated
-    once per (n, L); ``details["pvalue_normal"]`` holds the usual normal-reference p-value for comparison.
-    """
-    check_alternative(alternative)
-    horizon = check_int(horizon, "horizon", minimum=1)
-    v = np.asarray(x, dtype=np.float64)
-    n = v.shape[0]
-    if n < 3:
-        raise InputError("x", f"needs at least 3 observations, got {n}")
+def _overlap_mean_test(x: np.ndarray, *, horizon: int, maxlags: int | None, alternative: str, test: str,
+                       confidence_level: float) -> TestResult:
+    """The HAC mean test with fixed-b p-values and a window covering h-step overlap (module docstring)."""
+    n = x.shape[0]
     if maxlags is None:
         lags = _default_lags(n, horizon)
     else:
         lags = check_int(maxlags, "maxlags", minimum=0)
         if lags < horizon - 1:
-            raise InputError("maxlags", f"= {lags} does not cover the overlap of {horizon}-step returns; need >= {horizon - 1}")
-    lags = min(lags, n - 1)
-    mean = float(v.mean())
-    lrv = float(bartlett_lrv(v - mean, lags))
-    se = math.sqrt(max(lrv, 0.0) / n)
-    if se == 0.0:
-        raise InputError("x", "is constant; its mean has no sampling variance to test against")
-    t = (mean - null_value) / se
-    p = fixed_b_pvalue(t, n, lags, alternative)
-    if alternative == "two-sided":
-        p_norm = 2.0 * stats.norm.sf(abs(t))
-    else:
-        p_norm = stats.norm.sf(t) if alternative == "greater" else stats.norm.cdf(t)
-    crit = fixed_b_critical_value(n, lags, ci_level)
-    return TestResult(
-        test=test,
-        statistic=t,
-        pvalue=p,
-        alternative=alternative,
-        null=f"{test} = {null_value:g}",
-        method=f"Newey-West HAC t (Bartlett, {lags} lags), fixed-b p-value (Kiefer-Vogelsang 2005)",
-        n=n,
-        estimate=mean,
-        ci=(mean - crit * se, mean + crit * se),
-        ci_level=ci_level,
-        details={"se": se, "maxlags": lags, "horizon": horizon, "pvalue_normal": float(p_norm), "critical_value": crit},
-    )
+            raise InputError("maxlags", f"= {lags} does not cover the overlap of {horizon}-step returns; "
+                                        f"need >= {horizon - 1}")
+    lags = min(lags, n - 2)
+    r = hac_mean(x, maxlags=lags, hac_pvalues="fixed-b", alternative=alternative, null_value=0.0,
+                 confidence_level=confidence_level, test=test)
+    return dataclasses.replace(r, details={**r.details, "horizon": horizon})
 
 
 # --------------------------------------------------------------------------------------------------
 # tests of the IC
 
 
-def _t_pvalue(t: float, df: float, alternative: str) -> float:
-    if alternative == "two-sided":
-        return float(2.0 * stats.t.sf(abs(t), df))
-    return float(stats.t.sf(t, df) if alternative == "greater" else stats.t.cdf(t, df))
-
-
-def _permutation_corr_pvalue(
-    x: np.ndarray, y: np.ndarray, r_obs: float, alternative: str, reps: int, seed
-) -> tuple[float, np.ndarray]:
-    """Permutation p-value for a correlation: shuffle x against y (scipy.stats.permutation_test
-    convention, ``permutation_type="pairings"``: p = (#{r* as or more extreme} + 1) / (reps + 1), two-sided
-    = 2 * min(one-sided p's)). x, y are already ranked for Spearman, so r* is a Pearson correlation."""
-    rng = np.random.default_rng(seed)
+def _permutation_corr_pvalue(x: np.ndarray, y: np.ndarray, r_obs: float, alternative: str, reps: int,
+                             seed: Any) -> float:
+    """Permutation p-value of a correlation: shuffle x against y, with the conventions of
+    ``scipy.stats.permutation_test(permutation_type="pairings")`` (two-sided = twice the smaller tail).
+    x, y are already ranked for Spearman, so r* is a Pearson correlation of the ranks."""
+    rng = np.random.default_rng(check_seed(seed))
     n = x.shape[0]
     xc = (x - x.mean()) / np.sqrt(((x - x.mean()) ** 2).sum())
     yc = (y - y.mean()) / np.sqrt(((y - y.mean()) ** 2).sum())
@@ -349,172 +310,161 @@ def _permutation_corr_pvalue(
         perm = rng.permuted(np.broadcast_to(xc, (k, n)), axis=1)
         null[done : done + k] = perm @ yc
         done += k
-    eps = 1e-14 * max(1.0, abs(r_obs))  # scipy's tolerance for ties with the observed statistic
-    p_greater = (np.sum(null >= r_obs - eps) + 1.0) / (reps + 1.0)
-    p_less = (np.sum(null <= r_obs + eps) + 1.0) / (reps + 1.0)
-    if alternative == "greater":
-        return float(p_greater), null
-    if alternative == "less":
-        return float(p_less), null
-    return float(min(2.0 * min(p_greater, p_less), 1.0)), null
+    return float(pvalue_from_replicates(null, r_obs, alternative=alternative, two_sided="doubled",
+                                        tolerance=1e-14 * max(1.0, abs(r_obs))))
 
 
-def _pooled_hac_test(s: np.ndarray, f: np.ndarray, label: str, horizon: int, maxlags: int | None,
-                     alternative: str) -> ICResult:
-    """HAC test of a pooled time-series correlation as the mean of standardized products (see ic_test)."""
-    zs = (s - s.mean()) / s.std()  # population s.d. (ddof=0): mean(zs * zf) is then exactly the correlation
-    zf = (f - f.mean()) / f.std()
-    r = hac_mean_test(zs * zf, horizon=horizon, maxlags=maxlags, alternative=alternative, test=label)
+def _as_ic_result(r: TestResult, *, method: str | None = None, ic: Any = None, n_dropped: int = 0,
+                  **details: Any) -> ICResult:
     fields = {fl.name: getattr(r, fl.name) for fl in dataclasses.fields(TestResult)}
-    fields["method"] = "mean of standardized-rank products; " + r.method if label == "rank IC" else (
-        "mean of standardized products; " + r.method)
-    fields["details"] = {**r.details, "layout": "pooled time series"}
-    return ICResult(**fields, ic=None, n_dropped=0)
+    if method is not None:
+        fields["method"] = method
+    fields["details"] = {**r.details, **details}
+    return ICResult(**fields, ic=ic, n_dropped=n_dropped)
 
 
-def ic_test(
-    signal: Any,
-    forward_returns: Any,
-    method: str = "spearman",
-    horizon: int = 1,
-    alternative: str = "two-sided",
-    test: str = "auto",
-    maxlags: int | None = None,
-    reps: int = 9_999,
-    seed=None,
-    nan_policy: str = "raise",
-) -> ICResult:
+def ic_test(signal: ArrayLike, forward_returns: ArrayLike, *, method: Literal["auto", "hac", "t", "permutation"] = "auto",
+            correlation: Literal["spearman", "pearson"] = "spearman", horizon: int = 1,
+            alternative: Literal["two-sided", "greater", "less"] = "two-sided", maxlags: int | None = None,
+            reps: int = 9_999, seed: Any = None, confidence_level: float = 0.95,
+            nan_policy: Literal["raise", "omit"] = "raise") -> ICResult:
     """Test whether the information coefficient is zero.
 
     Parameters
     ----------
-    signal, forward_returns : pooled 1-D series or time x asset panels (see :func:`information_coefficient`).
-    method : "spearman" (rank IC) or "pearson".
-    horizon : the forward-return horizon h in periods. Panels: h-step forward returns sampled every period
-        overlap, the IC series is MA(h-1) under the null, and the HAC lag window covers it.
-    alternative : "two-sided", "greater" (IC > 0) or "less".
-    test :
-        * "hac" (panel default): mean of the per-period IC series, Newey–West (1987) HAC standard error with
-          ``maxlags`` (default ``max(floor(4 (T/100)^(2/9)), 6 (h-1))``: Newey–West 1994 rule, lengthened so the
-          Bartlett weights do not shrink the overlap's autocovariances much — lags >= h-1 are necessary,
-          Hansen & Hodrick 1980) and a fixed-b p-value (Kiefer & Vogelsang 2005). See :func:`hac_mean_test`.
-          Pooled — for ONE time series (signal at t and its h-step forward return from t, aligned in time and
-          in time order, e.g. hourly IC against 24 h forward returns): with ``z`` the ranks (Spearman; values
-          for Pearson) centred and divided by their population s.d. (ddof=0), the IC is exactly
-          ``mean(z_signal * z_forward)`` (Spearman 1904: the Pearson correlation of average ranks, as
-          ``scipy.stats.spearmanr``), and the same :func:`hac_mean_test` (lag rule for ``horizon``, fixed-b
-          p-value) is applied to the products ``z_signal,t * z_forward,t``. This is OLS of ``z_forward`` on
-          ``z_signal`` with a HAC score variance under H0 (Newey & West 1987; Hansen & Hodrick 1980 for the
-          overlap). Ranks are estimated from the whole sample; under H0 (signal independent of the forward
-          returns) the rank-estimation terms of the Hoeffding (1948, Ann. Math. Stat. 19(3)) projection of
-          Spearman's rho vanish, so the products' mean has the HAC long-run variance to first order.
-          Measured size (``test_ic.py``): null AR(1) signal vs overlapping forward sums, see the module docstring.
-        * "t": panel — the naive t test of the mean IC (iid, t with T-1 df; over-rejects with overlapping
-          horizons — kept for comparison). Pooled — t = r sqrt((n-2)/(1-r^2)) against t with n-2 df (exact for
-          Pearson under bivariate normality, Fisher 1915; the large-sample approximation scipy.stats.spearmanr
-          uses for Spearman).
-        * "permutation" (pooled default): shuffle the signal against the returns ``reps`` times
-          (p-value convention of ``scipy.stats.permutation_test``); valid for exchangeable observations.
-        Pooled data with overlapping horizons (e.g. events closer together than h periods) are not
-        independent; neither "t" nor "permutation" accounts for that — use "hac" for a regularly sampled
-        time series, or merge or thin irregular events first.
-    maxlags : HAC lag window ("hac"); must be >= horizon - 1.
-    reps, seed : permutation replicates and seed (pooled "permutation").
-    nan_policy : pooled data — "raise" or "omit" NaN pairs.
+    signal, forward_returns : array_like
+        Pooled 1-D series or time x asset panels (see :func:`information_coefficient`).
+    method : {"auto", "hac", "t", "permutation"}
+        ``"hac"`` (panel default): mean of the per-period IC series with a Newey–West (1987) HAC standard
+        error, window ``maxlags`` (default ``max(floor(4 (T/100)^(2/9)), 6 (h-1))``: the Newey–West 1994 rule,
+        lengthened so that the Bartlett weights do not shrink the overlap's autocovariances much — lags
+        >= h-1 are necessary, Hansen & Hodrick 1980) and fixed-b p-values (Kiefer & Vogelsang 2005).
+        Pooled, for ONE regularly sampled time series (e.g. hourly signal against 24 h forward returns):
+        with z the ranks (Spearman) or values (Pearson) centred and divided by their population sd, the IC
+        is exactly mean(z_signal z_forward) and the same HAC test is applied to those products (OLS of
+        z_forward on z_signal with a HAC score variance under H0; the rank-estimation terms of the
+        Hoeffding (1948) projection vanish under independence). ``"t"``: panel — the naive t of the mean
+        IC (ignores overlap; kept for comparison); pooled — t = r sqrt((n−2)/(1−r²)) against t(n−2) (Fisher
+        1915; scipy's approximation for Spearman). ``"permutation"`` (pooled default): shuffle the signal
+        against the returns (``scipy.stats.permutation_test`` conventions), valid for exchangeable
+        observations. Pooled data with overlapping horizons are not independent: neither "t" nor
+        "permutation" accounts for that.
+    correlation : {"spearman", "pearson"}
+        Rank IC or linear correlation.
+    horizon : int
+        h, the forward-return horizon in periods (the overlap the HAC window must cover).
+    alternative : {"two-sided", "greater", "less"}
+    maxlags : int or None
+        HAC window (>= horizon − 1).
+    reps, seed : int, seed
+        Permutation replicates and seed.
+    confidence_level : float
+        Level of ``confidence_interval()`` (Fisher-z for pooled "t"/"permutation", with the Fieller, Hartley
+        & Pearson 1957 variance 1.06/(n−3) for Spearman; fixed-b for "hac"; t for the naive panel t).
+    nan_policy : {"raise", "omit"}
+        Pooled data: reject or drop NaN pairs.
 
     Returns
     -------
-    ICResult: ``estimate`` = mean IC (panel) or the pooled IC, ``statistic`` = t, ``pvalue``, ``ic`` the
-    per-period IC Series (panel), ``n`` periods (panel) or pairs (pooled), ``n_dropped`` periods dropped.
+    ICResult
+        ``estimate`` = mean IC (panel) or the pooled IC; ``ic`` the per-period IC (panel).
+
+    References
+    ----------
+    Newey & West (1987, 1994); Hansen & Hodrick (1980), JPE 88(5); Kiefer & Vogelsang (2005); Hoeffding (1948),
+    Ann. Math. Stat. 19(3); Fieller, Hartley & Pearson (1957), Biometrika 44.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> s = rng.standard_normal(300)
+    >>> res = ic_test(s, 0.1 * s + rng.standard_normal(300), reps=999, seed=1)
+    >>> res.pvalue < 0.2
+    True
     """
-    _check_method(method)
-    check_alternative(alternative)
+    correlation = _check_correlation(correlation)
+    alternative = check_alternative(alternative)
     horizon = check_int(horizon, "horizon", minimum=1)
-    if test not in ("auto", "hac", "t", "permutation"):
-        raise InputError("test", f"must be 'auto', 'hac', 't' or 'permutation', got {test!r}")
-    label = "rank IC" if method == "spearman" else "Pearson IC"
-    panel = _is_panel(signal) or _is_panel(forward_returns)
-    if panel:
-        test = "hac" if test == "auto" else test
-        if test == "permutation":
-            raise InputError("test", "'permutation' is for pooled data; panels use 'hac' (or the naive 't')")
-        ic, dropped = _panel_ic(signal, forward_returns, method)
+    method = check_choice(method, "method", ("auto", "hac", "t", "permutation"))
+    level = check_probability(confidence_level, "confidence_level")
+    label = "rank IC" if correlation == "spearman" else "Pearson IC"
+    if _is_panel(signal) or _is_panel(forward_returns):
+        method = "hac" if method == "auto" else method
+        if method == "permutation":
+            raise InputError("method", "'permutation' is for pooled data; panels use 'hac' (or the naive 't')")
+        ic, dropped = _panel_ic(signal, forward_returns, correlation)
         if len(ic) < 3:
             raise InputError("signal, forward_returns", f"only {len(ic)} periods have a valid IC; need at least 3")
-        if np.ptp(ic.to_numpy()) == 0:
-            raise InputError("signal, forward_returns", "the per-period IC is constant; nothing to test")
-        if test == "hac":
-            r = hac_mean_test(ic.to_numpy(), horizon=horizon, maxlags=maxlags, alternative=alternative, test=f"mean {label}")
-            fields = {f.name: getattr(r, f.name) for f in dataclasses.fields(TestResult)}
-            fields["details"] = {**r.details, "n_dropped": dropped}
-            return ICResult(**fields, ic=ic, n_dropped=dropped)
         v = ic.to_numpy()
+        if np.ptp(v) == 0:
+            raise InputError("signal, forward_returns", "the per-period IC is constant; nothing to test")
+        if method == "hac":
+            r = _overlap_mean_test(v, horizon=horizon, maxlags=maxlags, alternative=alternative,
+                                   test=f"mean {label}", confidence_level=level)
+            return _as_ic_result(r, ic=ic, n_dropped=dropped, n_dropped_periods=dropped)
         n = v.shape[0]
         mean, se = float(v.mean()), float(v.std(ddof=1) / math.sqrt(n))
         t = mean / se
-        crit = float(stats.t.ppf(0.975, n - 1))
-        return ICResult(
-            test=f"mean {label}",
-            statistic=t,
-            pvalue=_t_pvalue(t, n - 1, alternative),
-            alternative=alternative,
-            null=f"mean {label} = 0",
-            method="naive t on the IC series (iid; ignores overlap)",
-            n=n,
-            estimate=mean,
-            ci=(mean - crit * se, mean + crit * se),
-            ci_level=0.95,
-            details={"se": se, "horizon": horizon, "n_dropped": dropped},
-            ic=ic,
-            n_dropped=dropped,
-        )
-    test = "permutation" if test == "auto" else test
+        return ICResult(f"mean {label}", t, float(pvalue_from_law(t, alternative=alternative, law="t", df=n - 1)),
+                        alternative, f"mean {label} = 0", mean, "naive t on the IC series (iid; ignores overlap)", n,
+                        se, 0.0, level, Interval("t", df=n - 1), None, {"horizon": horizon, "n_dropped": dropped},
+                        ic=ic, n_dropped=dropped)
+    method = "permutation" if method == "auto" else method
     s, f, _ = _pooled_pair(signal, forward_returns, nan_policy, min_obs=4)
-    if method == "spearman":
+    if correlation == "spearman":
         s, f = stats.rankdata(s), stats.rankdata(f)
-    if test == "hac":
-        return _pooled_hac_test(s, f, label, horizon, maxlags, alternative)
+    if method == "hac":
+        zs = (s - s.mean()) / s.std()  # population sd (ddof=0): mean(zs * zf) is exactly the correlation
+        zf = (f - f.mean()) / f.std()
+        r = _overlap_mean_test(zs * zf, horizon=horizon, maxlags=maxlags, alternative=alternative, test=label,
+                               confidence_level=level)
+        how = ("mean of standardized-rank products; " if correlation == "spearman"
+               else "mean of standardized products; ") + r.method
+        return _as_ic_result(r, method=how, layout="pooled time series")
     n = s.shape[0]
-    r = float(_row_corr(s, f))
+    rho = float(_row_corr(s, f))
     with np.errstate(divide="ignore"):
-        t = r * math.sqrt((n - 2) / (1.0 - r * r)) if abs(r) < 1 else math.copysign(math.inf, r)
-    details: dict[str, Any] = {"t_pvalue": _t_pvalue(t, n - 2, alternative), "horizon": horizon}
-    # Fisher z interval for the correlation (Fisher 1921; for Spearman the Fieller, Hartley & Pearson 1957 variance 1.06/(n-3)).
-    z, zse = math.atanh(min(max(r, -0.999999), 0.999999)), math.sqrt((1.06 if method == "spearman" else 1.0) / (n - 3))
-    ci = (math.tanh(z - 1.959963984540054 * zse), math.tanh(z + 1.959963984540054 * zse))
-    if test == "t":
-        p, how = details["t_pvalue"], f"t = r sqrt((n-2)/(1-r^2)), t({n - 2})"
+        t = rho * math.sqrt((n - 2) / (1.0 - rho * rho)) if abs(rho) < 1 else math.copysign(math.inf, rho)
+    p_t = float(pvalue_from_law(t, alternative=alternative, law="t", df=n - 2))
+    if method == "t":
+        p, how = p_t, f"t = r sqrt((n-2)/(1-r^2)), t({n - 2})"
     else:
-        reps = check_int(reps, "reps", minimum=99)
-        p, _ = _permutation_corr_pvalue(s, f, r, alternative, reps, seed)
+        reps = check_reps(reps)
+        p = _permutation_corr_pvalue(s, f, rho, alternative, reps, seed)
         how = f"permutation ({reps:,} shuffles of the signal)"
-    return ICResult(
-        test=label,
-        statistic=t,
-        pvalue=p,
-        alternative=alternative,
-        null=f"{label} = 0",
-        method=how,
-        n=n,
-        estimate=r,
-        ci=ci,
-        ci_level=0.95,
-        details=details,
-        ic=None,
-        n_dropped=0,
-    )
+    zse = math.sqrt((1.06 if correlation == "spearman" else 1.0) / (n - 3)) if n > 3 else float("nan")
+    return ICResult(label, t, p, alternative, f"{label} = 0", rho, how, n, zse, 0.0, level, Interval("fisher-z"),
+                    None, {"t_pvalue": p_t, "horizon": horizon}, ic=None, n_dropped=0)
 
 
 # --------------------------------------------------------------------------------------------------
 # forward returns, quantiles, decay
 
 
-def forward_returns(returns: Any, horizon: int) -> pd.DataFrame | pd.Series | np.ndarray:
+def forward_returns(returns: ArrayLike, *, horizon: int) -> pd.DataFrame | pd.Series | np.ndarray:
     """Compound h-step forward returns: row t holds prod_{k=1..h} (1 + r_{t+k}) - 1.
 
-    Row t therefore starts *after* bar t, so a signal known at the close of bar t lines up with row t.
-    NaN where any of the h constituent returns is missing or beyond the end of the sample — gaps are
-    never bridged. Accepts a Series, a time x asset DataFrame or an array; returns the same kind.
+    Parameters
+    ----------
+    returns : Series, DataFrame or array
+        Per-period simple returns (a time x asset panel or one series).
+    horizon : int
+        h.
+
+    Returns
+    -------
+    The same kind as ``returns``. Row t starts *after* bar t, so a signal known at the close of bar t
+    lines up with row t; NaN where a constituent return is missing or beyond the end (gaps are never bridged).
+
+    References
+    ----------
+    Hansen & Hodrick (1980), JPE 88(5), on the overlap such returns carry.
+
+    Examples
+    --------
+    >>> forward_returns([0.1, 0.1, 0.0, -0.5], horizon=2).round(3).tolist()
+    [0.1, -0.5, nan, nan]
     """
     horizon = check_int(horizon, "horizon", minimum=1)
     if isinstance(returns, (pd.DataFrame, pd.Series)):
@@ -543,43 +493,10 @@ def forward_returns(returns: Any, horizon: int) -> pd.DataFrame | pd.Series | np
     return out if np.ndim(returns) == 2 else out[:, 0]
 
 
-def _perm_mean_diff_pvalue(a: np.ndarray, b: np.ndarray, alternative: str, reps: int, seed) -> float:
-    """Permutation p-value of mean(a) - mean(b) (labels shuffled; scipy.stats.permutation_test convention)."""
-    rng = np.random.default_rng(seed)
-    pooled = np.concatenate([a, b])
-    m, na = pooled.shape[0], a.shape[0]
-    obs = a.mean() - b.mean()
-    total = pooled.sum()
-    chunk = max(1, 2_000_000 // m)
-    null = np.empty(reps)
-    done = 0
-    while done < reps:
-        k = min(chunk, reps - done)
-        perm = rng.permuted(np.broadcast_to(pooled, (k, m)), axis=1)
-        sa = perm[:, :na].sum(axis=1)
-        null[done : done + k] = sa / na - (total - sa) / (m - na)
-        done += k
-    eps = 1e-12 * max(1.0, abs(obs))
-    p_greater = (np.sum(null >= obs - eps) + 1.0) / (reps + 1.0)
-    p_less = (np.sum(null <= obs + eps) + 1.0) / (reps + 1.0)
-    if alternative == "greater":
-        return float(p_greater)
-    if alternative == "less":
-        return float(p_less)
-    return float(min(2.0 * min(p_greater, p_less), 1.0))
-
-
-def quantile_returns(
-    signal: Any,
-    forward_returns: Any,
-    q: int = 5,
-    alternative: str = "greater",
-    horizon: int = 1,
-    maxlags: int | None = None,
-    reps: int = 9_999,
-    seed=None,
-    nan_policy: str = "raise",
-) -> QuantileResult:
+def quantile_returns(signal: ArrayLike, forward_returns: ArrayLike, *, q: int = 5,
+                     alternative: Literal["two-sided", "greater", "less"] = "greater", horizon: int = 1,
+                     maxlags: int | None = None, reps: int = 9_999, seed: Any = None, confidence_level: float = 0.95,
+                     nan_policy: Literal["raise", "omit"] = "raise") -> QuantileResult:
     """Mean forward return per signal quantile and a test of the top-minus-bottom spread.
 
     *Pooled* (two 1-D series): buckets from ``pandas.qcut(signal, q)`` (1 = lowest signal); the spread
@@ -591,15 +508,33 @@ def quantile_returns(
     order) and split into q groups of near-equal size, bucket = floor(q (r - 1) / n_t) + 1 with r the
     ordinal rank; periods with fewer than q valid assets are dropped. ``mean`` is the time average of the
     per-period bucket means (each period weighs the same); the spread series (top - bottom per period) is
-    tested with the Newey–West HAC t with fixed-b p-value of :func:`hac_mean_test`, lag window covering
-    ``horizon`` (overlap of h-step forward returns).
+    tested with the Newey–West HAC t with fixed-b p-value, lag window covering ``horizon`` (overlap of
+    h-step forward returns; see :func:`ic_test`).
 
     ``alternative`` defaults to "greater": a signal should rank the top bucket above the bottom one.
+
+    Returns
+    -------
+    QuantileResult
+
+    References
+    ----------
+    Welch (1947), Biometrika 34; Newey & West (1987); Kiefer & Vogelsang (2005).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> s = rng.standard_normal(500)
+    >>> res = quantile_returns(s, 0.01 * s + rng.normal(0, 0.01, 500), reps=999, seed=0)
+    >>> res.spread > 0
+    True
     """
     q = check_int(q, "q", minimum=2)
-    check_alternative(alternative)
+    alternative = check_alternative(alternative)
     horizon = check_int(horizon, "horizon", minimum=1)
-    reps = check_int(reps, "reps", minimum=99)
+    reps = check_reps(reps)
+    level = check_probability(confidence_level, "confidence_level")
     labels = pd.Index(range(1, q + 1), name="quantile")
     if _is_panel(signal) or _is_panel(forward_returns):
         a, b = _align_panels(signal, forward_returns)
@@ -624,8 +559,8 @@ def quantile_returns(
         spread_v = per_period[:, -1] - per_period[:, 0]
         if np.ptp(spread_v) == 0:
             raise InputError("signal, forward_returns", "the top-minus-bottom spread is constant over time; nothing to test")
-        test = hac_mean_test(spread_v, horizon=horizon, maxlags=maxlags, alternative=alternative,
-                             test="top-minus-bottom quantile spread")
+        test = _overlap_mean_test(spread_v, horizon=horizon, maxlags=maxlags, alternative=alternative,
+                                  test="top-minus-bottom quantile spread", confidence_level=level)
         spread_series = pd.Series(spread_v, index=a.index[keep], name="spread")
         return QuantileResult(table, float(spread_v.mean()), test, None, spread_series, q, "panel")
     s, f, _ = _pooled_pair(signal, forward_returns, nan_policy, min_obs=2 * q)
@@ -644,37 +579,46 @@ def quantile_returns(
     spread = float(top.mean() - bottom.mean())
     se = math.sqrt(top.var(ddof=1) / len(top) + bottom.var(ddof=1) / len(bottom))
     df = float(welch.df)
-    crit = float(stats.t.ppf(0.975, df))
-    test = TestResult(
-        test="top-minus-bottom quantile spread",
-        statistic=float(welch.statistic),
-        pvalue=float(welch.pvalue),
-        alternative=alternative,
-        null="mean(top quantile) - mean(bottom quantile) = 0",
-        method=f"Welch t ({df:.1f} df)",
-        n=int(len(top) + len(bottom)),
-        estimate=spread,
-        ci=(spread - crit * se, spread + crit * se),
-        ci_level=0.95,
-        details={"se": se, "df": df},
-    )
-    p_perm = _perm_mean_diff_pvalue(top, bottom, alternative, reps, seed)
+    test = TestResult("top-minus-bottom quantile spread", float(welch.statistic), float(welch.pvalue), alternative,
+                      "mean(top quantile) - mean(bottom quantile) = 0", spread, f"Welch t ({df:.1f} df)",
+                      int(len(top) + len(bottom)), se, 0.0, level, Interval("t", df=df), None, {"df": df})
+    from alphacheck.significance import permutation_test
+
+    p_perm = permutation_test(top, bottom, alternative=alternative, reps=reps, seed=seed).pvalue
     return QuantileResult(table, spread, test, p_perm, None, q, "pooled")
 
 
-def ic_decay(
-    signal: Any,
-    returns: Any,
-    horizons: Sequence[int] = (1, 4, 12, 24, 48),
-    method: str = "spearman",
-    alternative: str = "two-sided",
-) -> pd.DataFrame:
+def ic_decay(signal: ArrayLike, returns: ArrayLike, *, horizons: Sequence[int] = (1, 4, 12, 24, 48),
+             correlation: Literal["spearman", "pearson"] = "spearman",
+             alternative: Literal["two-sided", "greater", "less"] = "two-sided") -> pd.DataFrame:
     """IC of a signal against h-step forward returns for several horizons, each with its HAC test.
 
-    ``returns`` is a time x asset panel of per-period simple returns; for each h the forward returns are
-    built with :func:`forward_returns` (compounded, NaN if any constituent is missing — no bridged gaps)
-    and tested with :func:`ic_test` (``test="hac"``, default lag window for that h, fixed-b p-value).
-    Returns a DataFrame indexed by horizon: ic_mean, se, t, pvalue, n (periods), n_dropped, maxlags.
+    Parameters
+    ----------
+    signal, returns : DataFrame
+        Time x asset panels: the signal and per-period simple returns.
+    horizons : sequence of int
+        Each h: forward returns by :func:`forward_returns`, tested by :func:`ic_test` (``method="hac"``,
+        the default window for that h, fixed-b p-value).
+    correlation, alternative
+        As :func:`ic_test`.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by horizon: ic_mean, se, t, pvalue, n (periods), n_dropped, maxlags.
+
+    References
+    ----------
+    See :func:`ic_test`.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> r = pd.DataFrame(rng.normal(0, 0.01, (400, 6)))
+    >>> ic_decay(r.shift(1).fillna(0), r, horizons=[1, 4]).shape
+    (2, 7)
     """
     if isinstance(horizons, (int, np.integer)):
         horizons = [horizons]
@@ -685,7 +629,8 @@ def ic_decay(
         raise InputError("returns", "ic_decay needs time x asset panels for signal and returns")
     rows = []
     for h in hs:
-        r = ic_test(signal, forward_returns(returns, h), method=method, horizon=h, alternative=alternative, test="hac")
-        rows.append({"horizon": h, "ic_mean": r.estimate, "se": r.details["se"], "t": r.statistic, "pvalue": r.pvalue,
+        r = ic_test(signal, forward_returns(returns, horizon=h), correlation=correlation, horizon=h,
+                    alternative=alternative, method="hac")
+        rows.append({"horizon": h, "ic_mean": r.estimate, "se": r.se, "t": r.statistic, "pvalue": r.pvalue,
                      "n": r.n, "n_dropped": r.n_dropped, "maxlags": r.details["maxlags"]})
     return pd.DataFrame(rows).set_index("horizon")

@@ -8,21 +8,31 @@ Skewness γ3 and kurtosis γ4 are the sample moments of scipy.stats (biased, γ4
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from scipy import stats
 
-from alphacheck._inputs import InputError, as_series, check_int, check_number, check_positive, check_probability
-from alphacheck.results import TestResult
+from numpy.typing import ArrayLike
+
+from alphacheck._hac import autocovariances, hac_matrix, resolve_maxlags
+from alphacheck._inputs import (
+    InputError, as_returns, as_series, check_choice, check_int, check_number, check_positive, check_probability,
+)
+from alphacheck._pvalues import pvalue_from_law
+from alphacheck._results import Interval, TestResult
+
+__all__ = ["sharpe_ratio", "sharpe_se", "probabilistic_sharpe_ratio", "deflated_sharpe_ratio",
+           "deflated_sharpe_ratio_from_stats", "min_track_record_length", "expected_max_sharpe"]
 
 EULER_GAMMA = 0.5772156649015329
 SE_METHODS = ("normal", "mertens", "lo")
 
 
-def _returns(returns: Any, min_obs: int = 3):
-    return as_series(returns, "returns", min_obs=min_obs, require_variance=True)
+def _returns(returns: Any, min_obs: int = 3, check_returns: bool = True):
+    return as_returns(returns, "returns", min_obs=min_obs, require_variance=True, check_returns=check_returns)
 
 
 def _sr(x: np.ndarray) -> float:
@@ -33,13 +43,39 @@ def _moments(x: np.ndarray) -> tuple[float, float]:
     return float(stats.skew(x)), float(stats.kurtosis(x, fisher=False))
 
 
-def _ppy(periods_per_year: Any) -> float | None:
+def check_periods_per_year(periods_per_year: Any) -> float | None:
     return check_positive(periods_per_year, "periods_per_year", allow_none=True)
 
 
-def sharpe_ratio(returns: Any, periods_per_year: float | None = None) -> float:
-    """Sample Sharpe ratio mean / sd (ddof=1) of the (excess) returns; x sqrt(periods_per_year) if given."""
-    x = _returns(returns, 2).values
+_ppy = check_periods_per_year
+
+
+def sharpe_ratio(returns: ArrayLike, *, periods_per_year: float | None = None, check_returns: bool = True) -> float:
+    """Sample Sharpe ratio mean / sd (ddof=1) of the (excess) returns; × sqrt(periods_per_year) if given.
+
+    Parameters
+    ----------
+    returns : array_like
+        Per-period (excess) returns.
+    periods_per_year : float or None
+        Annualise by sqrt(periods_per_year) (iid scaling; Lo 2002, eq. 14 with no autocorrelation).
+    check_returns : bool
+        Refuse inputs that are not returns (prices, percent, positions).
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    Sharpe (1966), J. Business 39(1); Lo (2002), Financial Analysts Journal 58(4).
+
+    Examples
+    --------
+    >>> round(sharpe_ratio([0.01, -0.005, 0.02, 0.0, 0.004]), 4)
+    0.4646
+    """
+    x = _returns(returns, 2, check_returns).values
     q = _ppy(periods_per_year)
     return _sr(x) * (math.sqrt(q) if q else 1.0)
 
@@ -49,10 +85,9 @@ def lo_eta(x: np.ndarray, q: int) -> float:
     ρ_k the sample autocorrelations. Equals sqrt(q) for serially uncorrelated returns."""
     x = np.asarray(x, dtype=float)
     q = int(q)
-    xc = x - x.mean()
-    denom = float(xc @ xc)
     ks = np.arange(1, min(q, x.size))
-    rho = np.array([float(xc[k:] @ xc[:-k]) / denom for k in ks])
+    g = autocovariances(x - x.mean(), int(ks[-1]) if ks.size else 0)
+    rho = g[1:] / g[0]
     inner = q + 2.0 * float(np.sum((q - ks) * rho))
     if inner <= 0:
         raise InputError("returns", "Lo's autocorrelation adjustment is undefined (negative variance ratio)")
@@ -64,50 +99,66 @@ def _lo_gmm_se(x: np.ndarray, lags: int) -> float:
     estimate of the long-run covariance of ψ_t = (r_t − μ, (r_t − μ)² − σ²), robust to serial correlation."""
     n = x.size
     mu, var = x.mean(), x.var()
-    psi = np.column_stack([x - mu, (x - mu) ** 2 - var])
-    omega = psi.T @ psi / n
-    for k in range(1, lags + 1):
-        g = psi[k:].T @ psi[:-k] / n
-        omega += (1 - k / (lags + 1)) * (g + g.T)
+    omega = hac_matrix(np.column_stack([x - mu, (x - mu) ** 2 - var]), lags)
     sd = math.sqrt(var)
     grad = np.array([1 / sd, -mu / (2 * sd**3)])
     return math.sqrt(float(grad @ omega @ grad) / n)
 
 
-def _nw_lags(n: int) -> int:
-    return int(math.floor(4 * (n / 100) ** (2 / 9)))
-
-
-def sharpe_se(
-    returns: Any, method: str = "normal", periods_per_year: float | None = None, lags: int | None = None
-) -> float:
-    """Standard error of the sample Sharpe ratio.
-
-    * ``"normal"`` — iid normal returns: sqrt((1 + SR²/2) / n) (Jobson & Korkie 1981; Lo 2002, eq. 8).
-    * ``"mertens"`` — iid, non-normal: sqrt((1 + SR²/2 − γ3·SR + (γ4 − 3)/4·SR²) / n)
-      (Mertens 2002, "Comments on variance of the IID estimator in Lo (2002)"; γ4 non-excess kurtosis).
-    * ``"lo"`` — serially correlated returns: delta-method GMM SE with a Newey–West long-run covariance
-      (Lo 2002, eqs. 9-10), ``lags`` Bartlett lags (default floor(4 (n/100)^(2/9))).
-
-    With ``periods_per_year`` = q the SE of the annualized SR is returned: x sqrt(q) for "normal" and
-    "mertens"; for "lo" x η(q), Lo's autocorrelation-adjusted factor (eq. 14-15, see :func:`lo_eta`),
-    treating η(q) as fixed.
-    """
-    if method not in SE_METHODS:
-        raise InputError("method", f"must be one of {SE_METHODS}, got {method!r}")
-    x = _returns(returns, 3).values
-    q = _ppy(periods_per_year)
+def _sharpe_se_values(x: np.ndarray, method: str, maxlags: int | None) -> float:
+    """Per-period SE of the Sharpe ratio of a validated array by ``method`` (see :func:`sharpe_se`)."""
     n = x.size
     sr = _sr(x)
     if method == "normal":
-        se = math.sqrt((1 + sr**2 / 2) / n)
-    elif method == "mertens":
+        return math.sqrt((1 + sr**2 / 2) / n)
+    if method == "mertens":
         g3, g4 = _moments(x)
         v = 1 + sr**2 / 2 - g3 * sr + (g4 - 3) / 4 * sr**2
-        se = math.sqrt(max(v, 0.0) / n)
-    else:
-        lags = _nw_lags(n) if lags is None else check_int(lags, "lags", minimum=0)
-        se = _lo_gmm_se(x, lags)
+        return math.sqrt(max(v, 0.0) / n)
+    return _lo_gmm_se(x, resolve_maxlags(maxlags, n))
+
+
+def sharpe_se(returns: ArrayLike, *, method: Literal["normal", "mertens", "lo"] = "normal",
+              periods_per_year: float | None = None, maxlags: int | None = None, check_returns: bool = True) -> float:
+    """Standard error of the sample Sharpe ratio.
+
+    Parameters
+    ----------
+    returns : array_like
+        Per-period returns.
+    method : {"normal", "mertens", "lo"}
+        ``"normal"``: iid normal returns, sqrt((1 + SR²/2)/n) (Jobson & Korkie 1981; Lo 2002, eq. 8).
+        ``"mertens"``: iid non-normal, sqrt((1 + SR²/2 − γ3 SR + (γ4 − 3)/4 SR²)/n) (Mertens 2002; γ4
+        non-excess kurtosis). ``"lo"``: serially correlated returns, the delta-method GMM SE with a
+        Newey–West long-run covariance (Lo 2002, eqs. 9-10).
+    periods_per_year : float or None
+        q: the SE of the annualized SR — × sqrt(q) for "normal"/"mertens", × η(q) for "lo" (Lo's
+        autocorrelation-adjusted factor, eqs. 14-15, :func:`lo_eta`, treated as fixed).
+    maxlags : int or None
+        Bartlett window of "lo" (None: Newey–West rule).
+    check_returns : bool
+        Refuse inputs that are not returns.
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    Lo (2002), "The statistics of Sharpe ratios", Financial Analysts Journal 58(4), 36-52; Mertens (2002);
+    Jobson & Korkie (1981), J. Finance 36(4).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> r = np.random.default_rng(0).normal(0.0005, 0.01, 2500)
+    >>> round(sharpe_se(r), 4)
+    0.02
+    """
+    method = check_choice(method, "method", SE_METHODS)
+    x = _returns(returns, 3, check_returns).values
+    q = _ppy(periods_per_year)
+    se = _sharpe_se_values(x, method, maxlags)
     if q is None:
         return se
     if method == "lo":
@@ -117,89 +168,169 @@ def sharpe_se(
     return se * math.sqrt(q)
 
 
-def _psr_z(sr: float, n: int, g3: float, g4: float, sr_star: float) -> tuple[float, float]:
-    """PSR and its z from summary statistics (per-period SR, n observations, skewness, kurtosis)."""
+def _psr_z(sr: float, n: int, g3: float, g4: float, sr_star: float) -> tuple[float, float, float]:
+    """PSR, its z and the SE of SR̂ implied by the PSR variance term, from summary statistics."""
     denom = 1 - g3 * sr + (g4 - 1) / 4 * sr**2
     if not denom > 0:
         raise InputError("kurtosis", f"the PSR variance term 1 - skew*SR + (kurt-1)/4*SR^2 = {denom:.4g} is not positive")
-    z = (sr - sr_star) * math.sqrt(n - 1) / math.sqrt(denom)
-    return float(stats.norm.cdf(z)), z
-
-
-def _psr_parts(x: np.ndarray, sr_star: float) -> tuple[float, float, float, float, float]:
-    sr = _sr(x)
-    g3, g4 = _moments(x)
-    psr, z = _psr_z(sr, x.size, g3, g4, sr_star)
-    return psr, z, sr, g3, g4
+    se = math.sqrt(denom / (n - 1))
+    z = (sr - sr_star) / se
+    return float(stats.norm.cdf(z)), z, se
 
 
 def _annual(sr: float, q: float | None) -> float | None:
     return None if q is None else sr * math.sqrt(q)
 
 
-def probabilistic_sharpe_ratio(
-    returns: Any, benchmark_sharpe: float = 0.0, periods_per_year: float | None = None
-) -> TestResult:
-    """Probabilistic Sharpe ratio (Bailey & López de Prado 2012, "The Sharpe ratio efficient frontier", sec. 3):
+@dataclasses.dataclass(frozen=True)
+class SharpeProbabilityResult(TestResult):
+    """PSR or DSR as a test of H0: SR <= SR* (``null_value``) against SR > SR*.
 
-        PSR(SR*) = Φ( (SR̂ − SR*) sqrt(n − 1) / sqrt(1 − γ3 SR̂ + (γ4 − 1)/4 SR̂²) )
-
-    in per-period units (``benchmark_sharpe`` is annual when ``periods_per_year`` is given, and is then
-    divided by sqrt(periods_per_year)). Returned as a TestResult of H0: SR <= SR* vs "greater", with
-    ``estimate`` = PSR, ``statistic`` = the z above and ``pvalue`` = 1 − PSR.
+    ``estimate`` is the per-period Sharpe ratio, ``probability`` the PSR/DSR itself (= 1 − ``pvalue``),
+    ``statistic`` its z; the interval is the normal interval with the PSR standard error
+    sqrt((1 − γ3 SR + (γ4 − 1)/4 SR²)/(n − 1)).
     """
-    x = _returns(returns, 3).values
+
+    probability: float = float("nan")
+
+
+def _probability_result(test: str, sr: float, n: int, g3: float, g4: float, sr_star: float, null: str,
+                        method: str, q: float | None, details: dict[str, Any]) -> SharpeProbabilityResult:
+    prob, z, se = _psr_z(sr, n, g3, g4, sr_star)
+    return SharpeProbabilityResult(
+        test=test, statistic=z, pvalue=1.0 - prob, alternative="greater", null=null, estimate=sr, method=method,
+        n=n, se=se, null_value=sr_star, interval=Interval("normal"),
+        details={"sharpe_annualized": _annual(sr, q), "skewness": g3, "kurtosis": g4, **details},
+        probability=prob)
+
+
+def probabilistic_sharpe_ratio(returns: ArrayLike, *, benchmark_sharpe: float = 0.0,
+                               periods_per_year: float | None = None,
+                               check_returns: bool = True) -> SharpeProbabilityResult:
+    """Probabilistic Sharpe ratio: the probability that the true Sharpe exceeds ``benchmark_sharpe``.
+
+    PSR(SR*) = Φ((SR̂ − SR*) sqrt(n − 1) / sqrt(1 − γ3 SR̂ + (γ4 − 1)/4 SR̂²)) in per-period units (γ3, γ4
+    sample skewness and non-excess kurtosis).
+
+    Parameters
+    ----------
+    returns : array_like
+        Per-period returns.
+    benchmark_sharpe : float
+        SR*: annual when ``periods_per_year`` is given (then divided by its square root).
+    periods_per_year : float or None
+        Annualisation of ``benchmark_sharpe`` and of the reported Sharpe.
+    check_returns : bool
+        Refuse inputs that are not returns.
+
+    Returns
+    -------
+    SharpeProbabilityResult
+        ``probability`` = PSR, ``pvalue`` = 1 − PSR.
+
+    References
+    ----------
+    Bailey & López de Prado (2012), "The Sharpe ratio efficient frontier", J. Risk 15(2), sec. 3.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> r = np.random.default_rng(0).normal(0.001, 0.01, 1000)
+    >>> round(probabilistic_sharpe_ratio(r).probability, 3)
+    0.999
+    """
+    x = _returns(returns, 3, check_returns).values
     q = _ppy(periods_per_year)
-    sr_star = float(benchmark_sharpe) / (math.sqrt(q) if q else 1.0)
-    psr, z, sr, g3, g4 = _psr_parts(x, sr_star)
-    return TestResult(
-        test="probabilistic Sharpe ratio",
-        statistic=z,
-        pvalue=1.0 - psr,
-        alternative="greater",
-        null=f"Sharpe ratio <= {benchmark_sharpe:g}" + (" (annualized)" if q else " (per period)"),
-        method="PSR, Bailey & Lopez de Prado (2012): normal approximation with skewness/kurtosis",
-        n=x.size,
-        estimate=psr,
-        details={
-            "sharpe": sr,
-            "sharpe_annualized": _annual(sr, q),
-            "benchmark_sharpe_per_period": sr_star,
-            "skewness": g3,
-            "kurtosis": g4,
-        },
-    )
+    bench = check_number(benchmark_sharpe, "benchmark_sharpe")
+    sr_star = bench / (math.sqrt(q) if q else 1.0)
+    g3, g4 = _moments(x)
+    return _probability_result(
+        "probabilistic Sharpe ratio", _sr(x), x.size, g3, g4, sr_star,
+        f"Sharpe ratio <= {bench:g}" + (" (annualized)" if q else " (per period)"),
+        "PSR, Bailey & Lopez de Prado (2012): normal approximation with skewness/kurtosis", q,
+        {"benchmark_sharpe_per_period": sr_star})
 
 
-def expected_max_sharpe(n_trials: int, trial_sharpe_variance: float, mean_sharpe: float = 0.0) -> float:
-    """Expected maximum of N Sharpe estimates with variance V (Bailey & López de Prado 2014, eq. 2 / the
-    "false strategy theorem"):  E[max] ≈ mean + sqrt(V) ((1 − γ) Φ⁻¹(1 − 1/N) + γ Φ⁻¹(1 − 1/(N e))),
-    γ the Euler–Mascheroni constant. Returns ``mean_sharpe`` for N = 1."""
+def expected_max_sharpe(n_trials: int, *, trial_sharpe_variance: float, mean_sharpe: float = 0.0) -> float:
+    """Expected maximum of ``n_trials`` Sharpe estimates with variance V (the "false strategy theorem").
+
+    E[max] ≈ mean + sqrt(V) ((1 − γ) Φ⁻¹(1 − 1/N) + γ Φ⁻¹(1 − 1/(N e))), γ the Euler–Mascheroni constant;
+    ``mean_sharpe`` for N = 1.
+
+    Parameters
+    ----------
+    n_trials : int
+        N, the number of (independent) trials.
+    trial_sharpe_variance : float
+        V, the variance of the trials' Sharpe ratios (per period).
+    mean_sharpe : float
+        Their mean.
+
+    Returns
+    -------
+    float
+
+    References
+    ----------
+    Bailey & López de Prado (2014), "The deflated Sharpe ratio", J. Portfolio Management 40(5), eq. 2.
+
+    Examples
+    --------
+    >>> round(expected_max_sharpe(100, trial_sharpe_variance=0.5 / 250), 4)
+    0.1132
+    """
     n_trials = check_int(n_trials, "n_trials", minimum=1)
     v = check_number(trial_sharpe_variance, "trial_sharpe_variance", minimum=0)
+    mean = check_number(mean_sharpe, "mean_sharpe")
     if n_trials == 1:
-        return float(mean_sharpe)
+        return float(mean)
     z = (1 - EULER_GAMMA) * stats.norm.ppf(1 - 1 / n_trials) + EULER_GAMMA * stats.norm.ppf(1 - 1 / (n_trials * math.e))
-    return float(mean_sharpe + math.sqrt(v) * z)
+    return float(mean + math.sqrt(v) * z)
 
 
-def deflated_sharpe_ratio(
-    returns: Any,
-    n_trials: int,
-    trial_sharpe_variance: float | None = None,
-    trial_sharpes: Any = None,
-    periods_per_year: float | None = None,
-) -> TestResult:
-    """Deflated Sharpe ratio (Bailey & López de Prado 2014, "The Deflated Sharpe Ratio", eq. 2):
-    DSR = PSR(SR0) with SR0 = sqrt(V[SR_n]) ((1 − γ) Φ⁻¹(1 − 1/N) + γ Φ⁻¹(1 − 1/(N e))).
+def deflated_sharpe_ratio(returns: ArrayLike, *, n_trials: int, trial_sharpe_variance: float | None = None,
+                          trial_sharpes: ArrayLike | None = None, periods_per_year: float | None = None,
+                          check_returns: bool = True) -> SharpeProbabilityResult:
+    """Deflated Sharpe ratio: PSR against the expected maximum Sharpe of ``n_trials`` unskilled trials.
 
-    V[SR_n] is the variance of the N trials' Sharpe ratios: ``trial_sharpe_variance`` or the sample
-    variance (ddof=1) of ``trial_sharpes``. Per-period units: when ``periods_per_year`` = q is given,
-    trial Sharpes/variance are taken as annualized and divided by sqrt(q) / q. With N = 1, SR0 = 0 and
-    DSR = PSR(0). ``pvalue`` = 1 − DSR.
+    DSR = PSR(SR0), SR0 = sqrt(V) ((1 − γ) Φ⁻¹(1 − 1/N) + γ Φ⁻¹(1 − 1/(N e))) (:func:`expected_max_sharpe`).
+
+    Parameters
+    ----------
+    returns : array_like
+        Per-period returns of the selected strategy.
+    n_trials : int
+        N, the number of (effectively independent) variants tried.
+    trial_sharpe_variance : float or None
+        V, the variance of the trials' Sharpe ratios; or give ``trial_sharpes`` (their sample variance,
+        ddof=1, is used). Annual units when ``periods_per_year`` = q is given (divided by q).
+    trial_sharpes : array_like or None
+        The trials' Sharpe ratios (annual when ``periods_per_year`` is given).
+    periods_per_year : float or None
+        Units of the trial inputs and of the reported Sharpe.
+    check_returns : bool
+        Refuse inputs that are not returns.
+
+    Returns
+    -------
+    SharpeProbabilityResult
+        ``probability`` = DSR, ``pvalue`` = 1 − DSR, ``null_value`` = SR0 (per period).
+
+    References
+    ----------
+    Bailey & López de Prado (2014), "The deflated Sharpe ratio: correcting for selection bias, backtest
+    overfitting and non-normality", J. Portfolio Management 40(5), 94-107, eq. 2.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> r = np.random.default_rng(0).normal(0.001, 0.01, 1250)
+    >>> res = deflated_sharpe_ratio(r, n_trials=100, trial_sharpe_variance=0.5, periods_per_year=250)
+    >>> 0 < res.probability < 1
+    True
     """
     n_trials = check_int(n_trials, "n_trials", minimum=1)
-    x = _returns(returns, 3).values
+    x = _returns(returns, 3, check_returns).values
     q = _ppy(periods_per_year)
     if trial_sharpe_variance is not None and trial_sharpes is not None:
         raise InputError("trial_sharpe_variance", "give either trial_sharpe_variance or trial_sharpes, not both")
@@ -214,53 +345,59 @@ def deflated_sharpe_ratio(
         raise InputError("trial_sharpe_variance", "needed when n_trials > 1 (or pass trial_sharpes)")
     if q:
         v = v / q
-    sr = _sr(x)
     g3, g4 = _moments(x)
-    return _dsr_result(sr, x.size, g3, g4, n_trials, v, q)
+    return _dsr_result(_sr(x), x.size, g3, g4, n_trials, v, q)
 
 
-def _dsr_result(sr: float, n: int, g3: float, g4: float, n_trials: int, v: float, q: float | None) -> TestResult:
+def _dsr_result(sr: float, n: int, g3: float, g4: float, n_trials: int, v: float, q: float | None,
+                trials_note: str = "") -> SharpeProbabilityResult:
     """DSR from per-period SR, n, moments and per-period trial-Sharpe variance v."""
-    sr0 = expected_max_sharpe(n_trials, v, 0.0)
-    dsr, z = _psr_z(sr, n, g3, g4, sr0)
-    return TestResult(
-        test="deflated Sharpe ratio",
-        statistic=z,
-        pvalue=1.0 - dsr,
-        alternative="greater",
-        null=f"Sharpe ratio <= expected maximum of {n_trials} unskilled trials ({sr0:.4g} per period)",
-        method="DSR, Bailey & Lopez de Prado (2014), eq. 2",
-        n=n,
-        estimate=dsr,
-        details={
-            "sharpe": sr,
-            "sharpe_annualized": _annual(sr, q),
-            "sr0_per_period": sr0,
-            "sr0_annualized": _annual(sr0, q),
-            "n_trials": n_trials,
-            "trial_sharpe_variance_per_period": v,
-            "skewness": g3,
-            "kurtosis": g4,
-        },
-    )
+    sr0 = expected_max_sharpe(n_trials, trial_sharpe_variance=v)
+    return _probability_result(
+        "deflated Sharpe ratio", sr, n, g3, g4, sr0,
+        f"Sharpe ratio <= expected maximum of {n_trials} unskilled trials ({sr0:.4g} per period)",
+        "DSR, Bailey & Lopez de Prado (2014), eq. 2" + trials_note, q,
+        {"sr0_per_period": sr0, "sr0_annualized": _annual(sr0, q), "n_trials": n_trials,
+         "trial_sharpe_variance_per_period": v})
 
 
-def deflated_sharpe_ratio_from_stats(
-    sharpe: float,
-    n_obs: int,
-    n_trials: int,
-    trial_sharpe_variance: float,
-    skewness: float = 0.0,
-    kurtosis: float = 3.0,
-    periods_per_year: float | None = None,
-) -> TestResult:
+def deflated_sharpe_ratio_from_stats(sharpe: float, *, n_obs: int, n_trials: int, trial_sharpe_variance: float,
+                                     skewness: float = 0.0, kurtosis: float = 3.0,
+                                     periods_per_year: float | None = None) -> SharpeProbabilityResult:
     """Deflated Sharpe ratio from summary statistics, as reported in a backtest (no return series).
 
-    Same formula as :func:`deflated_sharpe_ratio` (Bailey & López de Prado 2014, eq. 2). ``sharpe`` and
-    ``trial_sharpe_variance`` are per period, or annualized when ``periods_per_year`` = q is given (then
-    divided by sqrt(q) and q); ``kurtosis`` is the non-excess kurtosis (3 for a normal). Reproduces the
-    paper's numerical example: SR 2.5 and V 0.5 annualized, q = 250, T = 1,250, N = 100, skewness −3,
-    kurtosis 10 give SR0 ≈ 0.1132 per day and DSR ≈ 0.90.
+    Same formula as :func:`deflated_sharpe_ratio` (Bailey & López de Prado 2014, eq. 2).
+
+    Parameters
+    ----------
+    sharpe : float
+        The selected strategy's Sharpe ratio (annual when ``periods_per_year`` = q is given).
+    n_obs : int
+        Observations behind it.
+    n_trials : int
+        Variants tried.
+    trial_sharpe_variance : float
+        Variance of the trials' Sharpe ratios (annual units with q: divided by q).
+    skewness, kurtosis : float
+        Of the returns (non-excess kurtosis, 3 for a normal).
+    periods_per_year : float or None
+        q.
+
+    Returns
+    -------
+    SharpeProbabilityResult
+
+    References
+    ----------
+    Bailey & López de Prado (2014), numerical example: SR 2.5 and V 0.5 annualized, q = 250, T = 1,250,
+    N = 100, skewness −3, kurtosis 10 give SR0 ≈ 0.1132 per day and DSR ≈ 0.90.
+
+    Examples
+    --------
+    >>> res = deflated_sharpe_ratio_from_stats(2.5, n_obs=1250, n_trials=100, trial_sharpe_variance=0.5,
+    ...                                        skewness=-3, kurtosis=10, periods_per_year=250)
+    >>> round(res.null_value, 4), round(res.probability, 4)
+    (0.1132, 0.9004)
     """
     n_obs = check_int(n_obs, "n_obs", minimum=2)
     n_trials = check_int(n_trials, "n_trials", minimum=1)
@@ -271,19 +408,46 @@ def deflated_sharpe_ratio_from_stats(
     return _dsr_result(sr, n_obs, g3, g4, n_trials, v, q)
 
 
-def min_track_record_length(
-    returns: Any, benchmark_sharpe: float = 0.0, confidence: float = 0.95, periods_per_year: float | None = None
-) -> float:
-    """Minimum track record length (Bailey & López de Prado 2012, sec. 4), in observations:
+def min_track_record_length(returns: ArrayLike, *, benchmark_sharpe: float = 0.0, confidence_level: float = 0.95,
+                            periods_per_year: float | None = None, check_returns: bool = True) -> float:
+    """Minimum track record length: observations needed for PSR(SR*) to reach ``confidence_level``.
 
-        MinTRL = 1 + (1 − γ3 SR̂ + (γ4 − 1)/4 SR̂²) (Φ⁻¹(confidence) / (SR̂ − SR*))²
+    MinTRL = 1 + (1 − γ3 SR̂ + (γ4 − 1)/4 SR̂²) (Φ⁻¹(confidence_level) / (SR̂ − SR*))², per-period units;
+    ``inf`` when SR̂ <= SR* (no track record suffices).
 
-    per-period units (``benchmark_sharpe`` annual when ``periods_per_year`` given). ``inf`` when
-    SR̂ <= SR* (no track record length suffices)."""
-    x = _returns(returns, 3).values
-    conf = check_probability(confidence, "confidence")
+    Parameters
+    ----------
+    returns : array_like
+        Per-period returns.
+    benchmark_sharpe : float
+        SR* (annual when ``periods_per_year`` is given).
+    confidence_level : float
+        The PSR to reach.
+    periods_per_year : float or None
+        Units of ``benchmark_sharpe``.
+    check_returns : bool
+        Refuse inputs that are not returns.
+
+    Returns
+    -------
+    float
+        In observations.
+
+    References
+    ----------
+    Bailey & López de Prado (2012), "The Sharpe ratio efficient frontier", J. Risk 15(2), sec. 4.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> r = np.random.default_rng(0).normal(0.001, 0.01, 1000)
+    >>> min_track_record_length(r) < 1000
+    True
+    """
+    x = _returns(returns, 3, check_returns).values
+    conf = check_probability(confidence_level, "confidence_level")
     q = _ppy(periods_per_year)
-    sr_star = float(benchmark_sharpe) / (math.sqrt(q) if q else 1.0)
+    sr_star = check_number(benchmark_sharpe, "benchmark_sharpe") / (math.sqrt(q) if q else 1.0)
     sr = _sr(x)
     if sr <= sr_star:
         return math.inf

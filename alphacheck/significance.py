@@ -1,51 +1,43 @@
 """Significance of a strategy's mean return and Sharpe ratio; generic bootstrap and permutation tests.
 
-Bootstrap p-values use the +1 correction p = (1 + #{B replicates at least as extreme}) / (1 + B)
-(Davison & Hinkley 1997, eq. 4.11), so p is never 0 and the test is exact-size for exchangeable data.
-The null is imposed by centring (Hall & Wilson 1991, guideline 1 and 2): the bootstrap distribution
-of (θ* − θ̂) [/ se*] stands in for the null distribution of (θ̂ − θ0) [/ se].
+Bootstrap p-values use p = (1 + #{B replicates at least as extreme}) / (1 + B) (Davison & Hinkley 1997,
+eq. 4.11; :mod:`alphacheck._pvalues`), so p is never 0. The null is imposed by centring (Hall & Wilson
+1991, guidelines 1 and 2): the bootstrap law of (θ* − θ̂)/se* stands in for the null law of (θ̂ − θ0)/se.
+Intervals invert the tests (:mod:`alphacheck._results`).
+
+Each public test validates its inputs and calls an engine (``_mean_test``, ``_sharpe_test``) that
+trusts already validated float arrays; :func:`alphacheck.audit` calls the engines on data it
+validated once.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 
-from alphacheck._inputs import InputError, as_series, check_alternative, check_int, check_probability
-from alphacheck.long_run_variance import long_run_variance
-from alphacheck.resample import (
-    METHODS, BlockMoments, resolve_block_length, bootstrap_statistic, streamed_block_moments, streamed_sums,
+from alphacheck._hac import lrv, resolve_maxlags, bartlett_lrv
+from alphacheck._inputs import (
+    InputError, as_matrix, as_returns, as_series, check_alternative, check_choice, check_number,
+    check_probability, check_reps, check_seed,
 )
-from alphacheck.results import TestResult
-from alphacheck.sharpe import _nw_lags, sharpe_se
+from alphacheck._pvalues import pvalue_from_law, pvalue_from_replicates
+from alphacheck._resample import (
+    METHODS, BlockMoments, Scheme, SeedLike, bootstrap_statistic, resolve_block_length,
+    streamed_block_moments, streamed_sums,
+)
+from alphacheck._results import Interval, TestResult
 
-MEAN_METHODS = ("bootstrap", "t", "hac")
+__all__ = ["mean_test", "sharpe_test", "bootstrap_test", "permutation_test"]
+
+MEAN_METHODS = ("bootstrap", "hac", "t")
 SHARPE_METHODS = ("bootstrap", "lo", "mertens", "normal")
-
-
-def _check_reps(reps: Any) -> int:
-    return check_int(reps, "reps", minimum=1)
-
-
-def _check_bootstrap(bootstrap: str) -> str:
-    if bootstrap not in METHODS:
-        raise InputError("bootstrap", f"must be one of {METHODS}, got {bootstrap!r}")
-    return bootstrap
-
-
-def boot_pvalue(t_star: np.ndarray, t_obs: float, alternative: str) -> float:
-    """(1 + #{extreme}) / (1 + B); t_star is the centred bootstrap statistic."""
-    if alternative == "greater":
-        k = np.count_nonzero(t_star >= t_obs)
-    elif alternative == "less":
-        k = np.count_nonzero(t_star <= t_obs)
-    else:
-        k = np.count_nonzero(np.abs(t_star) >= abs(t_obs))
-    return float((1 + k) / (1 + t_star.size))
+HAC_PVALUES = ("normal", "fixed-b")
+FIXED_B_SHARE = 0.1  # default window share b = (L+1)/n for fixed-b p-values (Kiefer & Vogelsang 2005)
 
 
 def _safe_div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -56,12 +48,11 @@ def _safe_div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def mean_replicates(mom: BlockMoments, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Per replicate: x̄* and the within-replicate block variance σ̂*² = (1/n) Σ_j (S_j − L_j x̄*)²
-    (Götze & Künsch 1996, Ann. Statist. 24(5), eq. (2.4); blocks of the stationary/circular scheme).
+    (Götze & Künsch 1996, Ann. Statist. 24(5), eq. (2.4)), from 1-D block moments of x − x̄.
 
-    Expanded as (Σ S_j² − 2 x̄* Σ L_j S_j + x̄*² Σ L_j²) / n from 1-D :class:`BlockMoments`. Since
-    E*[S_j | L_j] = L_j x̄ for wrapped blocks, σ̂*² is close to unbiased for the bootstrap world's own
-    n Var*(x̄*), which makes (x̄* − x̄)/(σ̂*/√n) a pivot whatever the block length. Shift-invariant:
-    pass moments of x − x̄ for accuracy.
+    Expanded as (Σ S_j² − 2 x̄* Σ L_j S_j + x̄*² Σ L_j²)/n. Since E*[S_j | L_j] = L_j x̄ for wrapped
+    blocks, σ̂*² is close to unbiased for n Var*(x̄*), so (x̄* − x̄)/(σ̂*/√n) is a pivot whatever the
+    block length.
     """
     m = mom.sums / n
     v = (mom.cross - 2 * m * mom.length_sums + m**2 * mom.length_squares) / n
@@ -69,17 +60,14 @@ def mean_replicates(mom: BlockMoments, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def sharpe_replicates(mom: BlockMoments, sr: float, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per replicate: the Sharpe ratio SR* (ddof=0) and the block variance of its influence function.
+    """Per replicate: SR* (ddof=0) and the block variance of its influence function.
 
-    ``mom`` are the block moments of (z, z²), z = (x − x̄)/s the returns standardised with the sample
-    mean and sd (ddof=1), and ``sr`` = x̄/s. With μ*, σ*² (ddof=0) the replicate's mean and variance of z,
-    SR* = (x̄ + s μ*)/(s σ*) = (sr + μ*)/σ*. The delta-method influence function of the Sharpe ratio
-    (Lo 2002, eq. 9-10; Mertens 2002; Opdyke 2007, eq. 3)
-        ψ_t = (z_t − μ*)/σ* − (SR*/2) ((z_t − μ*)²/σ*² − 1)
-    is affine in (z_t, z_t², 1), so its block sums are α a_j + β q_j + γ L_j (a_j, q_j the block sums
-    of z and z²) with α = 1/σ* + SR* μ*/σ*², β = −SR*/(2σ*²), γ = −μ*/σ* − SR* μ*²/(2σ*²) + SR*/2, and
-    σ̂*² = (1/n) Σ_j (α a_j + β q_j + γ L_j)² is a quadratic form in the k=2 block moments (Σ_j ψ_j = 0
-    exactly, so no centring term). Götze & Künsch (1996) studentisation, as in :func:`mean_replicates`.
+    ``mom`` are block moments of (z, z²), z = (x − x̄)/s (ddof=1), sr = x̄/s. With μ*, σ*² the replicate's
+    mean and variance (ddof=0) of z, SR* = (sr + μ*)/σ*. The Sharpe influence function (Lo 2002,
+    eqs. 9-10; Mertens 2002; Opdyke 2007, eq. 3) ψ_t = (z_t − μ*)/σ* − (SR*/2)((z_t − μ*)²/σ*² − 1) is
+    affine in (z_t, z_t², 1): its block sums are α a_j + β q_j + γ L_j with α = 1/σ* + SR* μ*/σ*²,
+    β = −SR*/(2σ*²), γ = −μ*/σ* − SR* μ*²/(2σ*²) + SR*/2, and σ̂*² = (1/n) Σ_j (α a_j + β q_j + γ L_j)² is a
+    quadratic form in the block moments (Götze & Künsch 1996 studentisation, as :func:`mean_replicates`).
     """
     mu = mom.sums[:, 0] / n
     sig = np.sqrt(np.maximum(mom.sums[:, 1] / n - mu**2, 0.0))
@@ -95,264 +83,366 @@ def sharpe_replicates(mom: BlockMoments, sr: float, n: int) -> tuple[np.ndarray,
 
 
 def _describe(scheme: str, b: float, reps: int) -> str:
-    return f"{scheme} bootstrap (block length {b:.3g}), {reps} replicates" if scheme != "iid" else f"iid bootstrap, {reps} replicates"
+    if scheme == "iid":
+        return f"iid bootstrap, {reps:,} replicates"
+    return f"{scheme} bootstrap (block length {b:.3g}), {reps:,} replicates"
 
 
-def mean_test(
-    returns: Any,
-    alternative: str = "two-sided",
-    method: str = "bootstrap",
-    reps: int = 10_000,
-    block_length: float | str | None = "auto",
-    bootstrap: str = "stationary",
-    seed: Any = None,
-    null_value: float = 0.0,
-    ci_level: float = 0.95,
-    hac_lags: int | None = None,
-) -> TestResult:
-    """Test H0: E[r] = ``null_value`` for a return series.
+def fixed_b_window(n: int, maxlags: int | None) -> int:
+    """The Bartlett window for fixed-b p-values: as given, else max(NW rule, ceil(0.1 n)) (KV 2005's b)."""
+    if maxlags is not None:
+        return resolve_maxlags(maxlags, n)
+    return min(max(resolve_maxlags(None, n), math.ceil(FIXED_B_SHARE * n)), n - 2)
 
-    Methods
-    -------
-    * ``"bootstrap"`` (default) — studentised, null-imposed block bootstrap (Hall & Wilson 1991,
-      guideline 2); scheme ``bootstrap`` ("stationary" = Politis & Romano 1994 by default) with the
-      Politis–White (2004/2009) block length unless given; p = (1 + #{extreme T*}) / (1 + B).
-      Block schemes: T = (x̄ − μ0)/(σ̂/√n) with σ̂² the AR(1)-prewhitened Quadratic-Spectral HAC
-      long-run variance, Andrews (1991) bandwidth (Andrews & Monahan 1992; :mod:`alphacheck.long_run_variance`);
-      T* = (x̄* − x̄)/(σ̂*/√n) with σ̂*² = (1/n) Σ_j (S_j − L_j x̄*)² the replicate's own block variance
-      (Götze & Künsch 1996; :func:`mean_replicates`), from one prefix-sum pass per replicate
-      (:func:`alphacheck.resample.streamed_block_moments`). Why not s/√n or Newey–West: the bootstrap
-      variance of the mean is E-biased low by O(1/b) (Politis & Romano 1994, Lemma 1: Var*(√n x̄*) ≈
-      γ0 + 2 Σ_k (1 − 1/b)^k γ(k)) and NW-Bartlett is biased low at n of a few hundred, so a pivot
-      studentised inconsistently over-rejects under positive autocorrelation (measured: 8% at 5% for
-      AR(1) ρ = 0.3, n = 500, with the iid SE in T and T*). "iid" scheme: s/√n in both (bootstrap-t).
-      CI: bootstrap-t [x̄ − q*_{1−α/2} σ̂/√n, x̄ − q*_{α/2} σ̂/√n]. ``details["se"]`` is σ̂/√n,
-      ``details["bootstrap_se"]`` the sd of x̄* over replicates.
-    * ``"t"`` — one-sample t test (identical to ``scipy.stats.ttest_1samp``), t CI.
-    * ``"hac"`` — Newey–West t: OLS of r on a constant with HAC (Bartlett) covariance via statsmodels,
-      ``hac_lags`` default floor(4 (n/100)^(2/9)) (Newey & West 1994); normal p-value and CI.
+
+def hac_mean(x: np.ndarray, *, maxlags: int, hac_pvalues: str, alternative: str, null_value: float,
+             confidence_level: float, test: str, null: str | None = None) -> TestResult:
+    """Newey–West HAC t test of a mean (the one HAC mean test; the reference law is ``hac_pvalues``).
+
+    se = sqrt(ω̂/n), ω̂ the Bartlett long-run variance with window ``maxlags`` (Newey & West 1987) — the
+    number statsmodels' ``OLS(x, 1).fit(cov_type="HAC")`` gives; p-value and interval from N(0, 1) or
+    from the fixed-b law of that window (Kiefer & Vogelsang 2005).
     """
-    alternative = check_alternative(alternative)
-    if method not in MEAN_METHODS:
-        raise InputError("method", f"must be one of {MEAN_METHODS}, got {method!r}")
-    ci_level = check_probability(ci_level, "ci_level")
-    mu0 = float(null_value)
-    if not np.isfinite(mu0):
-        raise InputError("null_value", f"must be finite, got {null_value!r}")
-    checked = as_series(returns, "returns", min_obs=10 if method == "bootstrap" else 3, require_variance=True)
-    x = checked.values
+    n = x.size
+    mean = float(x.mean())
+    se = math.sqrt(max(float(bartlett_lrv(x - mean, maxlags)), 0.0) / n)
+    if se == 0.0:
+        raise InputError("returns", "is constant; its mean has no sampling variance to test against")
+    t = (mean - null_value) / se
+    law = "fixed-b" if hac_pvalues == "fixed-b" else "normal"
+    p = pvalue_from_law(t, alternative=alternative, law=law, n=n, maxlags=maxlags)
+    rule = Interval("fixed-b", n=n, maxlags=maxlags) if law == "fixed-b" else Interval("normal")
+    how = "fixed-b p-value (Kiefer-Vogelsang 2005)" if law == "fixed-b" else "normal p-value"
+    return TestResult(test, float(t), float(p), alternative, null or f"{test} = {null_value:g}", mean,
+                      f"Newey-West HAC t (Bartlett, {maxlags} lags), {how}", n, se, null_value, confidence_level,
+                      rule, None, {"maxlags": maxlags, "hac_pvalues": hac_pvalues,
+                                   "pvalue_normal": float(pvalue_from_law(t, alternative=alternative))})
+
+
+def _mean_test(x: np.ndarray, *, method: str = "bootstrap", alternative: str = "two-sided", null_value: float = 0.0,
+               reps: int = 9_999, bootstrap: str = "stationary", block_length: Any = "auto", seed: Any = None,
+               n_jobs: int | None = None, maxlags: int | None = None, hac_pvalues: str = "normal",
+               confidence_level: float = 0.95, test: str = "mean return") -> TestResult:
+    """The mean test on a validated float array (see :func:`mean_test`)."""
     n = x.size
     mean = float(x.mean())
     sd = float(x.std(ddof=1))
-    null = f"mean return = {mu0:g}"
+    null = f"{test} = {null_value:g}"
     if method == "t":
-        r = stats.ttest_1samp(x, mu0, alternative=alternative)
-        ci = r.confidence_interval(ci_level)
-        return TestResult("mean return", float(r.statistic), float(r.pvalue), alternative, null,
-                          "one-sample t test", n, mean, (float(ci.low), float(ci.high)), ci_level,
-                          {"se": sd / math.sqrt(n), "df": n - 1})
+        r = stats.ttest_1samp(x, null_value, alternative=alternative)
+        return TestResult(test, float(r.statistic), float(r.pvalue), alternative, null, mean, "one-sample t test", n,
+                          sd / math.sqrt(n), null_value, confidence_level, Interval("t", df=n - 1), None, {"df": n - 1})
     if method == "hac":
-        import statsmodels.api as sm
-
-        lags = _nw_lags(n) if hac_lags is None else check_int(hac_lags, "hac_lags", minimum=0)
-        fit = sm.OLS(x, np.ones((n, 1))).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
-        se = float(fit.bse[0])
-        t = (mean - mu0) / se
-        p = _normal_p(t, alternative)
-        z = stats.norm.ppf(0.5 + ci_level / 2)
-        return TestResult("mean return", t, p, alternative, null, f"Newey-West HAC t ({lags} lags), normal",
-                          n, mean, (float(mean - z * se), float(mean + z * se)), ci_level, {"se": se, "hac_lags": lags})
-    reps = _check_reps(reps)
-    scheme = _check_bootstrap(bootstrap)
-    b = resolve_block_length(block_length, x, scheme)
-    if scheme == "iid":
-        # independent data: s/√n studentises both worlds (bootstrap-t of Efron & Tibshirani 1993, ch. 12)
-        sums = streamed_sums(np.column_stack([x, x * x]), reps, scheme, b, seed)
+        lags = fixed_b_window(n, maxlags) if hac_pvalues == "fixed-b" else resolve_maxlags(maxlags, n)
+        return hac_mean(x, maxlags=lags, hac_pvalues=hac_pvalues, alternative=alternative, null_value=null_value,
+                        confidence_level=confidence_level, test=test, null=null)
+    b = resolve_block_length(block_length, x, bootstrap)
+    if bootstrap == "iid":
+        # independent data: s/√n studentises both worlds (bootstrap-t; Efron & Tibshirani 1993, ch. 12)
+        sums = streamed_sums(np.column_stack([x, x * x]), reps, bootstrap, b, seed, n_jobs=n_jobs)
         m_star = sums[:, 0] / n
         s_star = np.sqrt(np.maximum(sums[:, 1] - n * m_star**2, 0.0) / (n - 1))
         t_star = _safe_div((m_star - mean) * math.sqrt(n), s_star)
         se = sd / math.sqrt(n)
         extra: dict[str, Any] = {"studentisation": "iid standard error s/sqrt(n) in T and T*"}
     else:
-        lrv = long_run_variance(x)
-        se = math.sqrt(lrv.value / n)
-        mom = streamed_block_moments(x - mean, reps, scheme, b, seed)
+        v = lrv(x)
+        se = math.sqrt(v.value / n)
+        mom = streamed_block_moments(x - mean, reps, bootstrap, b, seed, n_jobs=n_jobs)
         d_star, v_star = mean_replicates(mom, n)
         t_star = _safe_div(d_star * math.sqrt(n), np.sqrt(v_star))
         m_star = d_star + mean
         extra = {"studentisation": "T: AR(1)-prewhitened QS HAC (Andrews & Monahan 1992); T*: within-replicate "
-                 "block variance (Goetze & Kuensch 1996)", "long_run_variance": lrv.value,
-                 "prewhiten_phi": lrv.phi, "hac_bandwidth": lrv.bandwidth}
-    t_obs = (mean - mu0) / se
-    p = boot_pvalue(t_star, t_obs, alternative)
-    lo_q, hi_q = np.quantile(t_star, [(1 - ci_level) / 2, (1 + ci_level) / 2])
-    ci = (float(mean - hi_q * se), float(mean - lo_q * se))
-    return TestResult("mean return", float(t_obs), p, alternative, null,
-                      "studentised " + _describe(scheme, b, reps), n, mean, ci, ci_level,
-                      {"block_length": b, "reps": reps, "bootstrap_se": float(m_star.std(ddof=1)), "se": se,
-                       "iid_se": sd / math.sqrt(n), "ci_method": "bootstrap-t (studentised)",
-                       "pvalue_formula": "(1 + #extreme) / (1 + B)", **extra})
+                 "block variance (Goetze & Kuensch 1996)", "long_run_variance": v.value,
+                 "prewhiten_phi": v.phi, "hac_bandwidth": v.bandwidth}
+    t_obs = (mean - null_value) / se
+    p = pvalue_from_replicates(t_star, t_obs, alternative=alternative)
+    return TestResult(test, float(t_obs), float(p), alternative, null, mean, "studentised " + _describe(bootstrap, b, reps),
+                      n, se, null_value, confidence_level, Interval("bootstrap-t"), t_star,
+                      {"block_length": b, "reps": reps, "bootstrap_se": float(m_star.std(ddof=1)),
+                       "iid_se": sd / math.sqrt(n), **extra})
 
 
-def _normal_p(z: float, alternative: str) -> float:
-    if alternative == "greater":
-        return float(stats.norm.sf(z))
-    if alternative == "less":
-        return float(stats.norm.cdf(z))
-    return float(2 * stats.norm.sf(abs(z)))
-
-
-def sharpe_test(
-    returns: Any,
-    alternative: str = "two-sided",
-    method: str = "bootstrap",
-    periods_per_year: float | None = None,
-    reps: int = 10_000,
-    block_length: float | str | None = "auto",
-    seed: Any = None,
-    null_value: float = 0.0,
-    bootstrap: str = "stationary",
-    lags: int | None = None,
-) -> TestResult:
-    """Test H0: SR = ``null_value`` (per-period SR = mean / sd, ddof=1; ``null_value`` is annual when
-    ``periods_per_year`` is given and is converted by / sqrt(periods_per_year)).
-
-    * ``"bootstrap"`` — studentised null-imposed block bootstrap (Hall & Wilson 1991) on the Sharpe
-      ratio's influence function ψ_t = (x_t − μ)/σ − (SR/2)((x_t − μ)²/σ² − 1) (delta method; Lo 2002,
-      Mertens 2002, Opdyke 2007): T = (SR̂ − SR0)/se with se² the AR(1)-prewhitened QS HAC long-run
-      variance of ψ̂ over n (Andrews & Monahan 1992); T* = (SR* − SR̂)/se* with se*² the replicate's
-      block variance of its own ψ* (Götze & Künsch 1996), exact from the block moments of (z, z²)
-      (:func:`sharpe_replicates`). Independent of the data's scale; with the "iid" scheme se² is the
-      plain mean of ψ̂² (Mertens' non-normal iid variance). p = (1 + #{extreme}) / (1 + B); bootstrap-t CI.
-    * ``"normal"``, ``"mertens"``, ``"lo"`` — z = (SR̂ − SR0)/se with :func:`alphacheck.sharpe.sharpe_se`
-      (iid normal; Mertens 2002 non-normal; Lo 2002 GMM/HAC), normal p-value and CI.
-    Annualized values (x sqrt(periods_per_year), iid scaling) are reported in ``details`` when given.
-    """
-    from alphacheck.sharpe import _ppy
-
+def _check_test_options(method: str, methods: tuple, alternative: str, null_value: Any, reps: Any, bootstrap: str,
+                        confidence_level: Any, seed: Any) -> tuple[str, str, float, int, str, float, Any]:
+    method = check_choice(method, "method", methods)
     alternative = check_alternative(alternative)
-    if method not in SHARPE_METHODS:
-        raise InputError("method", f"must be one of {SHARPE_METHODS}, got {method!r}")
-    q = _ppy(periods_per_year)
+    null_value = check_number(null_value, "null_value")
+    reps = check_reps(reps)
+    bootstrap = check_choice(bootstrap, "bootstrap", METHODS)
+    confidence_level = check_probability(confidence_level, "confidence_level")
+    if isinstance(seed, np.random.Generator):  # read once: a generator advances, its draw is the seed
+        seed = check_seed(seed)
+    return method, alternative, null_value, reps, bootstrap, confidence_level, seed
+
+
+def mean_test(returns: ArrayLike, *, method: Literal["bootstrap", "hac", "t"] = "bootstrap",
+              alternative: Literal["two-sided", "greater", "less"] = "two-sided", null_value: float = 0.0,
+              reps: int = 9_999, bootstrap: Scheme = "stationary", block_length: float | str = "auto",
+              seed: SeedLike = None, n_jobs: int | None = None, maxlags: int | None = None,
+              hac_pvalues: Literal["normal", "fixed-b"] = "normal", confidence_level: float = 0.95,
+              check_returns: bool = True) -> TestResult:
+    """Test H0: E[r] = ``null_value`` for a return series.
+
+    Parameters
+    ----------
+    returns : array_like
+        Per-period or per-trade returns (fractions: 0.01 is 1 %).
+    method : {"bootstrap", "hac", "t"}
+        ``"bootstrap"`` (default): studentised, null-imposed block bootstrap (Hall & Wilson 1991,
+        guideline 2). T = (x̄ − μ0)/(σ̂/√n), σ̂² the AR(1)-prewhitened Quadratic-Spectral long-run
+        variance with the Andrews (1991) bandwidth (Andrews & Monahan 1992); each replicate
+        T* = (x̄* − x̄)/(σ̂*/√n) with σ̂*² its own block variance (Götze & Künsch 1996, eq. (2.4)), from one
+        prefix-sum pass. (A plain s/√n or Newey–West pivot over-rejects under positive autocorrelation:
+        the block-bootstrap variance is biased low by O(1/b), Politis & Romano 1994, Lemma 1.) With
+        ``bootstrap="iid"`` s/√n studentises both (the bootstrap-t). ``"hac"``: Newey & West (1987) t with
+        ``maxlags`` and the ``hac_pvalues`` law. ``"t"``: the one-sample t (``scipy.stats.ttest_1samp``).
+    alternative : {"two-sided", "greater", "less"}
+    null_value : float
+        The mean under H0.
+    reps, bootstrap, block_length, seed, n_jobs
+        Bootstrap replicates, scheme, block length ("auto": Politis & White 2004), seed, threads.
+    maxlags : int or None
+        HAC window (``method="hac"``); None: the Newey–West rule, or max(rule, ⌈0.1 n⌉) with fixed-b.
+    hac_pvalues : {"normal", "fixed-b"}
+        Reference law of the HAC t (Kiefer & Vogelsang 2005).
+    confidence_level : float
+        Level of ``confidence_interval()`` (which inverts the test).
+    check_returns : bool
+        Refuse inputs that look like prices, cumulative returns, percent or positions (see
+        :func:`alphacheck._inputs.as_returns`); False turns the check off.
+
+    Returns
+    -------
+    TestResult
+        ``bootstrap_distribution`` holds the pivots T* (bootstrap), ``details["bootstrap_se"]`` the sd of x̄*.
+
+    References
+    ----------
+    Hall & Wilson (1991), Biometrics 47(2); Politis & Romano (1994), JASA 89(428); Götze & Künsch (1996),
+    Ann. Statist. 24(5); Andrews & Monahan (1992), Econometrica 60(4); Newey & West (1987).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> r = np.random.default_rng(0).normal(0.001, 0.01, 750)
+    >>> res = mean_test(r, alternative="greater", reps=999, seed=1)
+    >>> res.pvalue < 0.05, res.confidence_interval().high
+    (True, inf)
+    """
+    method, alternative, null_value, reps, bootstrap, level, seed = _check_test_options(
+        method, MEAN_METHODS, alternative, null_value, reps, bootstrap, confidence_level, seed)
+    hac_pvalues = check_choice(hac_pvalues, "hac_pvalues", HAC_PVALUES)
+    x = as_returns(returns, "returns", min_obs=10 if method == "bootstrap" else 3, require_variance=True,
+                   check_returns=check_returns).values
+    return _mean_test(x, method=method, alternative=alternative, null_value=null_value, reps=reps, bootstrap=bootstrap,
+                      block_length=block_length, seed=seed, n_jobs=n_jobs, maxlags=maxlags, hac_pvalues=hac_pvalues,
+                      confidence_level=level)
+
+
+def _sharpe_test(x: np.ndarray, *, method: str = "bootstrap", alternative: str = "two-sided", null_value: float = 0.0,
+                 periods_per_year: float | None = None, reps: int = 9_999, bootstrap: str = "stationary",
+                 block_length: Any = "auto", seed: Any = None, n_jobs: int | None = None, maxlags: int | None = None,
+                 confidence_level: float = 0.95) -> TestResult:
+    """The Sharpe test on a validated float array (see :func:`sharpe_test`)."""
+    from alphacheck.sharpe import _sharpe_se_values
+
+    q = periods_per_year
     scale = math.sqrt(q) if q else 1.0
-    sr0 = float(null_value) / scale
-    if not np.isfinite(sr0):
-        raise InputError("null_value", f"must be finite, got {null_value!r}")
-    checked = as_series(returns, "returns", min_obs=10 if method == "bootstrap" else 3, require_variance=True)
-    x = checked.values
+    sr0 = null_value / scale
     n = x.size
-    sr = float(x.mean() / x.std(ddof=1))
+    mean, sd = float(x.mean()), float(x.std(ddof=1))
+    sr = mean / sd
     null = f"Sharpe ratio = {null_value:g}" + (" (annualized)" if q else " (per period)")
-    level = 0.95
-    zc = stats.norm.ppf(0.975)
+    common = {"sharpe_annualized": sr * scale if q else None, "periods_per_year": q}
     if method != "bootstrap":
-        se = sharpe_se(x, method=method, lags=lags)
+        se = _sharpe_se_values(x, method, maxlags)
         z = (sr - sr0) / se
-        details = {"se": se, "sharpe_annualized": sr * scale if q else None}
-        return TestResult("Sharpe ratio", z, _normal_p(z, alternative), alternative, null,
-                          f"z test, {method} standard error", n, sr, (float(sr - zc * se), float(sr + zc * se)), level, details)
-    reps = _check_reps(reps)
-    scheme = _check_bootstrap(bootstrap)
-    b = resolve_block_length(block_length, x, scheme)
-    # Standardise (z = (x − x̄)/s) so the block moments of (z, z²) are well conditioned; ψ is
-    # affine-invariant, only SR enters its coefficients.
-    sd = float(x.std(ddof=1))
-    mean = float(x.mean())
+        return TestResult("Sharpe ratio", float(z), float(pvalue_from_law(z, alternative=alternative)), alternative,
+                          null, sr, f"z test, {method} standard error", n, se, sr0, confidence_level,
+                          Interval("normal"), None, common)
+    b = resolve_block_length(block_length, x, bootstrap)
+    # standardise (z = (x − x̄)/s) so the block moments of (z, z²) are well conditioned; ψ is
+    # affine-invariant, only SR enters its coefficients
     z = (x - mean) / sd
     c = math.sqrt((n - 1) / n)  # SR (ddof=1) = c⁻¹ x̄/σ̂ (ddof=0); both worlds use the ddof=0 ψ below
     sr_pop = sr / c
     psi = z / c - (sr_pop / 2) * (z * z / c**2 - 1)  # Sharpe influence function (Lo 2002; Mertens 2002)
-    if scheme == "iid":
+    if bootstrap == "iid":
         lrv_value, extra = float(psi @ psi) / n, {"studentisation": "iid influence-function variance"}
     else:
-        lrv = long_run_variance(psi)
-        lrv_value = lrv.value
+        v = lrv(psi)
+        lrv_value = v.value
         extra = {"studentisation": "T: AR(1)-prewhitened QS HAC of the influence function (Andrews & Monahan "
                  "1992); T*: within-replicate block variance of it (Goetze & Kuensch 1996)",
-                 "long_run_variance": lrv_value, "prewhiten_phi": lrv.phi, "hac_bandwidth": lrv.bandwidth}
+                 "long_run_variance": lrv_value, "prewhiten_phi": v.phi, "hac_bandwidth": v.bandwidth}
     se = c * math.sqrt(lrv_value / n)  # in ddof=1 Sharpe units
-    mom = streamed_block_moments(np.column_stack([z, z * z]), reps, scheme, b, seed)
+    mom = streamed_block_moments(np.column_stack([z, z * z]), reps, bootstrap, b, seed, n_jobs=n_jobs)
     srp, v_star = sharpe_replicates(mom, sr, n)
-    sr_star = c * srp
     t_star = _safe_div((srp - sr_pop) * math.sqrt(n), np.sqrt(v_star))
     t_obs = (sr - sr0) / se
-    p = boot_pvalue(t_star, t_obs, alternative)
-    lo_q, hi_q = np.quantile(t_star, [0.025, 0.975])
-    ci = (float(sr - hi_q * se), float(sr - lo_q * se))
-    details = {"block_length": b, "reps": reps, "bootstrap_se": float(sr_star.std(ddof=1)), "se": se,
-               "iid_se": math.sqrt((1 + sr**2 / 2) / n), **extra, "sharpe_annualized": sr * scale if q else None,
-               "ci_annualized_low": ci[0] * scale if q else None, "ci_annualized_high": ci[1] * scale if q else None}
-    return TestResult("Sharpe ratio", float(t_obs), p, alternative, null,
-                      "studentised " + _describe(scheme, b, reps), n, sr, ci, level, details)
+    p = pvalue_from_replicates(t_star, t_obs, alternative=alternative)
+    details = {"block_length": b, "reps": reps, "bootstrap_se": float((c * srp).std(ddof=1)),
+               "iid_se": math.sqrt((1 + sr**2 / 2) / n), **extra, **common}
+    return TestResult("Sharpe ratio", float(t_obs), float(p), alternative, null, sr,
+                      "studentised " + _describe(bootstrap, b, reps), n, se, sr0, confidence_level,
+                      Interval("bootstrap-t"), t_star, details)
 
 
-def bootstrap_pvalue(
-    data: Any,
-    statistic: Callable[[np.ndarray], float],
-    null: float = 0.0,
-    alternative: str = "two-sided",
-    reps: int = 2000,
-    method: str = "stationary",
-    block_length: float | str | None = "auto",
-    seed: Any = None,
-    n_jobs: int = 1,
-) -> TestResult:
-    """Bootstrap test of H0: θ = ``null`` for a scalar ``statistic`` of the rows of ``data``.
+def sharpe_test(returns: ArrayLike, *, method: Literal["bootstrap", "lo", "mertens", "normal"] = "bootstrap",
+                alternative: Literal["two-sided", "greater", "less"] = "two-sided", null_value: float = 0.0,
+                periods_per_year: float | None = None, reps: int = 9_999, bootstrap: Scheme = "stationary",
+                block_length: float | str = "auto", seed: SeedLike = None, n_jobs: int | None = None,
+                maxlags: int | None = None, confidence_level: float = 0.95, check_returns: bool = True) -> TestResult:
+    """Test H0: SR = ``null_value`` (per-period SR = mean/sd, ddof=1).
 
-    Null imposed by centring (Hall & Wilson 1991, guideline 1): the bootstrap law of θ* − θ̂ stands in
-    for that of θ̂ − θ0 under H0 (not studentised; use mean_test/sharpe_test for those statistics).
-    p = (1 + #{extreme}) / (1 + B); percentile-of-the-centred-distribution ("basic") CI
-    [2θ̂ − q*_{0.975}, 2θ̂ − q*_{0.025}].
+    Parameters
+    ----------
+    returns : array_like
+        Per-period or per-trade returns.
+    method : {"bootstrap", "lo", "mertens", "normal"}
+        ``"bootstrap"``: studentised null-imposed block bootstrap on the Sharpe influence function
+        ψ_t = (x_t − μ)/σ − (SR/2)((x_t − μ)²/σ² − 1) (delta method; Lo 2002, Mertens 2002, Opdyke 2007):
+        T = (SR̂ − SR0)/se, se² the AR(1)-prewhitened QS long-run variance of ψ̂ over n; T* studentised by the
+        replicate's block variance of its own ψ* (Götze & Künsch 1996, :func:`sharpe_replicates`).
+        ``"normal"``, ``"mertens"``, ``"lo"``: z = (SR̂ − SR0)/se with :func:`alphacheck.sharpe_se`.
+    alternative, reps, bootstrap, block_length, seed, n_jobs, confidence_level, check_returns
+        As :func:`mean_test`.
+    null_value : float
+        SR under H0: annual when ``periods_per_year`` is given (divided by its square root), else per period.
+    periods_per_year : float or None
+        Only converts the null and the reported annualized Sharpe (iid scaling).
+    maxlags : int or None
+        Bartlett window of ``method="lo"`` (None: Newey–West rule).
+
+    Returns
+    -------
+    TestResult
+        ``estimate`` is the per-period Sharpe ratio; the interval is in per-period units.
+
+    References
+    ----------
+    Lo (2002), Financial Analysts Journal 58(4), eqs. 8-10; Mertens (2002); Opdyke (2007), J. Asset Mgmt 8(5);
+    Götze & Künsch (1996); Andrews & Monahan (1992).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> r = np.random.default_rng(2).normal(0.001, 0.01, 1000)
+    >>> round(sharpe_test(r, method="normal").estimate, 3)
+    0.101
     """
-    alternative = check_alternative(alternative)
+    from alphacheck.sharpe import check_periods_per_year
+
+    method, alternative, null_value, reps, bootstrap, level, seed = _check_test_options(
+        method, SHARPE_METHODS, alternative, null_value, reps, bootstrap, confidence_level, seed)
+    q = check_periods_per_year(periods_per_year)
+    x = as_returns(returns, "returns", min_obs=10 if method == "bootstrap" else 3, require_variance=True,
+                   check_returns=check_returns).values
+    return _sharpe_test(x, method=method, alternative=alternative, null_value=null_value, periods_per_year=q,
+                        reps=reps, bootstrap=bootstrap, block_length=block_length, seed=seed, n_jobs=n_jobs,
+                        maxlags=maxlags, confidence_level=level)
+
+
+def bootstrap_test(data: ArrayLike, statistic: Callable[[np.ndarray], float], *,
+                   alternative: Literal["two-sided", "greater", "less"] = "two-sided", null_value: float = 0.0,
+                   reps: int = 9_999, bootstrap: Scheme = "stationary", block_length: float | str = "auto",
+                   seed: SeedLike = None, n_jobs: int | None = 1, confidence_level: float = 0.95) -> TestResult:
+    """Bootstrap test of H0: θ = ``null_value`` for any scalar ``statistic`` of the rows of ``data``.
+
+    Parameters
+    ----------
+    data : array_like
+        1-D or 2-D (rows resampled together).
+    statistic : callable
+        ``statistic(rows) -> float``.
+    alternative, null_value, reps, bootstrap, block_length, seed, confidence_level
+        As :func:`mean_test`.
+    n_jobs : int or None
+        Workers for evaluating ``statistic`` (joblib; default 1, your callable may not be thread-safe).
+
+    Returns
+    -------
+    TestResult
+        Null imposed by centring (Hall & Wilson 1991, guideline 1): the law of θ* − θ̂ stands in for that
+        of θ̂ − θ0 (not studentised: use :func:`mean_test` / :func:`sharpe_test` for those statistics);
+        the interval is the symmetric basic interval θ̂ ∓ q(|θ* − θ̂|) that inverts the two-sided test.
+
+    References
+    ----------
+    Davison & Hinkley (1997), Bootstrap Methods and their Application, sec. 4.4 and 5.2.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.random.default_rng(0).standard_normal(300)
+    >>> res = bootstrap_test(x, np.median, reps=499, bootstrap="iid", seed=3)
+    >>> res.pvalue > 0.05
+    True
+    """
+    _, alternative, theta0, reps, bootstrap, level, seed = _check_test_options(
+        "bootstrap", ("bootstrap",), alternative, null_value, reps, bootstrap, confidence_level, seed)
     if not callable(statistic):
         raise InputError("statistic", f"must be callable, got {type(statistic).__name__}")
-    reps = _check_reps(reps)
-    if method not in METHODS:
-        raise InputError("method", f"must be one of {METHODS}, got {method!r}")
-    theta0 = float(null)
-    from alphacheck._inputs import as_matrix
-
     checked = as_matrix(data, "data", min_obs=3)
     values = checked.values[:, 0] if np.ndim(data) == 1 else checked.values
     est = np.asarray(statistic(values), dtype=float)
-    if est.shape != ():
-        raise InputError("statistic", f"must return a scalar, got shape {est.shape}")
-    est = float(est)
-    b = resolve_block_length(block_length, checked.values, method)
-    star = bootstrap_statistic(values, statistic, reps=reps, method=method, block_length=b, seed=seed, n_jobs=n_jobs)
-    d = star - est
-    p = boot_pvalue(d, est - theta0, alternative)
-    q_lo, q_hi = np.quantile(star, [0.025, 0.975])
-    return TestResult("bootstrap test", est - theta0, p, alternative, f"statistic = {theta0:g}",
-                      "centred " + _describe(method, b, reps), values.shape[0], est,
-                      (float(2 * est - q_hi), float(2 * est - q_lo)), 0.95,
-                      {"block_length": b, "reps": reps, "bootstrap_se": float(star.std(ddof=1))})
+    if est.shape != () or not np.isfinite(est):
+        raise InputError("statistic", f"must return one finite number, got {est!r}")
+    estimate = float(est)
+    b = resolve_block_length(block_length, checked.values, bootstrap)
+    star = bootstrap_statistic(values, statistic, reps=reps, bootstrap=bootstrap, block_length=b, seed=seed,
+                               n_jobs=n_jobs)
+    if star.ndim != 1 or not np.isfinite(star).all():
+        raise InputError("statistic", "must return one finite number on every bootstrap replicate")
+    d = star - estimate
+    p = pvalue_from_replicates(d, estimate - theta0, alternative=alternative)
+    return TestResult("bootstrap test", estimate - theta0, float(p), alternative, f"statistic = {theta0:g}", estimate,
+                      "centred " + _describe(bootstrap, b, reps), values.shape[0], 1.0, theta0, level,
+                      Interval("bootstrap-t"), d, {"block_length": b, "reps": reps,
+                                                   "bootstrap_se": float(star.std(ddof=1))})
 
 
-def permutation_test(
-    x: Any,
-    y: Any,
-    statistic: str | Callable = "mean_difference",
-    alternative: str = "two-sided",
-    reps: int = 10_000,
-    seed: Any = None,
-    paired: bool = False,
-) -> TestResult:
+def permutation_test(x: ArrayLike, y: ArrayLike, *, statistic: str | Callable = "mean_difference",
+                     paired: bool = False, alternative: Literal["two-sided", "greater", "less"] = "two-sided",
+                     reps: int = 9_999, seed: SeedLike = None) -> TestResult:
     """Permutation test of H0: x and y are exchangeable.
 
-    Two-sample (``paired=False``): group labels are shuffled. Paired: the signs of the differences
-    x − y are flipped at random (H0: the differences are symmetric about 0). ``statistic`` is
-    "mean_difference" (mean(x) − mean(y), vectorized over permutations) or a callable f(x, y)
-    (called once per permutation). p = (1 + #{extreme}) / (1 + B) (Phipson & Smyth 2010).
+    Parameters
+    ----------
+    x, y : array_like
+        The two samples.
+    statistic : "mean_difference" or callable
+        mean(x) − mean(y) (vectorised over permutations) or f(x, y) (called once per permutation).
+    paired : bool
+        False: group labels are shuffled. True: the signs of x − y are flipped (H0: the differences are
+        symmetric about 0).
+    alternative, reps, seed
+        As :func:`mean_test`.
+
+    Returns
+    -------
+    TestResult
+        p = (1 + #{at least as extreme}) / (1 + B) (Phipson & Smyth 2010); no interval (a permutation
+        test of exchangeability has no parameter to bound).
+
+    References
+    ----------
+    Phipson & Smyth (2010), Stat. Appl. Genet. Mol. Biol. 9(1).
+
+    Examples
+    --------
+    >>> res = permutation_test([1.2, 0.8, 1.5, 1.1], [0.2, 0.4, -0.1, 0.3], reps=999, seed=0)
+    >>> res.pvalue < 0.1
+    True
     """
     alternative = check_alternative(alternative)
-    reps = _check_reps(reps)
+    reps = check_reps(reps)
     xv = as_series(x, "x", min_obs=2).values
     yv = as_series(y, "y", min_obs=2).values
     if not (statistic == "mean_difference" or callable(statistic)):
         raise InputError("statistic", f"must be 'mean_difference' or a callable, got {statistic!r}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     if paired:
         if xv.size != yv.size:
             raise InputError("y", f"paired test needs equal lengths, got {xv.size} and {yv.size}")
@@ -376,9 +466,12 @@ def permutation_test(
         else:
             obs = float(statistic(xv, yv))
             perm = np.array([statistic(pooled[o[:nx]], pooled[o[nx:]]) for o in order])
-    p = boot_pvalue(np.asarray(perm, dtype=float), obs, alternative)
+    perm = np.asarray(perm, dtype=float)
+    p = pvalue_from_replicates(perm, obs, alternative=alternative)
     name = statistic if isinstance(statistic, str) else getattr(statistic, "__name__", "statistic")
-    return TestResult("permutation test", obs, p, alternative,
-                      "x and y exchangeable" if not paired else "paired differences symmetric about 0",
-                      f"{'sign-flip' if paired else 'label'} permutation, {reps} permutations, statistic {name}",
-                      xv.size + (0 if paired else yv.size), obs, None, None, {"reps": reps})
+    return TestResult("permutation test", obs, float(p), alternative,
+                      "x and y exchangeable" if not paired else "paired differences symmetric about 0", obs,
+                      f"{'sign-flip' if paired else 'label'} permutation, {reps:,} permutations, statistic {name}",
+                      xv.size + (0 if paired else yv.size), float("nan"), 0.0, 0.95,
+                      Interval("none", reason="a permutation test of exchangeability bounds no parameter"), perm,
+                      {"reps": reps})

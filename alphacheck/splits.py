@@ -1,10 +1,12 @@
 """Time-series cross-validation splitters with purging and embargo (scikit-learn API).
 
-Every splitter follows :class:`sklearn.model_selection.BaseCrossValidator`: ``split(X, y=None,
-groups=None)`` yields ``(train_idx, test_idx)`` int64 position arrays in increasing order,
-``get_n_splits(X=None, y=None, groups=None)`` counts them, and the constructor only stores its
-arguments verbatim (``get_params``/``set_params``/``sklearn.base.clone`` work; there is no fitted
-state). So they plug into ``cross_val_score``, ``GridSearchCV`` and :func:`alphacheck.walk_forward`.
+Every splitter follows the scikit-learn cross-validator protocol: ``split(X, y=None, groups=None)``
+yields ``(train_idx, test_idx)`` int64 position arrays in increasing order, lazily (one split at a
+time, so memory does not grow with the number of splits), ``get_n_splits(X=None, y=None, groups=None)``
+counts them, and the keyword-only constructor only stores its arguments verbatim
+(``get_params``/``set_params``/``sklearn.base.clone`` work; there is no fitted state). So they plug into
+``cross_val_score``, ``GridSearchCV`` and :func:`alphacheck.walk_forward` — by the protocol, without
+importing scikit-learn (``sklearn.model_selection.check_cv`` passes any object with ``split`` through).
 
 Time axis
 ---------
@@ -43,7 +45,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
-from sklearn.model_selection import BaseCrossValidator
 
 from alphacheck._inputs import InputError, check_int
 
@@ -139,8 +140,8 @@ def _train_complement(n: int, test: np.ndarray, purge: Any, embargo: Any, times:
     return np.flatnonzero(keep).astype(np.int64)
 
 
-class _Splitter(BaseCrossValidator):
-    """Shared plumbing: sklearn-style params, n_splits by enumeration."""
+class _Splitter:
+    """Shared plumbing: the scikit-learn splitter protocol (params, repr, n_splits by enumeration)."""
 
     @classmethod
     def _param_names(cls) -> list[str]:
@@ -165,21 +166,25 @@ class _Splitter(BaseCrossValidator):
         embargo = _check_size(self.embargo, "embargo", minimum=0)
         return purge, embargo
 
-    def _iter_test_indices(self, X=None, y=None, groups=None):  # pragma: no cover - split is overridden
-        raise NotImplementedError
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
 
     def get_n_splits(self, X=None, y=None, groups=None) -> int:
         """Number of splits; walk-forward and calendar splitters need ``X`` to count them."""
         return sum(1 for _ in self.split(X, y, groups))
 
     def split(self, X, y=None, groups=None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Yield ``(train_idx, test_idx)`` int64 position arrays; ``y`` and ``groups`` are ignored."""
+        """Yield ``(train_idx, test_idx)`` int64 position arrays, each made as it is asked for (memory
+        does not grow with the number of splits); ``y`` and ``groups`` are ignored."""
         n = _n_obs(X)
         times = _time_index(X)
-        splits = list(self._splits(n, times))
-        if not splits:
+        produced = False
+        for split in self._splits(n, times):
+            produced = True
+            yield split
+        if not produced:
             raise InputError("X", f"{n} observations are too few for even one split with {self!r}")
-        yield from splits
 
     def _splits(self, n: int, times: pd.DatetimeIndex | None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         raise NotImplementedError
@@ -219,7 +224,7 @@ class WalkForward(_Splitter):
     ints or all offsets.
     """
 
-    def __init__(self, train_size: Size, test_size: Size, step: Size = None, expanding: bool = False,
+    def __init__(self, *, train_size: Size, test_size: Size, step: Size = None, expanding: bool = False,
                  purge: Size = 0, embargo: Size = 0):
         self.train_size = train_size
         self.test_size = test_size
@@ -311,7 +316,7 @@ class CalendarWindows(_Splitter):
     only defines the out-of-sample calendar periods. Requires a DatetimeIndex on ``X``.
     """
 
-    def __init__(self, freq: str = "YE", start: Any = None, end: Any = None, purge: Size = 0, embargo: Size = 0,
+    def __init__(self, *, freq: str = "YE", start: Any = None, end: Any = None, purge: Size = 0, embargo: Size = 0,
                  min_train: int = 1):
         self.freq = freq
         self.start = start
@@ -357,7 +362,7 @@ class PurgedKFold(_Splitter):
     Fold sizes follow ``numpy.array_split`` (the first ``n % n_splits`` folds get one extra row).
     """
 
-    def __init__(self, n_splits: int = 5, purge: Size = 0, embargo: Size = 0):
+    def __init__(self, *, n_splits: int = 5, purge: Size = 0, embargo: Size = 0):
         self.n_splits = n_splits
         self.purge = purge
         self.embargo = embargo
@@ -395,7 +400,7 @@ class CombinatorialPurgedCV(_Splitter):
     :meth:`group_indices` gives each group's positions for a given ``X``.
     """
 
-    def __init__(self, n_groups: int = 6, n_test_groups: int = 2, purge: Size = 0, embargo: Size = 0):
+    def __init__(self, *, n_groups: int = 6, n_test_groups: int = 2, purge: Size = 0, embargo: Size = 0):
         self.n_groups = n_groups
         self.n_test_groups = n_test_groups
         self.purge = purge
@@ -433,16 +438,19 @@ class CombinatorialPurgedCV(_Splitter):
 
     def group_indices(self, X) -> list[np.ndarray]:
         """Positions of each of the N contiguous groups of ``X``."""
+        return self._groups(_n_obs(X))
+
+    def _groups(self, n: int) -> list[np.ndarray]:
         n_groups, _ = self._nk()
-        n = _n_obs(X)
         if n_groups > n:
             raise InputError("n_groups", f"= {n_groups} exceeds the number of observations ({n})")
         return np.array_split(np.arange(n, dtype=np.int64), n_groups)
 
     def _splits(self, n, times):
         purge, embargo = self._common()
-        groups = self.group_indices(np.empty(n))
-        for combo in self._combinations():
+        groups = self._groups(n)
+        n_groups, k = self._nk()
+        for combo in itertools.combinations(range(n_groups), k):
             test = np.concatenate([groups[g] for g in combo])
             train = _train_complement(n, test, purge, embargo, times)
             if train.size == 0:

@@ -31,17 +31,15 @@ from __future__ import annotations
 import dataclasses
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
 from scipy import stats
-from sklearn.model_selection import ParameterGrid
 from tqdm.auto import tqdm
 
-from alphacheck._inputs import InputError, as_series, check_positive
-from alphacheck.results import Result, frame_table, text_table
+from alphacheck._inputs import InputError, as_series, check_n_jobs, check_positive
+from alphacheck._results import Result, frame_table, text_table
 from alphacheck.splits import _blocks
 
 __all__ = ["walk_forward", "WalkForwardResult"]
@@ -63,7 +61,7 @@ class WalkForwardResult(Result):
     performance_matrix : (T × K) full-sample returns of every parameter set (input for ``pbo``);
         DataFrame when ``data`` was pandas
     params : the K parameter sets, in grid order (column j of the matrices)
-    score : name of the score ("sharpe", "mean" or the callable's name)
+    metric : name of the score ("sharpe", "mean" or the callable's name)
     n_splits, n_skipped : windows produced by the splitter / skipped (no defined IS score)
     is_score_mean, oos_score_mean : mean IS / OOS score of the chosen sets over used windows
     degradation : is_score_mean − oos_score_mean
@@ -79,7 +77,7 @@ class WalkForwardResult(Result):
     oos_scores: pd.DataFrame
     performance_matrix: np.ndarray | pd.DataFrame
     params: tuple
-    score: str
+    metric: str
     n_splits: int
     n_skipped: int
     is_score_mean: float
@@ -113,6 +111,8 @@ def _param_sets(param_grid: Any) -> list[dict]:
         raise InputError("param_grid", "must be a dict of lists or a list of dicts")
     # a scalar value means a single choice, so a list of plain dicts is a list of parameter sets
     grids = [{k: (v if isinstance(v, (list, tuple, np.ndarray)) else [v]) for k, v in g.items()} for g in grids]
+    from sklearn.model_selection import ParameterGrid
+
     try:
         sets = list(ParameterGrid(grids))
     except (TypeError, ValueError) as exc:
@@ -158,9 +158,9 @@ class _WindowScorer:
 
     _TRUST = 1e6  # ss must exceed the rounding bound by this factor (relative error <= 1e-6)
 
-    def __init__(self, R: np.ndarray, score: Any, periods_per_year: float | None):
+    def __init__(self, R: np.ndarray, metric: Any, periods_per_year: float | None):
         self.R = R
-        self.score = score
+        self.score = metric
         self.ann = 1.0 if periods_per_year is None else float(periods_per_year)
         T, K = R.shape
         self.col_mean = R.mean(axis=0)
@@ -181,7 +181,7 @@ class _WindowScorer:
         if callable(self.score):
             out = np.asarray(self.score(self.R[idx]), dtype=np.float64)
             if out.shape != (K,):
-                raise InputError("score", f"callable must map an (n_obs, {K}) return matrix to {K} scores, got {out.shape}")
+                raise InputError("metric", f"callable must map an (n_obs, {K}) return matrix to {K} scores, got {out.shape}")
             return out
         n = idx.size
         if n == 0:
@@ -235,9 +235,10 @@ def walk_forward(
     strategy: Callable[[dict, Any], Any],
     param_grid: Mapping[str, Sequence] | Sequence[Mapping[str, Any]],
     data: Any,
+    *,
     splitter: Any,
-    score: str | Callable[[np.ndarray], np.ndarray] = "sharpe",
-    n_jobs: int = 1,
+    metric: Literal["sharpe", "mean"] | Callable[[np.ndarray], np.ndarray] = "sharpe",
+    n_jobs: int | None = 1,
     periods_per_year: float | None = None,
 ) -> WalkForwardResult:
     """Choose parameters in-sample on each split and record their out-of-sample returns.
@@ -252,13 +253,33 @@ def walk_forward(
     data : whatever the strategy needs; ``len(data)`` rows, passed to ``splitter.split(data)``.
     splitter : any scikit-learn splitter (``WalkForward``, ``CalendarWindows``, ``PurgedKFold``, ...)
         whose test sets do not overlap (one OOS return per period).
-    score : "sharpe" (mean/std, ddof=1, × sqrt(periods_per_year) if given), "mean" (× periods_per_year
+    metric : "sharpe" (mean/std, ddof=1, × sqrt(periods_per_year) if given), "mean" (× periods_per_year
         if given), or a callable mapping an ``(n_obs, K)`` return matrix to ``K`` scores (higher is better).
     n_jobs : joblib workers for evaluating the parameter sets (results identical to ``n_jobs=1``).
     periods_per_year : annualisation factor for the score; None keeps per-period scores.
+
+    Returns
+    -------
+    WalkForwardResult
+
+    References
+    ----------
+    Bailey, Borwein, López de Prado & Zhu (2017), J. Computational Finance 20(4), sec. 2 (degradation);
+    López de Prado (2018), Advances in Financial Machine Learning, ch. 7 and 11-12.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from alphacheck import WalkForward
+    >>> r = pd.Series(np.random.default_rng(0).normal(0, 0.01, 600))
+    >>> rule = lambda p, x: np.sign(x.shift(1).rolling(p["w"]).mean()).fillna(0) * x
+    >>> res = walk_forward(rule, {"w": [5, 20]}, r, splitter=WalkForward(train_size=200, test_size=100))
+    >>> res.n_splits
+    4
     """
+    score = metric
     if not (callable(score) or score in ("sharpe", "mean")):
-        raise InputError("score", f"must be 'sharpe', 'mean' or a callable, got {score!r}")
+        raise InputError("metric", f"must be 'sharpe', 'mean' or a callable, got {score!r}")
     if periods_per_year is not None:
         periods_per_year = check_positive(periods_per_year, "periods_per_year")
     if not callable(strategy):
@@ -277,11 +298,14 @@ def walk_forward(
         labels = [f"{j}: {lab}" for j, lab in enumerate(labels)]
 
     # 1. every parameter set's full-sample returns, once
-    if n_jobs == 1:
+    workers = check_n_jobs(n_jobs)
+    if workers == 1:
         show = sys.stderr.isatty() and len(sets) > 1
         outs = [_run_one(strategy, p, data) for p in tqdm(sets, desc="strategy grid", disable=not show)]
     else:
-        outs = Parallel(n_jobs=n_jobs)(delayed(_run_one)(strategy, p, data) for p in sets)
+        from joblib import Parallel, delayed
+
+        outs = Parallel(n_jobs=workers)(delayed(_run_one)(strategy, p, data) for p in sets)
     R = np.column_stack([_as_column(o, lab, n, index) for o, lab in zip(outs, labels)])
 
     # 2. the splits
@@ -352,7 +376,7 @@ def walk_forward(
         oos_scores=pd.DataFrame(OOS, columns=labels, index=windows.index),
         performance_matrix=perf,
         params=tuple(sets),
-        score=score_name,
+        metric=score_name,
         n_splits=len(splits),
         n_skipped=int((~used).sum()),
         is_score_mean=is_mean,

@@ -12,7 +12,7 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from alphacheck import plots
+from alphacheck.report import plots
 
 from .seed import SEED, format_value
 from .strategies import VARIANT_LABELS
@@ -209,12 +209,12 @@ def equity_curve(res) -> Figure:
 def trade_scatter(res) -> Figure:
     b = res.beta
     book = res.alt_contagion.book
-    fig = plots.trade_scatter(book.variant("alt_long"), book.trades["btc_gross"], b.plain.alpha,
-                              b.plain.beta, title="Alt basket vs BTC, per cascade trade")
+    fig = plots.plot_scatter(book.variant("alt_long"), book.trades["btc_gross"], b.plain.alpha,
+                             b.plain.beta, title="Alt basket vs BTC, per cascade trade")
     ax = fig.axes[0]
     ax.set_xlabel("BTC return over the trade (%)")
     ax.set_ylabel("alt basket net return (%)")
-    ax.text(0.98, 0.03, f"R² = {b.plain.rsquared:.3f}\nalpha p (HAC) = {b.plain.alpha_pvalue:.3g}\n"
+    ax.text(0.98, 0.03, f"R² = {b.plain.rsquared:.3f}\nalpha p (HAC) = {b.plain.pvalue:.3g}\n"
             f"seed: beta 1.158, alpha +0.98%, p 0.182", transform=ax.transAxes, ha="right",
             va="bottom", fontsize=8, bbox=dict(facecolor="white", alpha=0.8, edgecolor=GREY))
     return fig
@@ -224,18 +224,18 @@ def beta_decomposition(res) -> Figure:
     b = res.beta
     labels = ["mean alt\nreturn", "beta x mean\nBTC return", "alpha\n(intercept)", "alpha with\nvol control"]
     vals = np.array([b.total_mean, b.beta_part, b.plain.alpha, b.vol_control.alpha])
-    ci = [None, None, b.plain.alpha_ci, b.vol_control.alpha_ci]
+    ci = [None, None, b.plain.confidence_interval(), b.vol_control.confidence_interval()]
     fig = _fig(8, 4.4)
     ax = fig.add_subplot()
     x = np.arange(len(vals))
-    colors = [BLUE, GREY, GREEN if b.plain.alpha_pvalue < 0.05 else ORANGE,
-              GREEN if b.vol_control.alpha_pvalue < 0.05 else ORANGE]
+    colors = [BLUE, GREY, GREEN if b.plain.pvalue < 0.05 else ORANGE,
+              GREEN if b.vol_control.pvalue < 0.05 else ORANGE]
     ax.bar(x, 100 * vals, color=colors, width=0.6)
     for i, c in enumerate(ci):
         if c is not None:
             ax.errorbar([i], [100 * vals[i]], yerr=[[100 * (vals[i] - c[0])], [100 * (c[1] - vals[i])]],
                         color="black", capsize=5)
-    ps = [None, None, b.plain.alpha_pvalue, b.vol_control.alpha_pvalue]
+    ps = [None, None, b.plain.pvalue, b.vol_control.pvalue]
     seeds = [SEED["alt_mean"].value, None, SEED["alpha"].value, SEED["alpha_vol"].value]
     for i in range(len(vals)):
         txt = f"{100 * vals[i]:+.2f}%" + (f"\np={ps[i]:.3g}" if ps[i] is not None else "")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from alphacheck.plots import to_png
+from alphacheck.report.plots import to_png
 
 from .figures import FIGURES, all_figures
 from .seed import SEED, SEED_FINAL_VERDICT, SEED_VERDICTS, format_value
@@ -48,8 +48,8 @@ def our_numbers(res) -> dict[str, float]:
         "alt_mean": lt.mean, "alt_p": lt.pvalue, "alt_sharpe": lt.sharpe_seed_convention,
         "alt_n": lt.n, "alt_cum": lt.cumulative, "alt_years_positive": ac.positive_years["alt_long"],
         "mn_p": mn.pvalue, "beta": b.plain.beta, "r2": b.plain.rsquared, "alpha": b.plain.alpha,
-        "alpha_p": b.plain.alpha_pvalue, "alpha_vol": b.vol_control.alpha,
-        "alpha_vol_p": b.vol_control.alpha_pvalue, "recover_n": b.recover_n,
+        "alpha_p": b.plain.pvalue, "alpha_vol": b.vol_control.alpha,
+        "alpha_vol_p": b.vol_control.pvalue, "recover_n": b.recover_n,
         "recover_mean": b.recover_mean, "fall_n": b.fall_n, "fall_mean": b.fall_mean,
         "ls_mean": cs.long_short_mean, "max_dd": dd.max_drawdown,
     })
@@ -216,12 +216,13 @@ def build_blocks(res) -> list[Block]:
     # Exp 06
     B.append(Block("h2", "Exp 06 — beta decomposition"))
     B.append(Block("p", f"alt_k = alpha + beta · BTC_k + e_k over {b.plain.n} OOS trades (alt basket net; "
-                        f"BTC gross, same entry/exit); {b.plain.method}; paired stationary bootstrap p = "
-                        f"{b.plain.bootstrap_pvalue:.3g}. Volatility control: {b.control_name} at entry."))
+                        f"BTC gross, same entry/exit); {b.plain.method}; studentised paired stationary bootstrap "
+                        f"p = {b.plain_boot.pvalue:.3g}. Volatility control: {b.control_name} at entry, as a "
+                        "centred state variable (the alpha is at the average volatility)."))
     B.append(Block("table", pd.DataFrame({
         "ours": [f"{b.plain.beta:.3f}", f"{b.plain.rsquared:.3f}", f"{b.plain.alpha:+.2%}",
-                 f"{b.plain.alpha_pvalue:.3g}", f"{b.plain.bootstrap_pvalue:.3g}",
-                 f"{b.vol_control.alpha:+.2%}", f"{b.vol_control.alpha_pvalue:.3g}",
+                 f"{b.plain.pvalue:.3g}", f"{b.plain_boot.pvalue:.3g}",
+                 f"{b.vol_control.alpha:+.2%}", f"{b.vol_control.pvalue:.3g}",
                  f"{b.recover_n}", f"{b.recover_mean:+.2%}", f"{b.fall_n}", f"{b.fall_mean:+.2%}"],
         "seed": ["1.158", "0.543", "+0.98%", "0.182", "-", "-0.74%", "0.797", "42", "+5.86%", "30", "-2.62%"]},
         index=["beta", "R²", "alpha per trade", "alpha p (HAC, two-sided)", "alpha p (bootstrap)",
@@ -255,8 +256,8 @@ def build_blocks(res) -> list[Block]:
         "Timing: a cascade on the bar opening at t is known at its close; trades enter at close[t] "
         "and exit at close[t + hold]. Features are causal (cascade_study.features).",
         "All statistics come from alphacheck (mean_test, sharpe_ratio, jensen_alpha, spread_test, ic_test, "
-        "hac_mean_test, quantile_returns, walk_forward, pbo, deflated_sharpe_ratio, CalendarWindows, WalkForward).",
-        "CFI IC test: the hourly 24 h-forward returns overlap, so alphacheck.ic.ic_test(test='hac', horizon=24) "
+        "quantile_returns, event_study, walk_forward, pbo, deflated_sharpe_ratio, CalendarWindows, WalkForward).",
+        "CFI IC test: the hourly 24 h-forward returns overlap, so alphacheck.ic_test(method='hac', horizon=24) "
         "tests the mean of the products of standardised ranks (which is the Spearman IC) with a Newey–West "
         "HAC standard error over the library's overlap-aware lag window and fixed-b p-values.",
     ]))

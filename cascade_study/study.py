@@ -171,9 +171,9 @@ def gather_evidence(es, cfi, fade, ac, beta, cs, dd) -> Evidence:
         cfi_ic_p=float(cfi.ic_test.pvalue), cfi_crash_ratio=cfi.crash_ratio,
         fade_oos_sharpe=fade.oos_sharpe, fade_pbo=float(fade.pbo.pbo),
         long_mean=lt.mean, long_p=lt.pvalue, mn_mean=mn.mean, mn_p=mn.pvalue,
-        alpha=beta.plain.alpha, alpha_p_hac=beta.plain.alpha_pvalue,
-        alpha_p_boot=float(beta.plain.bootstrap_pvalue), alpha_vol=beta.vol_control.alpha,
-        alpha_vol_p=beta.vol_control.alpha_pvalue, beta=beta.plain.beta, r2=beta.plain.rsquared,
+        alpha=beta.plain.alpha, alpha_p_hac=beta.plain.pvalue,
+        alpha_p_boot=float(beta.plain_boot.pvalue), alpha_vol=beta.vol_control.alpha,
+        alpha_vol_p=beta.vol_control.pvalue, beta=beta.plain.beta, r2=beta.plain.rsquared,
         ls_mean=cs.long_short_mean, ls_p=float(cs.tests["long_short"].pvalue),
         max_drawdown=dd.max_drawdown)
 

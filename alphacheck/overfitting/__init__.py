@@ -10,14 +10,5 @@ from alphacheck.overfitting.cscv import PBOResult, pbo
 from alphacheck.overfitting.data_snooping import FamilyTestResult, reality_check, spa, stepm
 from alphacheck.overfitting.multiple_testing import HaircutResult, adjust_pvalues, haircut_sharpe
 
-__all__ = [
-    "FamilyTestResult",
-    "HaircutResult",
-    "PBOResult",
-    "adjust_pvalues",
-    "haircut_sharpe",
-    "pbo",
-    "reality_check",
-    "spa",
-    "stepm",
-]
+__all__ = ["FamilyTestResult", "HaircutResult", "PBOResult", "adjust_pvalues", "haircut_sharpe", "pbo",
+           "reality_check", "spa", "stepm"]

@@ -14,17 +14,25 @@ import dataclasses
 import sys
 from itertools import chain, combinations
 from math import comb
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from numpy.typing import ArrayLike
+
 from alphacheck._inputs import InputError, as_matrix, check_int, require_variance
-from alphacheck.results import Result, frame_table, text_table
+from alphacheck._results import Result, frame_table, text_table
+
+__all__ = ["PBOResult", "pbo"]
 
 _METRICS = ("sharpe", "mean")
 _MAX_COMBINATIONS = 5_000_000
+# Metrics closer than this (relative to the row's largest |metric|) are ties. Sums over groups and the
+# centring shift leave ~1e-16 relative noise, so exactly tied configurations (integer or rounded P&L)
+# would otherwise be ordered by rounding, not by the tie rules below.
+_TIE_RTOL = 1e-10
 # Cells (combinations x configurations) per chunk: bounds each temporary array to ~16 MB.
 _CHUNK_CELLS = 2_000_000
 
@@ -118,11 +126,21 @@ def _metric_from_sums(s: np.ndarray, q: np.ndarray, n: int, shift: np.ndarray, m
         return mean / np.sqrt(np.maximum(var, 0.0))
 
 
+def _tolerance(m: np.ndarray) -> np.ndarray:
+    return _TIE_RTOL * np.maximum(np.abs(m).max(axis=1, keepdims=True), 1e-300)
+
+
+def _first_argmax(m: np.ndarray) -> np.ndarray:
+    """Per row, the first column within the tie tolerance of the row maximum (first index on ties)."""
+    return np.argmax(m >= m.max(axis=1, keepdims=True) - _tolerance(m), axis=1)
+
+
 def _rank_of_selected(oos: np.ndarray, best: np.ndarray) -> np.ndarray:
     """Average (mid-)rank, 1..N ascending, of oos[c, best[c]] within row c (ties share their mean rank)."""
     chosen = oos[np.arange(oos.shape[0]), best][:, None]
-    less = (oos < chosen).sum(axis=1)
-    equal = (oos == chosen).sum(axis=1)  # includes the chosen cell itself
+    tol = _tolerance(oos)
+    less = (oos < chosen - tol).sum(axis=1)
+    equal = (np.abs(oos - chosen) <= tol).sum(axis=1)  # includes the chosen cell itself
     return less + (equal + 1) / 2.0
 
 
@@ -151,11 +169,11 @@ def _cscv_sums(x: np.ndarray, n_groups: int, metric: str, combos: np.ndarray, co
         if not (np.isfinite(is_metric).all() and np.isfinite(oos_metric).all()):
             bad = ~(np.isfinite(is_metric).all(axis=0) & np.isfinite(oos_metric).all(axis=0))
             raise InputError(
-                "performance",
+                "trials",
                 f"the {metric} metric is undefined (zero variance) on half of the groups for column(s) "
                 f"{[columns[i] for i in np.flatnonzero(bad)[:5]]}",
             )
-        best = np.argmax(is_metric, axis=1)
+        best = _first_argmax(is_metric)
         rows = np.arange(m.shape[0])
         out_best[lo : lo + step] = best
         out_is[lo : lo + step] = is_metric[rows, best]
@@ -184,29 +202,34 @@ def _cscv_callable(x: np.ndarray, n_groups: int, metric: Callable, combos: np.nd
     for c, chosen in enumerate(progress):
         is_m = evaluate(chosen, "in-sample")
         oos_m = evaluate(np.setdiff1d(all_groups, chosen), "out-of-sample")
-        best = int(np.argmax(is_m))
+        best = int(_first_argmax(is_m[None, :])[0])
         out_best[c], out_is[c], out_oos[c] = best, is_m[best], oos_m[best]
         out_rank[c] = _rank_of_selected(oos_m[None, :], np.array([best]))[0]
     return out_best, out_is, out_oos, out_rank
 
 
-def pbo(performance: Any, n_groups: int = 16, metric: str | Callable[[np.ndarray], np.ndarray] = "sharpe") -> PBOResult:
+def pbo(trials: ArrayLike, *, n_groups: int = 16,
+        metric: Literal["sharpe", "mean"] | Callable[[np.ndarray], np.ndarray] = "sharpe") -> PBOResult:
     """Probability of backtest overfitting by CSCV (Bailey, Borwein, López de Prado & Zhu 2017).
 
     Parameters
     ----------
-    performance : (T, N) DataFrame or array
+    trials : (T, N) DataFrame or array
         Per-period returns (or P&L) of N strategy configurations over the same T periods.
     n_groups : int, even, >= 2
-        S, the number of contiguous, equal-sized row groups. When T is not a multiple of S the
-        last ``T mod S`` rows are dropped (reported as ``n_obs_dropped``) so all groups are equal.
+        S, the number of contiguous row groups. CSCV needs S submatrices "of equal dimensions" (paper,
+        sec. 2, step 2): when T is not a multiple of S the *last* ``T mod S`` rows are dropped (reported as
+        ``n_obs_dropped``) — the end rather than the start, so the sample keeps its first observation and
+        the dropped rows (fewer than S) are the most recent ones, never a hole in the middle.
     metric : "sharpe" (per-period mean / sample std, ddof=1), "mean", or a callable mapping a
         (rows, N) array to N values (evaluated once per half; slow path, a Python loop over
         combinations).
 
     Procedure (paper, Section 2): for each of the C(S, S/2) ways to pick S/2 groups as the
     in-sample (IS) set J, with the complement as out-of-sample (OOS): n* = argmax of the IS metric
-    (first index on ties); w_c = r/(N+1), r the rank (1 = worst, average rank on ties) of n*'s OOS
+    (first index on ties; metrics within 1e-10 of each other, relative, are ties, so exactly tied integer
+    or rounded P&L gives the same answer as a brute-force CSCV); w_c = r/(N+1), r the rank (1 = worst,
+    average rank on ties) of n*'s OOS
     metric among the N OOS metrics; logit lambda_c = ln(w_c / (1 - w_c)). PBO = share of
     combinations with lambda_c <= 0 (tie rule: lambda = 0, the exact OOS median, which happens
     only for odd N, counts as overfit, i.e. the integral of f(lambda) over (-inf, 0]).
@@ -216,6 +239,18 @@ def pbo(performance: Any, n_groups: int = 16, metric: str | Callable[[np.ndarray
     Returns
     -------
     PBOResult
+
+    References
+    ----------
+    Bailey, Borwein, López de Prado & Zhu (2017), "The probability of backtest overfitting", J. Computational
+    Finance 20(4), 39-69, sec. 2.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> noise = np.random.default_rng(0).normal(0, 0.01, (800, 20))
+    >>> 0.2 < pbo(noise, n_groups=8).pbo < 0.8
+    True
     """
     s = check_int(n_groups, "n_groups", minimum=2)
     if s % 2:
@@ -228,16 +263,16 @@ def pbo(performance: Any, n_groups: int = 16, metric: str | Callable[[np.ndarray
         metric_name = getattr(metric, "__name__", "custom")
     else:
         raise InputError("metric", f"must be one of {_METRICS} or a callable, got {type(metric).__name__}")
-    checked = as_matrix(performance, "performance", min_obs=2, min_cols=2)
+    checked = as_matrix(trials, "trials", min_obs=2, min_cols=2)
     t_all, n_cfg = checked.values.shape
     min_rows = 2 * s if metric_name == "sharpe" else s
     if t_all < min_rows:
         raise InputError(
-            "performance",
+            "trials",
             f"has {t_all} rows; n_groups={s} needs at least {min_rows} "
             f"({'two rows per group for a standard deviation' if metric_name == 'sharpe' else 'one row per group'})",
         )
-    require_variance(checked.values, "performance")
+    require_variance(checked.values, "trials")
     n_comb = comb(s, s // 2)
     if n_comb > _MAX_COMBINATIONS:
         raise InputError("n_groups", f"{s} groups give {n_comb:,} combinations; use at most 24 groups")

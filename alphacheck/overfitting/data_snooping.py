@@ -22,9 +22,10 @@ model_loss`` is our performance differential d_t,k = returns_t,k - benchmark_t (
 its ``studentize=True`` default, does not divide by it: its statistic is max_k mean(d_k)). With
 ``studentize=True`` (our default, as in Hansen 2005) every mean and bootstrap mean is divided by
 omega_k / sqrt(T); this equals arch's SPA applied to the rescaled differentials d_k / omega_k.
-As in arch, p = share of replicates with max_k sim*_k > max_k stat_k (strict), without Hansen's
-max(., 0) floor; the two differ only when every strategy underperforms (both p-values are then
-large).
+p = (1 + #{replicates with max_k sim*_k >= max_k stat_k}) / (1 + B) (:mod:`alphacheck._pvalues`), so
+a p-value is never 0; arch reports the plain share #{sim* > stat}/B, which differs by that +1 and the
+tie rule (the tests compare the counts). As in arch, without Hansen's max(., 0) floor; the two differ
+only when every strategy underperforms (both p-values are then large).
 
 The bootstrap means of the k differential columns come from :func:`alphacheck.resample.streamed_sums`
 (prefix sums over blocks, O(blocks x k) per replicate), never a loop over replicates.
@@ -40,97 +41,66 @@ import numpy as np
 import pandas as pd
 from scipy import fft
 
-from alphacheck import resample
-from alphacheck._inputs import InputError, align, check_int, check_probability, require_variance
-from alphacheck.results import Result, format_number, frame_table, text_table
+from numpy.typing import ArrayLike
+
+from alphacheck import _resample as resample
+from alphacheck._hac import stationary_bootstrap_lrv
+from alphacheck._inputs import InputError, align, check_choice, check_probability, check_reps, require_variance
+from alphacheck._pvalues import pvalue_from_counts
+from alphacheck._results import Interval, TestResult, format_number, frame_table, text_table
+
+__all__ = ["FamilyTestResult", "reality_check", "spa", "stepm"]
 
 _RECENTRING = ("lower", "consistent", "upper")
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
-class FamilyTestResult(Result):
+@dataclasses.dataclass(frozen=True)
+class FamilyTestResult(TestResult):
     """A test of "no strategy beats the benchmark" over a family of k strategies.
+
+    Protocol fields: ``statistic`` = max_k stat_k (mean differential, or its t-ratio when studentised);
+    ``pvalue`` = the family p-value (Reality Check: upper; SPA and StepM: consistent re-centring);
+    ``estimate`` = the largest mean differential; no confidence interval (a family-wise test has no
+    single parameter to bound).
 
     Attributes
     ----------
-    test : "Reality Check (White 2000)", "SPA (Hansen 2005)" or "StepM (Romano & Wolf 2005)"
-    statistic : max_k stat_k (stat_k = mean differential, or its t-ratio when studentized)
-    pvalue : the family p-value (Reality Check: upper; SPA and StepM: consistent re-centring)
-    pvalues : {"lower", "consistent", "upper"} p-values (Hansen 2005)
-    strategies : per-strategy DataFrame: mean_differential, statistic, pvalue (bootstrap p-value of
-        that strategy alone), adjusted_pvalue (family-wise: single-step for Reality Check/SPA,
-        stepdown for StepM), superior (adjusted_pvalue <= size)
-    superior : labels of the strategies found superior to the benchmark at ``size``
-    size : family-wise error rate used for ``superior``
-    null / alternative : hypotheses in words
-    method : bootstrap scheme, block length, replicates, studentization
-    n : observations, k : strategies, reps, block_length, bootstrap, studentize, recentring
+    pvalues : {"lower", "consistent", "upper"} family p-values (Hansen 2005).
+    strategies : per-strategy DataFrame: mean_differential, statistic, pvalue (that strategy alone),
+        adjusted_pvalue (family-wise: single step for Reality Check/SPA, stepdown for StepM), superior
+        (adjusted_pvalue <= alpha_level).
+    superior : labels of the strategies found superior to the benchmark at ``alpha_level``.
+    alpha_level : the family-wise error rate used for ``superior``.
+    k, reps, block_length, bootstrap, studentize, recentring : the set-up.
     """
 
-    test: str
-    statistic: float
-    pvalue: float
-    pvalues: Mapping[str, float]
-    strategies: pd.DataFrame
-    superior: tuple
-    size: float
-    null: str
-    alternative: str
-    method: str
-    n: int
-    k: int
-    reps: int
-    block_length: float
-    bootstrap: str
-    studentize: bool
-    recentring: str
-
-    def significant(self, level: float = 0.05) -> bool:
-        return bool(self.pvalue < level)
+    pvalues: Mapping[str, float] = dataclasses.field(default_factory=dict)
+    strategies: pd.DataFrame | None = None
+    superior: tuple = ()
+    alpha_level: float = 0.05
+    k: int = 0
+    reps: int = 0
+    block_length: float = float("nan")
+    bootstrap: str = "stationary"
+    studentize: bool = True
+    recentring: str = "consistent"
 
     def to_frame(self) -> pd.DataFrame:
         """The per-strategy table (one row per strategy)."""
         return self.strategies.copy()
 
     def summary(self) -> str:
-        rows = [
-            ("H0", self.null),
-            ("H1", self.alternative),
-            ("method", self.method),
-            ("observations", self.n),
-            ("strategies", self.k),
-            ("statistic (max)", self.statistic),
-            (f"p-value ({self.recentring})", self.pvalue),
-        ]
+        rows = [("H0", self.null), ("H1", self.alternative_text()), ("method", self.method),
+                ("observations", self.n), ("strategies", self.k), ("statistic (max)", self.statistic),
+                (f"p-value ({self.recentring})", self.pvalue)]
         rows += [(f"p-value {name}", v) for name, v in self.pvalues.items()]
-        rows += [
-            (f"superior at {format_number(self.size, 2)}", len(self.superior)),
-        ]
+        rows.append((f"superior at {format_number(self.alpha_level, 2)}", len(self.superior)))
         table = self.strategies.sort_values("statistic", ascending=False).head(20)
         title = "Strategies (top 20 by statistic)" if self.k > 20 else "Strategies"
         return text_table(rows, title=f"Test: {self.test}") + "\n" + frame_table(table, title=title)
 
-
-def kernel_variance(d: np.ndarray, block_length: float) -> np.ndarray:
-    """Hansen (2005) / Politis-Romano (1994) stationary-bootstrap variance of sqrt(T) * mean(d_k).
-
-    omega_k^2 = g_0 + 2 sum_{i=1}^{T-1} kappa(T, i) g_i, with g_i = (1/T) sum_t (d_t - dbar)(d_{t+i} - dbar)
-    and kappa(T, i) = (1 - i/T) (1 - p)^i + (i/T) (1 - p)^(T - i), p = 1 / block_length — the
-    estimator of ``arch.bootstrap.SPA._compute_variance`` (which loops over i, O(T^2 k)); all
-    autocovariances here come at once from one FFT, O(T log T k).
-    """
-    t = d.shape[0]
-    x = d - d.mean(axis=0)
-    nfft = fft.next_fast_len(2 * t)
-    spec = fft.rfft(x, n=nfft, axis=0)
-    acov = fft.irfft(spec.real**2 + spec.imag**2, n=nfft, axis=0)[:t] / t
-    p = 1.0 / block_length
-    i = np.arange(1, t, dtype=np.float64)
-    with np.errstate(divide="ignore"):
-        # log-space powers: (1-p)^i underflows cleanly to 0 for long lags or p = 1
-        log_q = np.log1p(-p) if p < 1.0 else -np.inf
-    kappa = (1.0 - i / t) * np.exp(i * log_q) + (i / t) * np.exp((t - i) * log_q)
-    return acov[0] + 2.0 * (kappa @ acov[1:])
+    def alternative_text(self) -> str:
+        return "at least one strategy beats the benchmark: max_k E[d_k] > 0"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -151,7 +121,7 @@ def _simulated(s: _Snoop, recentring: str) -> np.ndarray:
 def _snoop(d: np.ndarray, boot_sums: np.ndarray, block_length: float, studentize: bool) -> _Snoop:
     t = d.shape[0]
     mean = d.mean(axis=0)
-    omega2 = kernel_variance(d, block_length)
+    omega2 = stationary_bootstrap_lrv(d, block_length)
     if (omega2 <= 0).any():
         raise InputError("returns", "a differential has a non-positive long-run variance estimate")
     # Hansen (2005): a strategy far below the benchmark (mean < -sqrt(omega^2/T * 2 ln ln T)) is
@@ -164,26 +134,28 @@ def _snoop(d: np.ndarray, boot_sums: np.ndarray, block_length: float, studentize
 
 def _family_pvalues(s: _Snoop) -> dict[str, float]:
     top = s.stat.max()
-    return {r: float(np.mean(_simulated(s, r).max(axis=1) > top)) for r in _RECENTRING}
+    reps = s.boot_means.shape[0]
+    return {r: float(pvalue_from_counts(np.count_nonzero(_simulated(s, r).max(axis=1) >= top), reps))
+            for r in _RECENTRING}
 
 
 def _single_step(s: _Snoop, recentring: str) -> np.ndarray:
-    """Family-wise adjusted p-value of each strategy: P*(max_l sim*_l > stat_k) (White 2000; Hansen 2005)."""
+    """Family-wise adjusted p-value of each strategy: P*(max_l sim*_l >= stat_k) (White 2000; Hansen 2005)."""
     mx = _simulated(s, recentring).max(axis=1)
-    return (mx[:, None] > s.stat[None, :]).mean(axis=0)
+    return np.asarray(pvalue_from_counts((mx[:, None] >= s.stat[None, :]).sum(axis=0), mx.size))
 
 
 def _stepdown(s: _Snoop, recentring: str) -> np.ndarray:
     """Romano-Wolf stepdown adjusted p-values (Romano & Wolf 2016, Algorithm 4.1 in spirit).
 
     Order strategies by statistic, largest first; for the i-th, p_i = P*(max over strategies ranked
-    i..k of sim* > stat_(i)); adjusted p = running maximum of p_i. {adjusted p <= size} is the set
-    StepM rejects at ``size`` when critical values are bootstrap quantiles of the same maxima.
+    i..k of sim* > stat_(i)); adjusted p = running maximum of p_i. {adjusted p <= alpha_level} is the set
+    StepM rejects at ``alpha_level`` when critical values are bootstrap quantiles of the same maxima.
     """
     order = np.argsort(-s.stat, kind="stable")
     sim = _simulated(s, recentring)[:, order]
     suffix_max = np.maximum.accumulate(sim[:, ::-1], axis=1)[:, ::-1]
-    raw = (suffix_max > s.stat[order][None, :]).mean(axis=0)
+    raw = np.asarray(pvalue_from_counts((suffix_max >= s.stat[order][None, :]).sum(axis=0), sim.shape[0]))
     adjusted = np.maximum.accumulate(raw)
     out = np.empty_like(adjusted)
     out[order] = adjusted
@@ -191,9 +163,8 @@ def _stepdown(s: _Snoop, recentring: str) -> np.ndarray:
 
 
 def _prepare(returns: Any, benchmark: Any, reps: Any, block_length: Any, bootstrap: str):
-    reps = check_int(reps, "reps", minimum=1)
-    if bootstrap not in resample.METHODS:
-        raise InputError("bootstrap", f"must be one of {resample.METHODS}, got {bootstrap!r}")
+    reps = check_reps(reps, minimum=1)
+    check_choice(bootstrap, "bootstrap", resample.METHODS)
     if benchmark is None:
         (r,), index = align([("returns", returns)], min_obs=10)
         r = r if r.ndim == 2 else r[:, None]
@@ -221,11 +192,12 @@ def _prepare(returns: Any, benchmark: Any, reps: Any, block_length: Any, bootstr
     return d, columns, reps, float(b_len)
 
 
-def _run(test: str, returns, benchmark, reps, block_length, seed, bootstrap, studentize, size, procedure, plan=None):
-    size = check_probability(size, "size")
+def _run(test: str, returns, benchmark, reps, block_length, seed, bootstrap, studentize, size, procedure, plan=None,
+         n_jobs=None):
+    size = check_probability(size, "alpha_level")
     d, columns, reps, b_len = _prepare(returns, benchmark, reps, block_length, bootstrap)
     if plan is None:
-        sums = resample.streamed_sums(d, reps, bootstrap, b_len, seed)
+        sums = resample.streamed_sums(d, reps, bootstrap, b_len, seed, n_jobs=n_jobs)
     else:  # an explicit plan (tests feed arch's resamples through this)
         sums = resample.resampled_sums(d, plan)
         reps, b_len = plan.reps, float(plan.block_length)
@@ -233,7 +205,7 @@ def _run(test: str, returns, benchmark, reps, block_length, seed, bootstrap, stu
     pvalues = _family_pvalues(s)
     recentring = "upper" if procedure == "reality_check" else "consistent"
     adjusted = _stepdown(s, recentring) if procedure == "stepm" else _single_step(s, recentring)
-    individual = (_simulated(s, recentring) > s.stat[None, :]).mean(axis=0)
+    individual = np.asarray(pvalue_from_counts((_simulated(s, recentring) >= s.stat[None, :]).sum(axis=0), reps))
     superior = adjusted <= size
     table = pd.DataFrame(
         {
@@ -251,14 +223,16 @@ def _run(test: str, returns, benchmark, reps, block_length, seed, bootstrap, stu
         test=test,
         statistic=float(s.stat.max()),
         pvalue=pvalues[recentring],
+        alternative="greater",
+        null="no strategy has a higher expected return than the benchmark: max_k E[d_k] <= 0",
+        estimate=float(s.mean.max()),
+        method=method,
+        n=int(d.shape[0]),
+        interval=Interval("none", reason="a family-wise test of many strategies bounds no single parameter"),
         pvalues=pvalues,
         strategies=table,
         superior=tuple(c for c, sup in zip(columns, superior) if sup),
-        size=size,
-        null="no strategy has a higher expected return than the benchmark: max_k E[d_k] <= 0",
-        alternative="at least one strategy beats the benchmark: max_k E[d_k] > 0",
-        method=method,
-        n=int(d.shape[0]),
+        alpha_level=size,
         k=int(d.shape[1]),
         reps=int(reps),
         block_length=b_len,
@@ -274,7 +248,7 @@ _PARAMS_DOC = """
     returns : (T, k) DataFrame/array of strategy returns (or performance differentials when
         ``benchmark`` is None); a Series/1-D array is one strategy
     benchmark : (T,) benchmark returns, or None (= 0). Differentials d = returns - benchmark.
-    reps : bootstrap replicates
+    reps : bootstrap replicates (9,999)
     block_length : "auto" (Politis-White 2004 via :func:`alphacheck.resample.block_length`, the
         maximum over the differential columns) or a number (mean block length for "stationary",
         fixed length for "circular"/"moving"; arch's default is int(sqrt(T)))
@@ -282,42 +256,52 @@ _PARAMS_DOC = """
     bootstrap : "stationary" (default, as in White 2000 and Hansen 2005), "circular", "moving", "iid"
     studentize : (spa, stepm) divide means by omega_k / sqrt(T) as in Hansen (2005); False gives
         the unstudentized statistic that arch 8.0's SPA/StepM compute
-    size : family-wise error rate for ``superior``
+    alpha_level : family-wise error rate for ``superior``
+    n_jobs : threads of the bootstrap engine (the bits do not depend on it)
+
+    Returns
+    -------
+    FamilyTestResult
 """
 
 
 def reality_check(
-    returns: Any,
-    benchmark: Any = None,
-    reps: int = 1000,
+    returns: ArrayLike,
+    benchmark: ArrayLike | None = None,
+    *,
+    reps: int = 9_999,
+    bootstrap: resample.Scheme = "stationary",
     block_length: float | str = "auto",
-    seed: Any = None,
-    bootstrap: str = "stationary",
-    size: float = 0.05,
+    seed: resample.SeedLike = None,
+    n_jobs: int | None = None,
+    alpha_level: float = 0.05,
 ) -> FamilyTestResult:
     """White's (2000) Reality Check for data snooping.
 
     V = max_k mean(d_k); bootstrap V*_b = max_k (mean*_b(d_k) - mean(d_k)); p = share(V*_b > V)
     (White 2000, Section 2.3 — the "upper" p-value; not studentized). Equals
     ``arch.bootstrap.RealityCheck(-benchmark, -returns).pvalues["upper"]``. Per-strategy
-    ``adjusted_pvalue`` = P*(V* > mean(d_k)) (single step); ``superior`` = adjusted p <= size.
+    ``adjusted_pvalue`` = P*(V* > mean(d_k)) (single step); ``superior`` = adjusted p <= alpha_level.
     """
-    return _run("Reality Check (White 2000)", returns, benchmark, reps, block_length, seed, bootstrap, False, size, "reality_check")
+    return _run("Reality Check (White 2000)", returns, benchmark, reps, block_length, seed, bootstrap, False,
+                alpha_level, "reality_check", n_jobs=n_jobs)
 
 
 def spa(
-    returns: Any,
-    benchmark: Any = None,
-    reps: int = 1000,
+    returns: ArrayLike,
+    benchmark: ArrayLike | None = None,
+    *,
+    reps: int = 9_999,
+    bootstrap: resample.Scheme = "stationary",
     block_length: float | str = "auto",
-    seed: Any = None,
-    bootstrap: str = "stationary",
+    seed: resample.SeedLike = None,
+    n_jobs: int | None = None,
     studentize: bool = True,
-    size: float = 0.05,
+    alpha_level: float = 0.05,
 ) -> FamilyTestResult:
     """Hansen's (2005) test for superior predictive ability (SPA).
 
-    stat_k = mean(d_k) / (omega_k / sqrt(T)) (studentized; omega_k^2 from :func:`kernel_variance`)
+    stat_k = mean(d_k) / (omega_k / sqrt(T)) (studentized; omega_k^2 from :func:`alphacheck._hac.stationary_bootstrap_lrv`)
     or mean(d_k) (``studentize=False``, what arch 8.0 computes). Bootstrap sim*_k =
     (mean*(d_k) - g(mean(d_k))) / (omega_k / sqrt(T)) with three re-centrings g: lower =
     max(mean, 0); consistent = mean if mean >= -sqrt(omega^2/T * 2 ln ln T) else 0; upper = mean.
@@ -332,31 +316,35 @@ def spa(
     block-bootstrap variance of the mean is biased down there. Treat p-values near the level
     with care, or use longer samples.
     """
-    return _run("SPA (Hansen 2005)", returns, benchmark, reps, block_length, seed, bootstrap, studentize, size, "spa")
+    return _run("SPA (Hansen 2005)", returns, benchmark, reps, block_length, seed, bootstrap, studentize, alpha_level,
+                "spa", n_jobs=n_jobs)
 
 
 def stepm(
-    returns: Any,
-    benchmark: Any = None,
-    reps: int = 1000,
+    returns: ArrayLike,
+    benchmark: ArrayLike | None = None,
+    *,
+    reps: int = 9_999,
+    bootstrap: resample.Scheme = "stationary",
     block_length: float | str = "auto",
-    seed: Any = None,
-    bootstrap: str = "stationary",
+    seed: resample.SeedLike = None,
+    n_jobs: int | None = None,
     studentize: bool = True,
-    size: float = 0.05,
+    alpha_level: float = 0.05,
 ) -> FamilyTestResult:
     """Romano & Wolf's (2005) StepM: which strategies beat the benchmark, controlling the FWER.
 
     Uses the SPA statistics and bootstrap draws (consistent re-centring, as arch's StepM does) and
     steps down: reject every strategy whose statistic exceeds the bootstrap quantile of the max over
     the strategies not yet rejected, remove them, repeat. Reported as stepdown adjusted p-values
-    (Romano & Wolf 2016); ``superior`` = adjusted p <= ``size``, which reproduces the set returned
-    by ``arch.bootstrap.StepM(-benchmark, -returns, size=size).superior_models`` on the same
+    (Romano & Wolf 2016); ``superior`` = adjusted p <= ``alpha_level``, which reproduces the set returned
+    by ``arch.bootstrap.StepM(-benchmark, -returns, size=alpha_level).superior_models`` on the same
     resamples (with ``studentize=False``; with ``studentize=True`` the same on d_k / omega_k), up to
     arch's interpolated-quantile boundary (a strategy whose statistic ties the critical value). ``pvalue`` is the
     family (consistent SPA) p-value, equal to the smallest adjusted p-value.
     """
-    return _run("StepM (Romano & Wolf 2005)", returns, benchmark, reps, block_length, seed, bootstrap, studentize, size, "stepm")
+    return _run("StepM (Romano & Wolf 2005)", returns, benchmark, reps, block_length, seed, bootstrap, studentize,
+                alpha_level, "stepm", n_jobs=n_jobs)
 
 
 for _f in (reality_check, spa, stepm):

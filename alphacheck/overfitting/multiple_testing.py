@@ -16,10 +16,9 @@ from typing import Any
 
 import numpy as np
 from scipy import stats
-from statsmodels.stats.multitest import multipletests
 
 from alphacheck._inputs import InputError, as_series, check_int, check_positive
-from alphacheck.results import Result, text_table
+from alphacheck._results import Result, text_table
 
 # Our names -> statsmodels' names.
 _METHODS = {
@@ -36,7 +35,7 @@ _METHODS = {
 _HAIRCUT_METHODS = ("bhy", "bonferroni", "holm")
 
 
-def adjust_pvalues(pvalues: Any, method: str = "holm") -> np.ndarray | Any:
+def adjust_pvalues(pvalues: Any, *, method: str = "holm") -> np.ndarray | Any:
     """Adjust a family of p-values for multiple testing.
 
     Parameters
@@ -55,6 +54,8 @@ def adjust_pvalues(pvalues: Any, method: str = "holm") -> np.ndarray | Any:
     p = checked.values
     if ((p < 0) | (p > 1)).any():
         raise InputError("pvalues", f"must lie in [0, 1]; got values in [{p.min():.4g}, {p.max():.4g}]")
+    from statsmodels.stats.multitest import multipletests
+
     adjusted = multipletests(p, method=_METHODS[method.lower()])[1]
     return checked.wrap(adjusted, name="adjusted_pvalue")
 
@@ -100,6 +101,7 @@ class HaircutResult(Result):
 
 def haircut_sharpe(
     sharpe: float,
+    *,
     n_obs: int,
     n_trials: int,
     method: str = "bhy",

@@ -29,10 +29,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from alphacheck import InputError
-from alphacheck.significance import mean_test
-from alphacheck.splits import CalendarWindows
-from alphacheck.sharpe import sharpe_ratio
+from alphacheck import CalendarWindows, InputError, mean_test, sharpe_ratio
 
 from ..strategies import HOLD_HOURS, VARIANT_LABELS, TradeBook
 from .drawdown import drawdown_series, equity_curve

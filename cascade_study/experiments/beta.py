@@ -2,13 +2,15 @@
 
 Per trade k (same entry and exit): ``alt_k = alpha + beta * btc_k + e_k`` with ``alt_k`` the alt
 basket's net return and ``btc_k`` BTC's gross return over the same 48 h — the intercept is Jensen's
-(1968) alpha per trade. Fitted by :func:`alphacheck.alpha.jensen_alpha` with Newey–West HAC
-covariance (automatic lag) plus the paired stationary block bootstrap (9,999 replicates, seeded);
-p-values two-sided (H0 alpha = 0), as the seed reports them.
+(1968) alpha per trade. Fitted by :func:`alphacheck.jensen_alpha` with Newey–West HAC covariance
+(automatic lag) and, separately, the studentised paired stationary block bootstrap (9,999 replicates,
+seeded); p-values two-sided (H0 alpha = 0), as the seed reports them.
 
 Volatility control: BTC realized volatility over the 24 h up to and including the entry bar
-(``btc_rv_24h`` from :func:`cascade_study.features.compute_features`; known at entry, causal) enters
-as a second regressor. Split: trades where BTC's own trade return is > 0 ("BTC recovers") vs <= 0.
+(``btc_rv_24h`` from :func:`cascade_study.features.compute_features`; known at entry, causal) enters as
+a *state variable* (``states=``): centred, so the intercept is the alpha at the average volatility — not
+at zero volatility, which is what the uncentred control of 0.1 reported. Split: trades where BTC's own
+trade return is > 0 ("BTC recovers") vs <= 0.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from alphacheck.alpha import AlphaResult, jensen_alpha
+from alphacheck import AlphaResult, jensen_alpha
 
 from ..strategies import TradeBook
 
@@ -26,8 +28,9 @@ VOL_CONTROL = "btc_rv_24h"
 
 @dataclass(frozen=True)
 class BetaExperiment:
-    plain: AlphaResult
-    vol_control: AlphaResult
+    plain: AlphaResult          # HAC
+    plain_boot: AlphaResult     # studentised paired bootstrap
+    vol_control: AlphaResult    # HAC, volatility as a centred state variable
     control_name: str
     recover_n: int
     recover_mean: float
@@ -46,13 +49,13 @@ def run_beta(book: TradeBook, features: pd.DataFrame, reps: int = 9_999, seed: i
              control: str = VOL_CONTROL) -> BetaExperiment:
     y = book.variant("alt_long")
     b = book.trades["btc_gross"].rename("BTC")
-    plain = jensen_alpha(y, b, cov="HAC", bootstrap=True, reps=reps, seed=seed)
+    plain = jensen_alpha(y, b)
+    boot = jensen_alpha(y, b, method="bootstrap", reps=reps, seed=seed)
     ctrl = features[control].reindex(book.entries).rename(control)
     ok = ctrl.notna()
-    vol = jensen_alpha(y[ok], b[ok], controls=ctrl[ok].to_frame(), cov="HAC", bootstrap=True,
-                       reps=reps, seed=seed)
+    vol = jensen_alpha(y[ok], b[ok], states=ctrl[ok].to_frame())
     up = b > 0
-    return BetaExperiment(plain=plain, vol_control=vol, control_name=control,
+    return BetaExperiment(plain=plain, plain_boot=boot, vol_control=vol, control_name=control,
                           recover_n=int(up.sum()), recover_mean=float(y[up].mean()),
                           fall_n=int((~up).sum()), fall_mean=float(y[~up].mean()),
                           total_mean=float(y.mean()), btc_mean=float(b.mean()))

@@ -35,10 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alphacheck.overfitting import pbo
-from alphacheck.sharpe import deflated_sharpe_ratio, sharpe_ratio
-from alphacheck.splits import WalkForward
-from alphacheck.walkforward import WalkForwardResult, walk_forward
+from alphacheck import WalkForward, WalkForwardResult, deflated_sharpe_ratio, pbo, sharpe_ratio, walk_forward
 
 from ..data.market import MarketData
 from ..data.universe import BTC
@@ -98,7 +95,7 @@ def run_btc_fade(md: MarketData, features: pd.DataFrame, cost_bps: float = COST_
         return fade_hourly_pnl(r1, entries[p.label], p.hold, cost_bps)
 
     splitter = WalkForward(train_size=TRAIN, test_size=TEST, expanding=True, purge=PURGE_HOURS)
-    wf = walk_forward(strategy, [{"combo": p} for p in grid], feats, splitter, score="sharpe",
+    wf = walk_forward(strategy, [{"combo": p} for p in grid], feats, splitter=splitter, metric="sharpe",
                       periods_per_year=HOURS_PER_YEAR)
 
     trades = {p.label: asset_trades(md, entries[p.label], p.hold, cost_bps, symbols=[BTC])[BTC].dropna()

@@ -3,7 +3,7 @@
 1. **IC sign.** Rank IC between CFI at hour t and BTC's forward 24 h return
    ``close[t+24] / close[t] − 1`` (:func:`alphacheck.ic.forward_returns`), pooled over all hours with
    both values. Hourly 24 h-forward returns overlap, so the test is
-   ``alphacheck.ic.ic_test(..., horizon=24, test="hac")``: a Newey–West HAC t with the library's
+   ``alphacheck.ic_test(..., horizon=24, method="hac")``: a Newey–West HAC t with the library's
    overlap-aware lag window (``max(Newey–West rule, 6 (h − 1)) = 138`` lags for h = 24) and a
    fixed-b p-value on the products of the standardised ranks, whose mean **is** the Spearman
    correlation. The seed found +0.048:
@@ -20,8 +20,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from alphacheck.ic import QuantileResult, forward_returns, ic_test, information_coefficient, quantile_returns
-from alphacheck.results import TestResult
+from alphacheck import QuantileResult, TestResult, forward_returns, ic_test, information_coefficient, quantile_returns
 
 from ..data.market import MarketData
 from ..data.universe import BTC
@@ -42,10 +41,10 @@ class CFIExperiment:
 
 
 def run_cfi(md: MarketData, features: pd.DataFrame, seed: int = 0) -> CFIExperiment:
-    fwd = forward_returns(md.returns(1)[BTC], HORIZON)
+    fwd = forward_returns(md.returns(1)[BTC], horizon=HORIZON)
     both = pd.concat([features["cfi"], fwd.rename("fwd")], axis=1).dropna()
-    ic = float(information_coefficient(both["cfi"], both["fwd"], method="spearman"))
-    test = ic_test(both["cfi"], both["fwd"], method="spearman", horizon=HORIZON, test="hac")
+    ic = float(information_coefficient(both["cfi"], both["fwd"], correlation="spearman"))
+    test = ic_test(both["cfi"], both["fwd"], correlation="spearman", horizon=HORIZON, method="hac")
     crash = (both["fwd"] < CRASH).astype(float).rename("crash")
     qr = quantile_returns(both["cfi"], crash, q=5, reps=999, seed=seed)
     rates = qr.table["mean"]

@@ -16,9 +16,7 @@ from typing import Mapping
 
 import pandas as pd
 
-from alphacheck.alpha import AlphaResult, jensen_alpha
-from alphacheck.results import TestResult
-from alphacheck.significance import mean_test
+from alphacheck import AlphaResult, TestResult, jensen_alpha, mean_test
 
 from ..strategies import VARIANT_LABELS, TradeBook
 
@@ -37,7 +35,7 @@ class CrossSectionExperiment:
             t, a = self.tests[v], self.regressions[v]
             rows.append({"variant": VARIANT_LABELS[v], "n": t.n, "mean": t.estimate,
                          "pvalue": t.pvalue, "alternative": t.alternative, "beta": a.beta,
-                         "alpha": a.alpha, "alpha_p": a.alpha_pvalue, "r2": a.rsquared})
+                         "alpha": a.alpha, "alpha_p": a.pvalue, "r2": a.rsquared})
         return pd.DataFrame(rows).set_index("variant")
 
     @property
@@ -53,6 +51,6 @@ def run_cross_section(book: TradeBook, reps: int = 9_999, seed: int = 0) -> Cros
         alt = "two-sided" if v == "long_short" else "greater"
         tests[v] = mean_test(r, alternative=alt, method="bootstrap", bootstrap="stationary",
                              reps=reps, seed=seed)
-        regs[v] = jensen_alpha(r, b.reindex(r.index), cov="HAC")
+        regs[v] = jensen_alpha(r, b.reindex(r.index))
     return CrossSectionExperiment(tests=MappingProxyType(tests), regressions=MappingProxyType(regs),
                                   n=len(book.trades))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from alphacheck import drawdown as _dd
+import alphacheck as _dd
 
 from ..strategies import TradeBook
 
@@ -58,7 +58,7 @@ def drawdown_episodes(returns: pd.Series, exits: pd.Series | None = None, start=
 
 def worst_losing_streak(returns: pd.Series) -> pd.DataFrame:
     """The consecutive losing trades with the worst compounded loss (entries, returns)."""
-    seg = _dd.worst_losing_streak(returns)
+    seg = _dd.worst_losing_streak(returns, check_returns=False)
     if seg.empty:
         return pd.DataFrame(columns=["entry", "return"])
     return pd.DataFrame({"entry": seg.index, "return": seg.to_numpy()})

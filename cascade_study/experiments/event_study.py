@@ -28,10 +28,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from alphacheck.events import EventStudyResult, event_study
-from alphacheck.ic import ICResult, QuantileResult, forward_returns, ic_test, quantile_returns
-from alphacheck.results import TestResult
-from alphacheck.significance import mean_test
+from alphacheck import (
+    EventStudyResult, ICResult, QuantileResult, TestResult, event_study, forward_returns, ic_test, mean_test,
+    quantile_returns,
+)
 
 from ..cascades import CASCADE_LEVELS, detect_cascades
 from ..data.market import MarketData
@@ -80,8 +80,8 @@ def run_event_study(md: MarketData, features: pd.DataFrame, reps: int = 9_999,
     events = detect_cascades(features, "volume_only", MERGE_HOURS)
     r1 = md.returns(1)
     alts = md.alts
-    fwd = {h: forward_returns(r1, h).reindex(events) for h in HORIZONS}
-    study = event_study(r1[alts], events, HORIZONS, benchmark=r1[BTC], reps=reps, seed=seed,
+    fwd = {h: forward_returns(r1, horizon=h).reindex(events) for h in HORIZONS}
+    study = event_study(r1[alts], events, r1[BTC], horizons=HORIZONS, reps=reps, seed=seed,
                         cluster="event", alternative="two-sided")
     pe = study.per_event
     rows = []
@@ -89,12 +89,12 @@ def run_event_study(md: MarketData, features: pd.DataFrame, reps: int = 9_999,
         ph = pe[pe["horizon"] == h]
         alt_ev = ph.groupby("event")["car"].mean()
         btc_ev = ph.groupby("event")["benchmark_car"].first()
-        ma = mean_test(alt_ev, alternative="two-sided", reps=reps, seed=seed)
-        mb = mean_test(btc_ev, alternative="two-sided", reps=reps, seed=seed)
+        ma = mean_test(alt_ev, alternative="two-sided", reps=reps, seed=seed).confidence_interval()
+        mb = mean_test(btc_ev, alternative="two-sided", reps=reps, seed=seed).confidence_interval()
         st = study.table.loc[h]
         rows.append({"horizon": h, "alt_mean": float(ph["car"].mean()), "alt_event_mean": float(alt_ev.mean()),
-                     "alt_ci_low": ma.ci[0], "alt_ci_high": ma.ci[1],
-                     "btc_mean": float(btc_ev.mean()), "btc_ci_low": mb.ci[0], "btc_ci_high": mb.ci[1],
+                     "alt_ci_low": ma.low, "alt_ci_high": ma.high,
+                     "btc_mean": float(btc_ev.mean()), "btc_ci_low": mb.low, "btc_ci_high": mb.high,
                      "spread": float(st["mean_car"]), "spread_p": float(st["pvalue"]),
                      "spread_boot_p": float(st["boot_pvalue"]), "spread_naive_p": float(st["naive_pvalue"]),
                      "n_events": int(st["n_events"]), "n_obs": int(st["n_obs"]),
@@ -104,12 +104,12 @@ def run_event_study(md: MarketData, features: pd.DataFrame, reps: int = 9_999,
     # IC(depth, BTC recovery 24h) on the loose set
     loose = detect_cascades(features, "loose", MERGE_HOURS)
     depth = (-r1[BTC].reindex(loose)).rename("depth")
-    rec = forward_returns(r1[BTC], 24).reindex(loose).rename("recovery")
+    rec = forward_returns(r1[BTC], horizon=24).reindex(loose).rename("recovery")
     dd = pd.concat([depth, rec], axis=1).dropna()
     ic_depth = None  # too few loose events (e.g. no funding data) -> not computed
     if len(dd) >= 4:
-        ic_depth = ic_test(dd["depth"], dd["recovery"], method="spearman", horizon=24,
-                           test="permutation", reps=reps, seed=seed)
+        ic_depth = ic_test(dd["depth"], dd["recovery"], correlation="spearman", horizon=24,
+                           method="permutation", reps=reps, seed=seed)
 
     # IC(overshoot, alt recovery 24h) pooled over alt-events
     over = (r1[BTC].reindex(events).to_numpy()[:, None] - r1[alts].reindex(events))
@@ -117,7 +117,7 @@ def run_event_study(md: MarketData, features: pd.DataFrame, reps: int = 9_999,
                         _stack(fwd[48][alts], "rec48")], axis=1)
     p24 = pooled[["overshoot", "rec24"]].dropna()
     ic_over = ic_test(p24["overshoot"].reset_index(drop=True), p24["rec24"].reset_index(drop=True),
-                      method="spearman", horizon=24, test="permutation", reps=reps, seed=seed)
+                      correlation="spearman", horizon=24, method="permutation", reps=reps, seed=seed)
     p48 = pooled[["overshoot", "rec48"]].dropna().reset_index(drop=True)
     qr = quantile_returns(p48["overshoot"], p48["rec48"], q=5, reps=reps, seed=seed)
     bucket = pd.qcut(p48["overshoot"], 5, labels=False)

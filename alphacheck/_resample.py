@@ -29,19 +29,20 @@ the same bits whichever function consumes the plan and however the chunks are sc
 from __future__ import annotations
 
 import math
-import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from alphacheck._inputs import InputError, as_matrix, check_int, require_variance
+from alphacheck._inputs import InputError, as_matrix, check_choice, check_int, check_n_jobs, check_seed, require_variance
 
 METHODS = ("iid", "stationary", "circular", "moving")
-_BLOCK_COLUMNS = {"stationary": "stationary", "circular": "circular", "moving": "circular"}
+Scheme = Literal["stationary", "circular", "moving", "iid"]
+SeedLike = Any  # None | int | np.random.Generator | np.random.SeedSequence (read by _inputs.check_seed)
 # Target size of one generated plan chunk (starts + lengths, int64): ~8 MB.
 _PLAN_CHUNK_BYTES = 8 * 2**20
 # Target size of temporaries in resampled_sums / bootstrap_indices: ~200 MB.
@@ -74,35 +75,50 @@ class BlockPlan:
 
 
 def _check_method(method: str) -> str:
-    if method not in METHODS:
-        raise InputError("method", f"must be one of {METHODS}, got {method!r}")
-    return method
+    return check_choice(method, "bootstrap", METHODS)
 
 
-def block_length(x: Any, method: str = "stationary") -> float:
-    """Optimal expected/fixed block length by Politis & White (2004), with the correction of
-    Patton, Politis & White (2009), computed by :func:`arch.bootstrap.optimal_block_length`.
+def optimal_block_length(x: ArrayLike, *, bootstrap: Scheme = "stationary") -> float:
+    """Optimal mean (stationary) or fixed (circular, moving) block length of a series.
 
-    ``method`` "stationary" uses arch's "stationary" column; "circular" and "moving" use the
-    "circular" column (the circular and moving block bootstraps share the same optimal length,
-    Politis & White 2004, sec. 3). For 2-D input (observations x columns) the maximum over the
-    columns is returned, so every column's dependence is covered. Floored at 1. ``"iid"`` returns 1.
+    Politis & White (2004), "Automatic block-length selection for the dependent bootstrap",
+    Econometric Reviews 23(1), 53-70, with the correction of Patton, Politis & White (2009),
+    Econometric Reviews 28(4), 372-375 (:func:`alphacheck._blocklength.politis_white`).
+
+    Parameters
+    ----------
+    x : array_like
+        A series (n,) or several columns (n, k): the maximum over columns is returned, so every
+        column's dependence is covered.
+    bootstrap : {"stationary", "circular", "moving", "iid"}
+        The scheme; the circular and moving block bootstraps share one optimal length (Politis &
+        White 2004, sec. 3); "iid" returns 1.
+
+    Returns
+    -------
+    float
+        The block length, floored at 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> e = np.random.default_rng(1).standard_normal(2000)
+    >>> x = np.convolve(e, np.ones(5), mode="valid")   # an MA(4) series
+    >>> optimal_block_length(x) > 1
+    True
     """
-    _check_method(method)
+    method = _check_method(bootstrap)
     checked = as_matrix(x, "x", min_obs=10)
     require_variance(checked.values, "x")
     if method == "iid":
         return 1.0
-    from arch.bootstrap import optimal_block_length
+    from alphacheck._blocklength import politis_white
 
-    table = optimal_block_length(checked.values)
-    b = float(np.max(table[_BLOCK_COLUMNS[method]].to_numpy()))
+    table = politis_white(checked.values)
+    b = float(np.max(table[:, 0 if method == "stationary" else 1]))
     if not np.isfinite(b):
         raise InputError("x", "the Politis-White block length is not finite for this series")
     return max(b, 1.0)
-
-
-block_length_fn = block_length  # parameters named block_length shadow the function below
 
 
 def _resolve_block_length(method: str, b: Any, n: int) -> float:
@@ -111,8 +127,8 @@ def _resolve_block_length(method: str, b: Any, n: int) -> float:
     if b is None or (isinstance(b, str) and b == "auto"):
         raise InputError(
             "block_length",
-            f"method {method!r} needs a block length; pass a number or compute one from the data "
-            "with alphacheck.resample.block_length(x)",
+            f"bootstrap {method!r} needs a block length; pass a number or 'auto' "
+            "(alphacheck.optimal_block_length on the data)",
         )
     if isinstance(b, str):
         raise InputError("block_length", f"must be a positive number or 'auto', got {b!r}")
@@ -128,7 +144,7 @@ def _resolve_block_length(method: str, b: Any, n: int) -> float:
 def resolve_block_length(block_length: Any, data: Any, method: str = "stationary") -> float:
     """The block length a bootstrap of ``data`` will use: the one place "auto" is interpreted.
 
-    ``"auto"`` or None -> :func:`block_length` (Politis & White 2004 on ``data``; for 2-D data the
+    ``"auto"`` or None -> :func:`optimal_block_length` (Politis & White 2004 on ``data``; for 2-D data the
     maximum over columns); a number -> validated (finite, >= 1) and capped at the sample size;
     ``method="iid"`` -> 1. Raises :class:`InputError` naming ``block_length`` otherwise.
     """
@@ -137,7 +153,7 @@ def resolve_block_length(block_length: Any, data: Any, method: str = "stationary
     if method == "iid":
         return 1.0
     if block_length is None or (isinstance(block_length, str) and block_length == "auto"):
-        return block_length_fn(data, method)
+        return optimal_block_length(data, bootstrap=method)
     return _resolve_block_length(method, block_length, n)
 
 
@@ -228,17 +244,24 @@ def _generate_chunk(rng: np.random.Generator, rows: int, n: int, method: str, b:
     return starts, lengths
 
 
-def _check_common(n: Any, reps: Any, method: str, b: Any, seed: Any) -> tuple[int, int, str, float]:
+def _check_common(n: Any, reps: Any, method: str, b: Any, seed: Any) -> tuple[int, int, str, float, np.random.SeedSequence]:
     n = check_int(n, "n", minimum=1)
     reps = check_int(reps, "reps", minimum=1)
     _check_method(method)
     b = _resolve_block_length(method, b, n)
-    if seed is not None and not isinstance(seed, (int, np.integer, np.random.SeedSequence)):
-        raise InputError("seed", f"must be None, an integer or a numpy SeedSequence, got {type(seed).__name__}")
-    return n, reps, method, b
+    return n, reps, method, b, check_seed(seed)
 
 
-def _chunk_specs(n: int, reps: int, method: str, b: float, seed: Any) -> list[tuple[Any, int]]:
+def child_seeds(root: np.random.SeedSequence, count: int) -> list[np.random.SeedSequence]:
+    """The children ``root.spawn(count)`` would give, without mutating ``root``.
+
+    A SeedSequence passed twice therefore gives the same bits twice (``spawn`` counts its calls).
+    """
+    return [np.random.SeedSequence(root.entropy, spawn_key=tuple(root.spawn_key) + (root.n_children_spawned + i,),
+                                   pool_size=root.pool_size) for i in range(count)]
+
+
+def _chunk_specs(n: int, reps: int, method: str, b: float, seed: np.random.SeedSequence) -> list[tuple[Any, int]]:
     """(child seed, rows) per plan chunk: chunk i draws from ``default_rng(SeedSequence(seed).spawn()[i])``.
 
     Independent child streams let chunks be generated in any order or in parallel threads while
@@ -246,8 +269,7 @@ def _chunk_specs(n: int, reps: int, method: str, b: float, seed: Any) -> list[tu
     """
     step = _chunk_reps(n, b)
     sizes = [min(step, reps - lo) for lo in range(0, reps, step)]
-    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    return list(zip(root.spawn(len(sizes)), sizes))
+    return list(zip(child_seeds(seed, len(sizes)), sizes))
 
 
 def _make_plan(spec: tuple[Any, int], n: int, method: str, b: float) -> BlockPlan:
@@ -263,8 +285,8 @@ def iter_plan(
 
     Concatenating the chunks gives exactly :func:`bootstrap_plan` with the same arguments.
     """
-    n, reps, method, b = _check_common(n, reps, method, block_length, seed)
-    for spec in _chunk_specs(n, reps, method, b, seed):
+    n, reps, method, b, root = _check_common(n, reps, method, block_length, seed)
+    for spec in _chunk_specs(n, reps, method, b, root):
         yield _make_plan(spec, n, method, b)
 
 
@@ -360,11 +382,12 @@ def resampled_sums(x: Any, plan: BlockPlan, chunk: int | None = None) -> np.ndar
     return out[:, 0] if one_d else out
 
 
-def _run_chunks(work: Callable, specs: list, threads: int | None) -> list:
-    threads = min(os.cpu_count() or 1, 8) if threads is None else check_int(threads, "threads", minimum=1)
-    if threads == 1 or len(specs) == 1:
+def run_chunks(work: Callable, specs: list, n_jobs: int | None) -> list:
+    """``[work(s) for s in specs]`` in ``n_jobs`` threads (numpy's generators and gathers release the GIL)."""
+    workers = check_n_jobs(n_jobs)
+    if workers == 1 or len(specs) == 1:
         return [work(sp) for sp in specs]
-    with ThreadPoolExecutor(max_workers=threads) as pool:
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(work, specs))
 
 
@@ -374,23 +397,27 @@ def streamed_sums(
     method: str = "stationary",
     block_length: float | None = None,
     seed: Any = None,
-    threads: int | None = None,
+    n_jobs: int | None = None,
 ) -> np.ndarray:
     """``resampled_sums(x, bootstrap_plan(n, reps, ...))`` without materialising the whole plan.
 
     Identical bits to the two-step form (same seed), memory bounded by a few plan chunks. Chunks
-    are generated and summed in ``threads`` threads (default: CPU count, at most 8; numpy's random
-    generation and gathers release the GIL); the result does not depend on ``threads``.
+    are generated and summed in ``n_jobs`` threads (default: CPU count, at most 8; numpy's random
+    generation and gathers release the GIL); the result does not depend on ``n_jobs``.
     """
     a, one_d = _as_columns(x, np.shape(x)[0] if np.ndim(x) else 0)
-    n, reps, method, b = _check_common(a.shape[0], reps, method, block_length, seed)
-    prefix = _prefix(a)
-    specs = _chunk_specs(n, reps, method, b, seed)
+    n, reps, method, b, root = _check_common(a.shape[0], reps, method, block_length, seed)
+    specs = _chunk_specs(n, reps, method, b, root)
+    if _unit_blocks(method, b):
+        def work(spec: tuple[Any, int]) -> np.ndarray:
+            return _unit_counts(spec, n) @ a
+    else:
+        prefix = _prefix(a)
 
-    def work(spec: tuple[Any, int]) -> np.ndarray:
-        return _sums_from_prefix(prefix, _make_plan(spec, n, method, b), None)
+        def work(spec: tuple[Any, int]) -> np.ndarray:
+            return _sums_from_prefix(prefix, _make_plan(spec, n, method, b), None)
 
-    out = np.concatenate(_run_chunks(work, specs, threads))
+    out = np.concatenate(run_chunks(work, specs, n_jobs))
     return out[:, 0] if one_d else out
 
 
@@ -405,16 +432,38 @@ def _plan_indices(plan: BlockPlan) -> np.ndarray:
     return idx.reshape(reps, n)
 
 
-def bootstrap_indices(
-    n: int, reps: int, method: str = "stationary", block_length: float | None = None, seed: Any = None
-) -> np.ndarray:
-    """(reps, n) int64 observation indices of bootstrap replicates, from :func:`bootstrap_plan`.
+def bootstrap_indices(n: int, *, reps: int = 9_999, bootstrap: Scheme = "stationary",
+                      block_length: float | None = None, seed: SeedLike = None) -> np.ndarray:
+    """Observation indices of bootstrap replicates of a series of length ``n``, shape (reps, n).
 
-    Row r is the resampled series' index sequence for replicate r of the plan with the same
-    arguments, so ``x[bootstrap_indices(...)].sum(axis=1) == resampled_sums(x, bootstrap_plan(...))``
-    up to floating point.
+    Parameters
+    ----------
+    n : int
+        Sample size.
+    reps : int
+        Replicates.
+    bootstrap : {"stationary", "circular", "moving", "iid"}
+        Stationary: Politis & Romano (1994), JASA 89(428), geometric block lengths of mean
+        ``block_length``, wrapped; circular: Politis & Romano (1992), fixed length, wrapped; moving:
+        Künsch (1989), Ann. Statist. 17(3), fixed length, no wrap; iid: Efron (1979).
+    block_length : float
+        Mean (stationary) or fixed (circular, moving; rounded up) block length; required for block
+        schemes (see :func:`optimal_block_length`).
+    seed : None, int, Generator or SeedSequence
+        The same seed gives the same indices (chunk i of the plan draws from child i of the seed).
+
+    Returns
+    -------
+    ndarray of int64, shape (reps, n)
+        Row r is replicate r's index sequence: ``x[idx[r]]`` is a resampled series.
+
+    Examples
+    --------
+    >>> idx = bootstrap_indices(10, reps=3, bootstrap="circular", block_length=4, seed=0)
+    >>> idx.shape
+    (3, 10)
     """
-    return np.concatenate([_plan_indices(p) for p in iter_plan(n, reps, method, block_length, seed)])
+    return np.concatenate([_plan_indices(p) for p in iter_plan(n, reps, bootstrap, block_length, seed)])
 
 
 def _apply_chunk(data: np.ndarray, statistic: Callable, plan: BlockPlan) -> list:
@@ -422,42 +471,54 @@ def _apply_chunk(data: np.ndarray, statistic: Callable, plan: BlockPlan) -> list
     return [np.asarray(statistic(data[row]), dtype=np.float64) for row in idx]
 
 
-def bootstrap_statistic(
-    data: Any,
-    statistic: Callable[[np.ndarray], Any],
-    reps: int = 1000,
-    method: str = "stationary",
-    block_length: float | str | None = "auto",
-    seed: Any = None,
-    n_jobs: int = 1,
-) -> np.ndarray:
-    """Bootstrap distribution of a generic ``statistic`` of the rows of ``data``.
+def bootstrap_statistic(data: ArrayLike, statistic: Callable[[np.ndarray], Any], *, reps: int = 9_999,
+                        bootstrap: Scheme = "stationary", block_length: float | str = "auto",
+                        seed: SeedLike = None, n_jobs: int | None = 1) -> np.ndarray:
+    """Bootstrap distribution of any statistic of the rows of ``data``.
 
-    ``data`` is 1-D (a series) or 2-D (aligned rows resampled together, e.g. returns and benchmark).
-    ``statistic(resampled_data)`` must return a scalar or a fixed-shape array; the result has shape
-    (reps,) + that shape. ``block_length="auto"``/None uses :func:`block_length` on the data
-    (Politis–White). Replicates are processed in chunks of the plan; with ``n_jobs != 1`` the chunks
-    are evaluated in parallel by joblib. The plan is drawn in the parent process, so the result is
-    identical for every ``n_jobs`` given the seed. Means/Sharpe ratios are much faster through
-    :func:`resampled_sums`.
+    Parameters
+    ----------
+    data : array_like
+        1-D (a series) or 2-D (aligned rows resampled together, e.g. returns and benchmark).
+    statistic : callable
+        ``statistic(resampled_data)`` -> a scalar or a fixed-shape array.
+    reps, bootstrap, block_length, seed
+        As :func:`bootstrap_indices`; ``block_length="auto"`` is :func:`optimal_block_length` of the data.
+    n_jobs : int or None
+        Chunks of replicates are evaluated in parallel through joblib (so
+        ``joblib.parallel_config(backend="dask")`` sends them to a Dask cluster); the plan is drawn in
+        the caller, so the result is identical for every ``n_jobs``. Default 1: ``statistic`` is your
+        code and may not be safe to run in threads.
+
+    Returns
+    -------
+    ndarray, shape (reps,) + the statistic's shape
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.random.default_rng(0).standard_normal(200)
+    >>> draws = bootstrap_statistic(x, np.median, reps=199, bootstrap="iid", seed=1)
+    >>> draws.shape
+    (199,)
     """
     if not callable(statistic):
         raise InputError("statistic", f"must be callable, got {type(statistic).__name__}")
     reps = check_int(reps, "reps", minimum=1)
-    n_jobs = check_int(n_jobs, "n_jobs")
+    workers = check_n_jobs(n_jobs)
     checked = as_matrix(data, "data", min_obs=2)
     values = checked.values[:, 0] if np.ndim(data) == 1 else checked.values
-    _check_method(method)
-    block_length = resolve_block_length(block_length, checked.values, method)
-    plans = iter_plan(values.shape[0], reps, method, block_length, seed)
-    if n_jobs == 1:
+    method = _check_method(bootstrap)
+    b = resolve_block_length(block_length, checked.values, method)
+    plans = iter_plan(values.shape[0], reps, method, b, seed)
+    if workers == 1:
         parts = [_apply_chunk(values, statistic, p) for p in plans]
     else:
         from joblib import Parallel, delayed
 
         # split large plan chunks so every worker gets work
         small = (p[i : i + 256] for p in plans for i in range(0, p.reps, 256))
-        parts = Parallel(n_jobs=n_jobs)(delayed(_apply_chunk)(values, statistic, p) for p in small)
+        parts = Parallel(n_jobs=workers)(delayed(_apply_chunk)(values, statistic, p) for p in small)
     out = [r for part in parts for r in part]
     shapes = {r.shape for r in out}
     if len(shapes) != 1:
@@ -663,6 +724,36 @@ def _stationary_moments_chunk(spec: tuple[Any, int], n: int, b: float, cols: np.
     return out
 
 
+def _unit_blocks(method: str, b: float) -> bool:
+    """Every block has length 1 (iid, or a block scheme at b = 1): resampling is plain iid drawing."""
+    return method == "iid" or (method in ("stationary", "circular", "moving") and math.ceil(b - 1e-12) <= 1)
+
+
+def _unit_counts(spec: tuple[Any, int], n: int) -> np.ndarray:
+    """How often each observation is drawn in each replicate of a unit-block chunk, (rows, n) float64.
+
+    Same draws as :func:`_generate_chunk` (``rng.integers(0, n, (rows, n))``), so the replicates equal
+    :func:`bootstrap_plan`'s; counting them turns every block sum into one matrix product.
+    """
+    child, rows = spec
+    starts = np.random.default_rng(child).integers(0, n, size=(rows, n), dtype=np.int64)
+    starts += (np.arange(rows, dtype=np.int64) * n)[:, None]
+    return np.bincount(starts.ravel(), minlength=rows * n).reshape(rows, n).astype(np.float64)
+
+
+def _unit_block_moments(spec: tuple[Any, int], n: int, centred: np.ndarray, products: np.ndarray,
+                        iu: np.ndarray, ju: np.ndarray) -> tuple:
+    """Block moments of a unit-block chunk from draw counts W: Σ S = W c, Σ S Sᵀ = W (c cᵀ), Σ L S = Σ S, Σ L² = n."""
+    w = _unit_counts(spec, n)
+    rows, k = w.shape[0], centred.shape[1]
+    sums = w @ centred
+    prods = w @ products
+    cross = np.empty((rows, k, k))
+    cross[:, iu, ju] = prods
+    cross[:, ju, iu] = prods
+    return sums, cross, sums.copy(), np.full(rows, float(n))
+
+
 def _wrap_moments(parts: tuple, one_d: bool) -> BlockMoments:
     sums, cross, lsum, l2 = parts
     if one_d:
@@ -691,24 +782,31 @@ def streamed_block_moments(
     method: str = "stationary",
     block_length: float | None = None,
     seed: Any = None,
-    threads: int | None = None,
+    n_jobs: int | None = None,
 ) -> BlockMoments:
     """``resampled_block_moments(x, bootstrap_plan(n, reps, ...))`` without materialising the whole plan.
 
     Same replicates as :func:`streamed_sums` / :func:`bootstrap_plan` with the same seed (``sums``
-    agree to rounding); chunks generated and reduced in ``threads`` threads; bits independent of ``threads``.
+    agree to rounding); chunks generated and reduced in ``n_jobs`` threads; bits independent of ``n_jobs``.
     """
     a, one_d = _as_columns(x, np.shape(x)[0] if np.ndim(x) else 0)
-    n, reps, method, b = _check_common(a.shape[0], reps, method, block_length, seed)
-    prefix = _block_prefix(a)
+    n, reps, method, b, root = _check_common(a.shape[0], reps, method, block_length, seed)
+    mean = a.mean(axis=0)
+    if _unit_blocks(method, b):
+        centred = a - mean
+        iu, ju = np.triu_indices(centred.shape[1])
+        products = centred[:, iu] * centred[:, ju]
 
-    cols, mean = prefix
+        def work(spec: tuple[Any, int]) -> tuple:
+            return _unit_block_moments(spec, n, centred, products, iu, ju)
+    else:
+        cols, mean = _block_prefix(a)
 
-    def work(spec: tuple[Any, int]) -> tuple:
-        if method == "stationary" and b > 1.0:
-            return _stationary_moments_chunk(spec, n, b, cols)
-        return _moments_from_prefix((cols, np.zeros_like(mean)), _make_plan(spec, n, method, b), None)
+        def work(spec: tuple[Any, int]) -> tuple:
+            if method == "stationary":
+                return _stationary_moments_chunk(spec, n, b, cols)
+            return _moments_from_prefix((cols, np.zeros_like(mean)), _make_plan(spec, n, method, b), None)
 
-    parts = _run_chunks(work, _chunk_specs(n, reps, method, b, seed), threads)
+    parts = run_chunks(work, _chunk_specs(n, reps, method, b, root), n_jobs)
     out = tuple(np.concatenate([p[i] for p in parts]) for i in range(4))
     return _wrap_moments(_shift_moments(out, mean, n), one_d)

@@ -1,9 +1,9 @@
-"""Matplotlib figures for audit reports.
+"""Matplotlib figures for reports (imported only when a figure is drawn).
 
 Every function builds a :class:`matplotlib.figure.Figure` directly (Agg canvas, no ``pyplot``), so
 nothing leaks into global plotting state and figures are garbage-collected like any object. Inputs are
 plain arrays plus an optional index (dates or trade numbers); the statistics drawn here are computed
-elsewhere (alphacheck.alpha, alphacheck.significance, alphacheck.audit) and only passed in.
+elsewhere and only passed in. Names start with ``plot_``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from alphacheck.drawdown import drawdown_series
+from alphacheck.risk.drawdown import _drawdown, _wealth
+
+__all__ = ["plot_equity", "plot_scatter", "plot_periods", "plot_drawdown", "plot_bootstrap", "new_figure", "to_png"]
 
 _STRATEGY = "#1f5fa8"
 _BENCH = "#7f7f7f"
@@ -24,7 +26,8 @@ _GAIN = "#2a9d55"
 _LOSS = "#c0392b"
 
 
-def _figure(width: float = 8.0, height: float = 4.2) -> tuple[Figure, Any]:
+def new_figure(width: float = 8.0, height: float = 4.2) -> tuple[Figure, Any]:
+    """A constrained-layout Agg figure with one gridded axes."""
     fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
@@ -39,19 +42,19 @@ def _x(index: Any, n: int) -> tuple[np.ndarray | pd.Index, str]:
     return np.arange(1, n + 1), "observation"
 
 
-def compounded(returns: Any) -> np.ndarray:
-    """Cumulative compounded return ``prod(1 + r) - 1`` after each observation."""
-    return np.cumprod(1.0 + np.asarray(returns, dtype=float)) - 1.0
+def _compounded(returns: Any) -> np.ndarray:
+    """Cumulative compounded return after each observation (the wealth of risk.drawdown, minus 1)."""
+    return _wealth(np.asarray(returns, dtype=float))[1:] - 1.0
 
 
-def equity_curve(returns: Any, benchmark: Any = None, index: Any = None, title: str = "Equity curve") -> Figure:
+def plot_equity(returns: Any, benchmark: Any = None, index: Any = None, title: str = "Equity curve") -> Figure:
     """Cumulative compounded return of the strategy (and of the benchmark on the same observations)."""
     r = np.asarray(returns, dtype=float)
-    fig, ax = _figure()
+    fig, ax = new_figure()
     x, xlabel = _x(index, r.size)
-    ax.plot(x, 100 * compounded(r), color=_STRATEGY, lw=1.8, label="strategy")
+    ax.plot(x, 100 * _compounded(r), color=_STRATEGY, lw=1.8, label="strategy")
     if benchmark is not None:
-        ax.plot(x, 100 * compounded(benchmark), color=_BENCH, lw=1.4, ls="--", label="benchmark")
+        ax.plot(x, 100 * _compounded(benchmark), color=_BENCH, lw=1.4, ls="--", label="benchmark")
     ax.axhline(0, color="black", lw=0.6)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("cumulative return (%)")
@@ -60,13 +63,13 @@ def equity_curve(returns: Any, benchmark: Any = None, index: Any = None, title: 
     return fig
 
 
-def trade_scatter(
+def plot_scatter(
     returns: Any, benchmark: Any, alpha: float, beta: float, title: str = "Strategy vs benchmark"
 ) -> Figure:
     """Each observation as a dot (green = gain, red = loss) with the fitted line ``alpha + beta * b``."""
     r = np.asarray(returns, dtype=float)
     b = np.asarray(benchmark, dtype=float)
-    fig, ax = _figure(7.0, 5.0)
+    fig, ax = new_figure(7.0, 5.0)
     colors = np.where(r > 0, _GAIN, _LOSS)
     ax.scatter(100 * b, 100 * r, c=colors, s=28, alpha=0.8, edgecolors="none")
     grid = np.linspace(b.min(), b.max(), 50)
@@ -81,11 +84,11 @@ def trade_scatter(
     return fig
 
 
-def period_bars(labels: Sequence[Any], means: Sequence[float], counts: Sequence[int] | None = None,
+def plot_periods(labels: Sequence[Any], means: Sequence[float], counts: Sequence[int] | None = None,
                 title: str = "Mean return by sub-period") -> Figure:
     """Bar per sub-period (calendar year or split): mean return, green when positive, red otherwise."""
     m = np.asarray(means, dtype=float)
-    fig, ax = _figure(max(5.0, 1.1 * len(m) + 2), 4.0)
+    fig, ax = new_figure(max(5.0, 1.1 * len(m) + 2), 4.0)
     pos = np.arange(len(m))
     ax.bar(pos, 100 * m, color=np.where(m > 0, _GAIN, _LOSS), width=0.65)
     ax.set_xticks(pos, [str(lb) for lb in labels])
@@ -100,11 +103,11 @@ def period_bars(labels: Sequence[Any], means: Sequence[float], counts: Sequence[
     return fig
 
 
-def drawdown(returns: Any, index: Any = None, title: str = "Drawdown") -> Figure:
+def plot_drawdown(returns: Any, index: Any = None, title: str = "Drawdown") -> Figure:
     """Drawdown of the compounded equity curve from its running peak (starting capital included), in
-    percent; the numbers come from :func:`alphacheck.drawdown.drawdown_series`."""
-    dd = np.asarray(drawdown_series(returns), dtype=float)
-    fig, ax = _figure(8.0, 3.4)
+    percent; the numbers are those of :func:`alphacheck.drawdown_series`."""
+    dd = _drawdown(_wealth(np.asarray(returns, dtype=float)))[1:]
+    fig, ax = new_figure(8.0, 3.4)
     x, xlabel = _x(index, dd.size)
     ax.fill_between(x, 100 * dd, 0, color=_LOSS, alpha=0.35, step="post")
     ax.plot(x, 100 * dd, color=_LOSS, lw=1.0, drawstyle="steps-post")
@@ -114,11 +117,11 @@ def drawdown(returns: Any, index: Any = None, title: str = "Drawdown") -> Figure
     return fig
 
 
-def bootstrap_distribution(replicates: Any, observed: float, null_value: float = 0.0,
-                           title: str = "Bootstrap distribution of the mean return") -> Figure:
+def plot_bootstrap(replicates: Any, observed: float, null_value: float = 0.0,
+                   title: str = "Bootstrap distribution of the mean return") -> Figure:
     """Histogram of bootstrap replicates of a statistic, with the observed value and the null marked."""
     reps = np.asarray(replicates, dtype=float)
-    fig, ax = _figure(7.0, 4.0)
+    fig, ax = new_figure(7.0, 4.0)
     ax.hist(100 * reps, bins=60, color=_STRATEGY, alpha=0.7)
     ax.axvline(100 * observed, color="black", lw=1.8, label=f"observed = {100 * observed:.3g}%")
     ax.axvline(100 * null_value, color=_LOSS, lw=1.4, ls="--", label=f"null = {100 * null_value:.3g}%")

@@ -30,8 +30,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alphacheck._inputs import Checked, InputError, as_series, check_positive
-from alphacheck.results import Result, format_number, text_table
+from numpy.typing import ArrayLike
+
+from alphacheck._inputs import Checked, InputError, as_returns, check_positive
+from alphacheck._results import Result, format_number, text_table
 
 __all__ = ["DrawdownResult", "equity_curve", "drawdown_series", "drawdown_episodes", "max_drawdown",
            "worst_losing_streak"]
@@ -39,8 +41,8 @@ __all__ = ["DrawdownResult", "equity_curve", "drawdown_series", "drawdown_episod
 EPISODE_COLUMNS = ["peak", "trough", "recovery", "depth", "obs_to_trough", "obs_to_recover"]
 
 
-def _checked(returns: Any) -> Checked:
-    c = as_series(returns, "returns", min_obs=1)
+def _checked(returns: Any, check_returns: bool = True) -> Checked:
+    c = as_returns(returns, "returns", min_obs=1, check_returns=check_returns)
     bad = np.flatnonzero(c.values <= -1.0)
     if bad.size:
         i = int(bad[0])
@@ -67,26 +69,36 @@ def _label(c: Checked, k: int | None) -> Any:
     return c.index[k - 1]
 
 
-def equity_curve(returns: Any, start_value: float = 1.0) -> np.ndarray | pd.Series:
+def equity_curve(returns: ArrayLike, *, start_value: float = 1.0, check_returns: bool = True) -> np.ndarray | pd.Series:
     """Compounded wealth ``W_k = start_value * prod_{j<=k}(1 + r_j)`` after each observation.
 
     Returns the n values ``W_1..W_n``: a Series named ``"wealth"`` on the returns' index when pandas
     came in (wealth after observation k carries observation k's label), else an array. The starting
     point ``W_0 = start_value`` precedes the first observation and is not part of the output.
     Raises InputError if a return is <= -1 (wealth would be non-positive), NaN or inf.
+
+    Examples
+    --------
+    >>> equity_curve([0.1, -0.5, 0.2]).round(3).tolist()
+    [1.1, 0.55, 0.66]
     """
-    c = _checked(returns)
+    c = _checked(returns, check_returns)
     v = check_positive(start_value, "start_value")
     return c.wrap(_wealth(c.values, v)[1:], name="wealth")
 
 
-def drawdown_series(returns: Any) -> np.ndarray | pd.Series:
+def drawdown_series(returns: ArrayLike, *, check_returns: bool = True) -> np.ndarray | pd.Series:
     """Drawdown ``W_k / max(W_0..W_k) - 1`` after each observation (<= 0), peak including W_0 = 1.
 
     Magdon-Ismail & Atiya (2004), eq. 1, on the compounded curve. A Series named ``"drawdown"`` on
     the returns' index when pandas came in, else an array of length n.
+
+    Examples
+    --------
+    >>> drawdown_series([0.1, -0.5, 0.2]).round(3).tolist()
+    [0.0, -0.5, -0.4]
     """
-    c = _checked(returns)
+    c = _checked(returns, check_returns)
     return c.wrap(_drawdown(_wealth(c.values))[1:], name="drawdown")
 
 
@@ -130,7 +142,7 @@ def _episodes_frame(c: Checked, peak, trough, recovery, depth) -> pd.DataFrame:
     return out.iloc[order].reset_index(drop=True)
 
 
-def drawdown_episodes(returns: Any) -> pd.DataFrame:
+def drawdown_episodes(returns: ArrayLike, *, check_returns: bool = True) -> pd.DataFrame:
     """Peak -> trough -> recovery episodes of the compounded curve, deepest first.
 
     Columns: ``peak``, ``trough``, ``recovery`` (positions: 0 = starting capital, k = after
@@ -139,8 +151,13 @@ def drawdown_episodes(returns: Any) -> pd.DataFrame:
     to trough and from trough to recovery; None if not recovered). With pandas input also
     ``peak_label``, ``trough_label``, ``recovery_label`` (observation labels; None for position 0 or
     no recovery). Empty (same columns) when the curve never goes under water.
+
+    Examples
+    --------
+    >>> drawdown_episodes([0.1, -0.5, 0.2, 1.0])[["peak", "trough", "recovery", "depth"]].values.tolist()
+    [[1, 2, 4, -0.5]]
     """
-    c = _checked(returns)
+    c = _checked(returns, check_returns)
     peak, trough, recovery, depth, _ = _episode_positions(_wealth(c.values))
     return _episodes_frame(c, peak, trough, recovery, depth)
 
@@ -196,15 +213,24 @@ class DrawdownResult(Result):
         return f"{text}\ndeepest episodes:\n{head}"
 
 
-def max_drawdown(returns: Any) -> DrawdownResult:
+def max_drawdown(returns: ArrayLike, *, check_returns: bool = True) -> DrawdownResult:
     """Maximum drawdown of the compounded equity curve, with its peak/trough/recovery, the longest
     spell under water and all episodes.
 
     ``MDD = min_k (W_k / max_{j<=k} W_j - 1)`` with ``W_0 = 1`` (Magdon-Ismail & Atiya 2004, eq. 1);
     the trough is the first point reaching it, the peak the last point at the running maximum before
     it. Labels are dates when a DatetimeIndex came in (see the module notes on positions).
+
+    References
+    ----------
+    Magdon-Ismail & Atiya (2004), "Maximum drawdown", Risk 17(10), eq. 1.
+
+    Examples
+    --------
+    >>> round(max_drawdown([0.1, -0.5, 0.2, 1.0]).max_drawdown, 3)
+    -0.5
     """
-    c = _checked(returns)
+    c = _checked(returns, check_returns)
     w = _wealth(c.values)
     peak, trough, recovery, depth, dd = _episode_positions(w)
     episodes = _episodes_frame(c, peak, trough, recovery, depth)
@@ -230,13 +256,18 @@ def max_drawdown(returns: Any) -> DrawdownResult:
     )
 
 
-def worst_losing_streak(returns: Any) -> np.ndarray | pd.Series:
+def worst_losing_streak(returns: ArrayLike, *, check_returns: bool = True) -> np.ndarray | pd.Series:
     """The run of consecutive negative returns with the worst compounded loss ``prod(1 + r) - 1``.
 
     Returns that slice of ``returns`` (a Series with its labels when pandas came in, else an array);
     empty when no return is negative. Equally bad runs: the earliest.
+
+    Examples
+    --------
+    >>> worst_losing_streak([0.02, -0.01, -0.03, 0.01, -0.02]).tolist()
+    [-0.01, -0.03]
     """
-    c = _checked(returns)
+    c = _checked(returns, check_returns)
     r = c.values
     neg = r < 0
     edges = np.diff(np.r_[0, neg.astype(np.int8), 0])

@@ -1,0 +1,363 @@
+"""The audit's checks: one small function each, reading the validated :class:`AuditData` only.
+
+Every function returns a :class:`Check` record: ``passed`` (True supports the strategy, False is a red
+flag, None informational), the key ``numbers`` for the report table, the typed ``result`` object(s) the
+verdict reads, and one line of ``interpretation``. No function re-validates inputs or re-estimates a
+block length: the mean and Sharpe tests share ``data.block_length``; the regression bootstrap and the
+hedged-book test estimate theirs on their own series.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from alphacheck._inputs import InputError
+from alphacheck._results import format_number, text_table
+from alphacheck.alpha.jensen import AlphaResult, fit_alpha, fit_updown
+from alphacheck.overfitting import haircut_sharpe, pbo
+from alphacheck.risk.drawdown import max_drawdown
+from alphacheck.sharpe import _dsr_result, _moments, _probability_result, _sharpe_se_values
+from alphacheck.significance import _mean_test, _sharpe_test
+
+from alphacheck._audit.data import AuditData
+
+__all__ = ["Check", "AlphaEvidence", "run_checks"]
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Check:
+    """One check of the audit.
+
+    Attributes
+    ----------
+    name : str
+        Short key, e.g. ``"jensen_alpha"``.
+    passed : bool or None
+        True when the check supports the strategy, False for a red flag, None when informational.
+    numbers : mapping
+        The key numbers (name -> value) shown in the report.
+    result : object
+        The typed alphacheck result(s) behind the numbers (None for descriptive checks).
+    interpretation : str
+        One line saying what the numbers mean.
+    skipped : str or None
+        Why the check did not run.
+    """
+
+    name: str
+    passed: bool | None
+    numbers: Mapping[str, Any]
+    result: Any = None
+    interpretation: str = ""
+    skipped: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "numbers", dict(self.numbers))
+
+    @property
+    def status(self) -> str:
+        if self.skipped:
+            return "skipped"
+        return {True: "pass", False: "FLAG", None: "info"}[self.passed]
+
+    def detail_text(self) -> str:
+        """The underlying result's summary() text (or the numbers as a table)."""
+        if self.skipped:
+            return ""
+        res = self.result
+        if res is None:
+            return text_table(list(self.numbers.items()), title=self.name)
+        if dataclasses.is_dataclass(res) and not hasattr(res, "summary"):
+            parts = [getattr(res, f.name) for f in dataclasses.fields(res)]
+            return "\n".join(p.summary() for p in parts if hasattr(p, "summary"))
+        return res.summary() if hasattr(res, "summary") else str(res)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "passed": self.passed,
+                "numbers": {k: (v.item() if isinstance(v, np.generic) else v) for k, v in self.numbers.items()},
+                "interpretation": self.interpretation, "skipped": self.skipped}
+
+
+def skipped(name: str, reason: str) -> Check:
+    return Check(name=name, passed=None, numbers={}, interpretation="", skipped=reason)
+
+
+def fmt_p(p: float) -> str:
+    return f"{p:.3g}" if p >= 1e-3 else f"{p:.1e}"
+
+
+@dataclasses.dataclass(frozen=True)
+class AlphaEvidence:
+    """The two alpha tests the verdict needs: Newey–West HAC and the studentised paired bootstrap."""
+
+    hac: AlphaResult
+    bootstrap: AlphaResult
+
+
+# --------------------------------------------------------------------------------------------------
+# return-series checks
+
+
+def check_mean(d: AuditData) -> Check:
+    boot = dict(reps=d.reps, seed=d.seed, n_jobs=d.n_jobs)
+    mt = _mean_test(d.returns, method="bootstrap", alternative="greater", block_length=d.block_length,
+                    confidence_level=1.0 - d.alpha_level, **boot)
+    hac = _mean_test(d.returns, method="hac", alternative="greater")
+    lo, _ = mt.confidence_interval()
+    return Check(
+        "mean", passed=mt.pvalue < d.alpha_level,
+        numbers={"mean": mt.estimate, "pvalue": mt.pvalue, "ci_low": lo, "hac_pvalue": hac.pvalue,
+                 "block_length": mt.details["block_length"]},
+        result=mt,
+        interpretation=(f"mean {format_number(mt.estimate)} per observation; one-sided bootstrap p = {fmt_p(mt.pvalue)} "
+                        f"(HAC t cross-check p = {fmt_p(hac.pvalue)})"))
+
+
+def check_sharpe(d: AuditData) -> Check:
+    st = _sharpe_test(d.returns, method="bootstrap", alternative="greater", block_length=d.block_length,
+                      periods_per_year=d.periods_per_year, reps=d.reps, seed=d.seed, n_jobs=d.n_jobs)
+    sr = st.estimate
+    q = d.periods_per_year
+    sr_ann = sr * math.sqrt(q) if q else float("nan")
+    return Check(
+        "sharpe", passed=st.pvalue < d.alpha_level,
+        numbers={"sharpe": sr, "sharpe_annual": sr_ann, "pvalue": st.pvalue}, result=st,
+        interpretation=(f"Sharpe {sr:.3f} per observation" + (f" ({sr_ann:.2f} annualised)" if q else "")
+                        + f"; one-sided bootstrap p = {fmt_p(st.pvalue)}"))
+
+
+def check_psr(d: AuditData) -> Check:
+    x = d.returns
+    g3, g4 = _moments(x)
+    sr = float(x.mean() / x.std(ddof=1))
+    psr = _probability_result("probabilistic Sharpe ratio", sr, x.size, g3, g4, 0.0, "Sharpe ratio <= 0 (per period)",
+                              "PSR, Bailey & Lopez de Prado (2012)", d.periods_per_year, {})
+    above = psr.pvalue < d.alpha_level
+    return Check(
+        "psr", passed=above, numbers={"psr": psr.probability, "pvalue": psr.pvalue}, result=psr,
+        interpretation=(f"probability that the true Sharpe exceeds 0 (skew/kurtosis-adjusted) = {psr.probability:.3f}, "
+                        + ("above" if above else "below") + f" the {1 - d.alpha_level:.0%} bar"))
+
+
+def check_dsr(d: AuditData) -> Check:
+    if d.n_trials <= 1:
+        return skipped("dsr", "n_trials = 1: nothing to deflate (pass n_trials if this strategy was chosen among variants)")
+    x = d.returns
+    g3, g4 = _moments(x)
+    sr = float(x.mean() / x.std(ddof=1))
+    if d.trials is not None:
+        t = d.trials
+        trial_sr = t.mean(axis=0) / t.std(axis=0, ddof=1)
+        v = float(np.var(trial_sr, ddof=1))
+        how = f"trial Sharpe variance measured on the {t.shape[1]} given variants"
+    else:
+        v = _sharpe_se_values(x, "normal", None) ** 2
+        how = ("assumed trial Sharpe variance = sampling variance of a Sharpe estimate (skill-less independent "
+               "variants); pass trials to measure it")
+    dsr = _dsr_result(sr, x.size, g3, g4, d.n_trials, v, d.periods_per_year)
+    return Check(
+        "dsr", passed=dsr.pvalue < d.alpha_level,
+        numbers={"dsr": dsr.probability, "pvalue": dsr.pvalue, "n_trials": d.n_trials,
+                 "sr0": dsr.details["sr0_per_period"]},
+        result=dsr, interpretation=f"deflated Sharpe (best of {d.n_trials} trials) p = {fmt_p(dsr.pvalue)}; {how}")
+
+
+def check_haircut(d: AuditData, sharpe: Check) -> Check:
+    if d.n_trials <= 1:
+        return skipped("haircut_sharpe", "n_trials = 1: nothing to haircut")
+    sr = float(sharpe.numbers["sharpe"])
+    if sr == 0.0:
+        return skipped("haircut_sharpe", "the Sharpe ratio is exactly 0: nothing to haircut")
+    hc = haircut_sharpe(sr, n_obs=d.n, n_trials=d.n_trials)
+    p = float(hc.adjusted_pvalue)
+    return Check(
+        "haircut_sharpe", passed=(p < d.alpha_level) if sharpe.passed else None,
+        numbers={"haircut_sharpe": float(hc.haircut_sharpe), "haircut": float(hc.haircut), "adjusted_pvalue": p},
+        result=hc,
+        interpretation=(f"Sharpe after the multiple-testing haircut for {d.n_trials} trials: "
+                        f"{float(hc.haircut_sharpe):.3f} per observation; {hc.method}-adjusted p = {fmt_p(p)}"))
+
+
+def check_pbo(d: AuditData) -> Check:
+    if d.trials is None:
+        return skipped("pbo", "no trials (T x N grid of variant returns) given")
+    t_rows = d.trials.shape[0]
+    s = 16 if t_rows >= 64 else max(2, 2 * ((t_rows // 4) // 2))
+    note = ""
+    try:
+        pb = pbo(d.trials, n_groups=s)
+    except InputError as exc:
+        # e.g. a configuration flat over half the groups: its Sharpe is undefined, its mean is not
+        pb = pbo(d.trials, n_groups=s, metric="mean")
+        note = f" (metric: mean return; the Sharpe metric failed: {exc.problem})"
+    return Check(
+        "pbo", passed=pb.pbo <= 0.5,
+        numbers={"pbo": pb.pbo, "prob_oos_loss": pb.prob_oos_loss, "degradation_slope": pb.degradation_slope,
+                 "n_groups": s, "n_configs": d.trials.shape[1]},
+        result=pb,
+        interpretation=(f"the in-sample best of {d.trials.shape[1]} variants ranks below the out-of-sample median "
+                        f"in {pb.pbo:.0%} of {pb.n_combinations} CSCV splits{note}"))
+
+
+# --------------------------------------------------------------------------------------------------
+# alpha and beta
+
+
+def check_alpha(d: AuditData) -> Check:
+    reg = d.regression
+    assert reg is not None
+    level = 1.0 - d.alpha_level  # the intervals then invert the verdict's tests (the cost break-evens)
+    hac = fit_alpha(reg, method="hac", confidence_level=level)
+    boot = fit_alpha(reg, method="bootstrap", confidence_level=level, reps=d.reps, seed=d.seed, n_jobs=d.n_jobs)
+    a = hac.estimate
+    passed = bool(a > 0 and hac.pvalue < d.alpha_level and boot.pvalue < d.alpha_level)
+    return Check(
+        "jensen_alpha", passed=passed,
+        numbers={"alpha": a, "hac_pvalue": hac.pvalue, "bootstrap_pvalue": boot.pvalue, "beta": hac.beta,
+                 "rsquared": hac.rsquared, "benchmark_share": hac.benchmark_share},
+        result=AlphaEvidence(hac, boot),
+        interpretation=(f"alpha {format_number(a)} per observation (two-sided HAC p = {fmt_p(hac.pvalue)}, "
+                        f"bootstrap p = {fmt_p(boot.pvalue)}), beta {hac.beta:.3f}; the benchmark explains "
+                        f"{hac.benchmark_share:.0%} of the variance"))
+
+
+def check_updown(d: AuditData) -> Check:
+    reg = d.regression
+    assert reg is not None
+    try:
+        ud = fit_updown(reg.y, reg.X[:, 1])
+    except InputError as exc:
+        return skipped("updown_beta", str(exc))
+    asym = ud.pvalue < d.alpha_level
+    if asym and ud.beta_up > ud.beta_down:
+        passed, txt = True, "higher beta in up markets than in down markets (convex, timing-like)"
+    elif asym:
+        passed, txt = False, "higher beta in down markets than in up markets: losses amplified in sell-offs"
+    else:
+        passed, txt = None, "no evidence of different betas up vs down: it moves with the benchmark both ways"
+    return Check(
+        "updown_beta", passed=passed,
+        numbers={"beta_up": ud.beta_up, "beta_down": ud.beta_down, "pvalue": ud.pvalue, "n_up": ud.n_up,
+                 "n_down": ud.n_down},
+        result=ud, interpretation=f"beta up {ud.beta_up:.3f} vs down {ud.beta_down:.3f} (equality p = {fmt_p(ud.pvalue)}): {txt}")
+
+
+def check_market_neutral(d: AuditData, alpha: Check) -> Check:
+    reg = d.regression
+    assert reg is not None
+    beta = alpha.result.hac.beta
+    hedged = d.returns - beta * reg.X[:, 1]
+    mn = _mean_test(hedged, method="bootstrap", alternative="greater", reps=d.reps, seed=d.seed, n_jobs=d.n_jobs)
+    sig = mn.pvalue < d.alpha_level
+    return Check(
+        "market_neutral", passed=sig,
+        numbers={"mean": mn.estimate, "pvalue": mn.pvalue, "hedge_beta": beta}, result=mn,
+        interpretation=(f"beta-hedged (long strategy, short {beta:.2f} x benchmark) mean {format_number(mn.estimate)}, "
+                        f"one-sided bootstrap p = {fmt_p(mn.pvalue)}" + ("" if sig else ": the hedged book is not significant")))
+
+
+# --------------------------------------------------------------------------------------------------
+# descriptive checks
+
+
+def sub_periods(index: pd.Index | None, n: int, splits: Any) -> tuple[list[Any], list[np.ndarray], str]:
+    """Sub-periods for the consistency check: given splits, calendar years, or thirds/halves."""
+    if splits is not None:
+        if hasattr(splits, "split"):
+            X = pd.DataFrame(index=index) if index is not None else np.zeros((n, 1))
+            parts = [np.asarray(test, dtype=np.int64) for _, test in splits.split(X)]
+            how = f"test windows of {type(splits).__name__}"
+        else:
+            parts = [np.asarray(p, dtype=np.int64) for p in splits]
+            how = "the given index arrays"
+        for p in parts:
+            if p.size == 0 or p.min() < 0 or p.max() >= n:
+                raise InputError("splits", f"index arrays must be non-empty positions in [0, {n})")
+        return [f"split {i + 1}" for i in range(len(parts))], parts, how
+    if isinstance(index, pd.DatetimeIndex):
+        years = index.year
+        labels = sorted(set(years))
+        if len(labels) >= 2:
+            return labels, [np.flatnonzero(years == y) for y in labels], "calendar years"
+    k = 3 if n >= 30 else 2
+    parts = np.array_split(np.arange(n), k)
+    return [f"{['first', 'second', 'third'][i]} {['half', 'third'][k - 2]}" for i in range(k)], parts, f"{k} equal parts"
+
+
+def period_frame(r: np.ndarray, labels: list[Any], parts: list[np.ndarray]) -> pd.DataFrame:
+    rows = [{"period": lb, "n": int(r[p].size), "mean": float(r[p].mean()), "win_rate": float((r[p] > 0).mean()),
+             "total_return": float(np.prod(1.0 + r[p]) - 1.0)} for lb, p in zip(labels, parts)]
+    return pd.DataFrame(rows).set_index("period")
+
+
+def check_consistency(d: AuditData, periods: pd.DataFrame, how: str) -> Check:
+    share = float((periods["mean"] > 0).mean())
+    k = int((periods["mean"] > 0).sum())
+    passed = True if share == 1.0 else (False if share <= 0.5 else None)
+    return Check(
+        "consistency", passed=passed,
+        numbers={"n_periods": len(periods), "share_positive": share, "worst_period_mean": float(periods["mean"].min()),
+                 "best_period_mean": float(periods["mean"].max())},
+        interpretation=f"mean positive in {k} of {len(periods)} sub-periods ({how})")
+
+
+def drawdown_numbers(returns: np.ndarray, index: pd.Index | None) -> dict[str, Any]:
+    """Max drawdown, its peak/trough/recovery and the longest spell under water (risk.max_drawdown)."""
+    res = max_drawdown(pd.Series(returns, index=index) if index is not None else returns, check_returns=False)
+    peak, trough = res.peak or 0, res.trough or 0
+    recovery = res.recovery if res.peak is not None else 0
+    out: dict[str, Any] = {"max_drawdown": res.max_drawdown, "total_return": res.total_return,
+                           "longest_underwater_obs": res.longest_underwater, "recovered": res.recovered}
+    if isinstance(index, pd.DatetimeIndex):
+        def date(k: int) -> str:
+            return str(index[max(k - 1, 0)].date())  # the starting capital is dated at the first observation
+
+        out["peak_date"], out["trough_date"] = date(peak), date(trough)
+        out["recovery_date"] = date(recovery) if recovery is not None else "not recovered"
+        if res.longest_underwater_span is not None:
+            out["longest_underwater_days"] = int(res.longest_underwater_span.days)
+    else:
+        out["peak_obs"], out["trough_obs"] = peak, trough
+        out["recovery_obs"] = recovery if recovery is not None else "not recovered"
+    return out
+
+
+def check_drawdown(d: AuditData) -> Check:
+    dd = drawdown_numbers(d.returns, d.index)
+    where = f" ({dd['peak_date']} to {dd['trough_date']})" if "peak_date" in dd else ""
+    span = f" ({dd['longest_underwater_days']} days)" if "longest_underwater_days" in dd else ""
+    return Check("drawdown", passed=None, numbers=dd,
+                 interpretation=(f"max drawdown {dd['max_drawdown']:.1%}{where}; longest spell under water "
+                                 f"{dd['longest_underwater_obs']} observations{span}"))
+
+
+def run_checks(d: AuditData, splits: Any) -> tuple[dict[str, Check], pd.DataFrame]:
+    """Every check, in report order, and the sub-period table."""
+    from alphacheck._audit.costs import check_costs
+
+    checks: dict[str, Check] = {}
+    checks["mean"] = check_mean(d)
+    checks["sharpe"] = check_sharpe(d)
+    checks["psr"] = check_psr(d)
+    checks["dsr"] = check_dsr(d)
+    checks["haircut_sharpe"] = check_haircut(d, checks["sharpe"])
+    checks["pbo"] = check_pbo(d)
+    if d.regression is not None:
+        checks["jensen_alpha"] = check_alpha(d)
+        checks["updown_beta"] = check_updown(d)
+        checks["market_neutral"] = check_market_neutral(d, checks["jensen_alpha"])
+    else:
+        for name in ("jensen_alpha", "updown_beta", "market_neutral"):
+            checks[name] = skipped(name, "no benchmark given")
+    labels, parts, how = sub_periods(d.index, d.n, splits)
+    periods = period_frame(d.returns, labels, parts)
+    checks["consistency"] = check_consistency(d, periods, how)
+    checks["drawdown"] = check_drawdown(d)
+    checks["cost_sensitivity"] = check_costs(d, checks)
+    return checks, periods

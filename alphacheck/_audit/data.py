@@ -1,0 +1,128 @@
+"""The audit's inputs, validated once: every check reads this object and never re-validates."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from alphacheck._inputs import (
+    InputError, align, as_matrix, as_returns, check_choice, check_int, check_number, check_plausible,
+    check_positive, check_probability, check_reps, check_seed,
+)
+from alphacheck._resample import resolve_block_length
+from alphacheck.alpha.jensen import RegressionData, prepare_regression
+
+_BPS = 1e-4
+COST_UNITS = ("trade", "observation", "turnover")
+
+
+@dataclasses.dataclass(frozen=True)
+class AuditData:
+    """Validated audit inputs.
+
+    ``returns`` are net of costs (``gross`` minus the cost of each observation); ``regression`` holds the
+    aligned Jensen design on the net returns (None without a benchmark); ``block_length`` is the one
+    Politis–White estimate on the net returns that the mean and Sharpe tests share.
+    """
+
+    gross: np.ndarray
+    returns: np.ndarray
+    costs: np.ndarray
+    benchmark: np.ndarray | None
+    regression: RegressionData | None
+    index: pd.Index | None
+    periods_per_year: float | None
+    periods_per_year_source: str
+    cost_bps: float
+    cost_per: str
+    turnover: np.ndarray | None
+    trials: np.ndarray | None
+    trial_names: list
+    n_trials: int
+    alpha_level: float
+    reps: int
+    seed: np.random.SeedSequence
+    seed_label: Any
+    block_length: float
+    n_jobs: int | None
+
+    @property
+    def n(self) -> int:
+        return int(self.returns.size)
+
+
+def _annualisation(index: pd.Index | None, n: int, periods_per_year: Any) -> tuple[float | None, str]:
+    if periods_per_year is not None:
+        return check_positive(periods_per_year, "periods_per_year"), "given"
+    if isinstance(index, pd.DatetimeIndex) and n >= 2:
+        years = (index[-1] - index[0]) / pd.Timedelta(days=365.25)
+        if years > 0:
+            return (n - 1) / years, "inferred from the dates"  # n observations span n - 1 gaps
+    return None, "unknown"
+
+
+def prepare_audit_data(returns: Any, benchmark: Any, controls: Any, states: Any, *, n_trials: Any,
+                       periods_per_year: Any, cost_bps: Any, cost_per: Any, turnover: Any, trials: Any,
+                       seed: Any, reps: Any, alpha_level: Any, n_jobs: Any, check_returns: bool) -> AuditData:
+    """Validate every audit input once and return the :class:`AuditData` all checks share."""
+    n_trials = check_int(n_trials, "n_trials", minimum=1)
+    reps = check_reps(reps)
+    alpha_level = check_probability(alpha_level, "alpha_level")
+    cost = check_number(cost_bps, "cost_bps", minimum=0)
+    cost_per = check_choice(cost_per, "cost_per", COST_UNITS)
+    if cost_per == "turnover" and turnover is None:
+        raise InputError("turnover", "is required with cost_per='turnover' (the fraction of capital traded in "
+                                     "each period, aligned with returns)")
+    if turnover is not None and cost_per != "turnover":
+        raise InputError("turnover", "is only used with cost_per='turnover'")
+    seed_label = seed if isinstance(seed, (int, np.integer)) else type(seed).__name__
+    root = check_seed(seed)
+    if benchmark is None:
+        for name, value in (("controls", controls), ("states", states)):
+            if value is not None:
+                raise InputError(name, "needs a benchmark (it enters the Jensen regression)")
+    regression = None
+    if benchmark is not None:
+        # the design is built on gross returns and shifted to net below (a cost per observation moves
+        # only the intercept; with turnover costs the net series is re-aligned)
+        regression = prepare_regression(returns, benchmark, controls, states, check_returns=check_returns)
+        gross, index = regression.y, regression.index
+        bench = regression.X[:, 1].copy()
+    else:
+        chk = as_returns(returns, "returns", min_obs=10, require_variance=True, check_returns=check_returns)
+        gross, index, bench = chk.values, chk.index, None
+    n = gross.size
+    if n < 10:
+        raise InputError("returns", f"needs at least 10 observations, got {n}")
+    if cost_per == "turnover":
+        (tau,), _ = align([("turnover", turnover)], min_obs=1)
+        if tau.ndim != 1 or tau.size != n:
+            raise InputError("turnover", f"must be one value per observation of returns ({n}), got {tau.shape}")
+        if (tau < 0).any():
+            raise InputError("turnover", "must be >= 0 (the fraction of capital traded)")
+        if not tau.mean() > 0:
+            raise InputError("turnover", "is zero everywhere: nothing is traded, so no cost applies")
+        costs = cost * _BPS * tau
+    else:
+        tau = None
+        costs = np.full(n, cost * _BPS)
+    net = gross - costs
+    if regression is not None:
+        regression = dataclasses.replace(regression, y=net)
+    trial_mat, trial_names = None, []
+    if trials is not None:
+        m = as_matrix(trials, "trials", min_obs=8, min_cols=2)
+        trial_mat, trial_names = m.values, list(m.columns)
+        if check_returns:
+            for j in range(min(trial_mat.shape[1], 50)):  # the first 50 columns tell what the grid holds
+                check_plausible(trial_mat[:, j], m.index, f"trials[{trial_names[j]!r}]")
+        n_trials = max(n_trials, trial_mat.shape[1])
+    ppy, source = _annualisation(index, n, periods_per_year)
+    return AuditData(gross=gross, returns=net, costs=costs, benchmark=bench, regression=regression, index=index,
+                     periods_per_year=ppy, periods_per_year_source=source, cost_bps=cost, cost_per=cost_per, turnover=tau,
+                     trials=trial_mat, trial_names=trial_names, n_trials=n_trials, alpha_level=alpha_level, reps=reps,
+                     seed=root, seed_label=seed_label, block_length=resolve_block_length("auto", net, "stationary"),
+                     n_jobs=n_jobs)

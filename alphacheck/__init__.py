@@ -8,41 +8,67 @@ The methodology guide is in docs/; the API reference in docs/api.md.
 
 from importlib.metadata import PackageNotFoundError, version
 
+# the one call
+from alphacheck._audit import VERDICTS, AuditReport, Check, audit
+from alphacheck._hac import LongRunVariance, long_run_variance, newey_west_lags
 from alphacheck._inputs import InputError
-from alphacheck._results import ConfidenceInterval, NoIntervalError, Result, TestResult
 
 # resampling and long-run variance
 from alphacheck._resample import bootstrap_indices, bootstrap_statistic, optimal_block_length
-from alphacheck._hac import LongRunVariance, long_run_variance, newey_west_lags
-
-# is the mean / the Sharpe ratio real?
-from alphacheck.significance import bootstrap_test, mean_test, permutation_test, sharpe_test
-from alphacheck.sharpe import (
-    SharpeProbabilityResult, deflated_sharpe_ratio, deflated_sharpe_ratio_from_stats, expected_max_sharpe,
-    min_track_record_length, probabilistic_sharpe_ratio, sharpe_ratio, sharpe_se,
-)
+from alphacheck._results import ConfidenceInterval, NoIntervalError, Result, TestResult
 
 # alpha or beta?
 from alphacheck.alpha import AlphaResult, UpDownBetaResult, beta_adjusted, jensen_alpha, spread_test, updown_beta
-
-# signals and events
-from alphacheck.ic import ICResult, QuantileResult, forward_returns, ic_decay, ic_test, information_coefficient, quantile_returns
 from alphacheck.events import EventStudyResult, event_study, event_trades
 
-# splitting, walk-forward, overfitting and data snooping
-from alphacheck.splits import CalendarWindows, CombinatorialPurgedCV, PurgedKFold, WalkForward
-from alphacheck.walkforward import WalkForwardResult, walk_forward
+# signals and events
+from alphacheck.ic import (
+    ICResult,
+    QuantileResult,
+    forward_returns,
+    ic_decay,
+    ic_test,
+    information_coefficient,
+    quantile_returns,
+)
 from alphacheck.overfitting import (
-    FamilyTestResult, HaircutResult, PBOResult, adjust_pvalues, haircut_sharpe, pbo, reality_check, spa, stepm,
+    FamilyTestResult,
+    HaircutResult,
+    PBOResult,
+    adjust_pvalues,
+    haircut_sharpe,
+    pbo,
+    reality_check,
+    spa,
+    stepm,
 )
 
 # path risk
 from alphacheck.risk import (
-    DrawdownResult, drawdown_episodes, drawdown_series, equity_curve, max_drawdown, worst_losing_streak,
+    DrawdownResult,
+    drawdown_episodes,
+    drawdown_series,
+    equity_curve,
+    max_drawdown,
+    worst_losing_streak,
+)
+from alphacheck.sharpe import (
+    SharpeProbabilityResult,
+    deflated_sharpe_ratio,
+    deflated_sharpe_ratio_from_stats,
+    expected_max_sharpe,
+    min_track_record_length,
+    probabilistic_sharpe_ratio,
+    sharpe_ratio,
+    sharpe_se,
 )
 
-# the one call
-from alphacheck._audit import VERDICTS, AuditReport, Check, audit
+# is the mean / the Sharpe ratio real?
+from alphacheck.significance import bootstrap_test, mean_test, permutation_test, sharpe_test
+
+# splitting, walk-forward, overfitting and data snooping
+from alphacheck.splits import CalendarWindows, CombinatorialPurgedCV, PurgedKFold, WalkForward
+from alphacheck.walkforward import WalkForwardResult, walk_forward
 
 try:
     __version__ = version("alphacheck")

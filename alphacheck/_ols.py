@@ -123,28 +123,56 @@ def _product_columns(Z: np.ndarray) -> tuple[np.ndarray, dict[tuple[int, int], i
     return np.column_stack([Z[:, a] * Z[:, b] for a, b in pairs]), {ab: c for c, ab in enumerate(pairs)}
 
 
-def paired_bootstrap(y: np.ndarray, X: np.ndarray, *, reps: int, block_length: float,
-                     bootstrap: str = "stationary", seed: Any = None, n_jobs: int | None = None) -> PairedBootstrap:
-    """Studentised paired block bootstrap of every OLS coefficient (see the module docstring).
+@dataclass(frozen=True)
+class RegressionColumns:
+    """The product columns a paired bootstrap of y on X needs, and how to map moments back.
 
-    X must hold the constant in column 0. Columns 1.. and y are centred and scaled by their full-sample
-    means and sds first (an exact affine reparametrisation that keeps the normal equations well
-    conditioned); coefficients are mapped back and the pivots are invariant to it.
+    ``products`` (n, k) are Z_a Z_b of the standardised Z = [1, (X_1.. − μ)/σ, (y − ȳ)/s_y] for the pairs the
+    normal equations use (:func:`_product_columns`); ``col`` maps a pair to its column.
     """
-    n, p = X.shape
+
+    products: np.ndarray
+    col: dict
+    mu: np.ndarray
+    sd: np.ndarray
+    ymu: float
+    ysd: float
+
+
+def regression_columns(y: np.ndarray, X: np.ndarray) -> RegressionColumns:
+    """Standardise y and X (an exact affine reparametrisation) and build the product columns."""
+    n = X.shape[0]
     mu, sd = X[:, 1:].mean(axis=0), X[:, 1:].std(axis=0)
     ymu, ysd = float(y.mean()), float(y.std())
     Z = np.column_stack([np.ones(n), (X[:, 1:] - mu) / sd, (y - ymu) / ysd])
     prods, col = _product_columns(Z)
-    mom = streamed_block_moments(prods, reps, bootstrap, block_length, seed, n_jobs=n_jobs)
-    k = prods.shape[1]
+    return RegressionColumns(prods, col, mu, sd, ymu, ysd)
+
+
+def paired_bootstrap(y: np.ndarray, X: np.ndarray, *, reps: int, block_length: float,
+                     bootstrap: str = "stationary", seed: Any = None, n_jobs: int | None = None,
+                     moments: Any = None, columns: RegressionColumns | None = None) -> PairedBootstrap:
+    """Studentised paired block bootstrap of every OLS coefficient (see the module docstring).
+
+    X must hold the constant in column 0. Columns 1.. and y are centred and scaled by their full-sample
+    means and sds first (an exact affine reparametrisation that keeps the normal equations well
+    conditioned); coefficients are mapped back and the pivots are invariant to it. ``moments`` (with the
+    ``columns`` they were computed from) reuses block moments another caller already drew — the audit draws
+    one plan for all its tests.
+    """
+    n, p = X.shape
+    rc = regression_columns(y, X) if columns is None else columns
+    mu, sd, ymu, ysd = rc.mu, rc.sd, rc.ymu, rc.ysd
+    mom = (streamed_block_moments(rc.products, reps, bootstrap, block_length, seed, n_jobs=n_jobs)
+           if moments is None else moments)
+    k = rc.products.shape[1]
     # the length column: block sums of Z_0 Z_0 = 1 are the block lengths L_j
     sums = np.column_stack([np.full(reps, float(n)), mom.sums])
     cross = np.empty((reps, k + 1, k + 1))
     cross[:, 0, 0] = mom.length_squares
     cross[:, 0, 1:] = cross[:, 1:, 0] = mom.length_sums
     cross[:, 1:, 1:] = mom.cross
-    col = {ab: c + 1 for ab, c in col.items()}
+    col = {ab: c + 1 for ab, c in rc.col.items()}
     col[(0, 0)] = 0
     A = np.empty((reps, p, p))
     for a in range(p):

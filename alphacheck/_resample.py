@@ -30,15 +30,23 @@ from __future__ import annotations
 
 import math
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from alphacheck._inputs import InputError, as_matrix, check_choice, check_int, check_n_jobs, check_seed, require_variance
+from alphacheck._inputs import (
+    InputError,
+    as_matrix,
+    check_choice,
+    check_int,
+    check_n_jobs,
+    check_seed,
+    require_variance,
+)
 
 METHODS = ("iid", "stationary", "circular", "moving")
 Scheme = Literal["stationary", "circular", "moving", "iid"]
@@ -141,19 +149,29 @@ def _resolve_block_length(method: str, b: Any, n: int) -> float:
     return min(v, float(n))
 
 
+# "auto" never uses more than this many blocks per replicate: beyond it the studentised bootstrap law is
+# already resolved and the cost would only grow with n (see resolve_block_length).
+MAX_BLOCKS = 1_000
+
+
 def resolve_block_length(block_length: Any, data: Any, method: str = "stationary") -> float:
     """The block length a bootstrap of ``data`` will use: the one place "auto" is interpreted.
 
-    ``"auto"`` or None -> :func:`optimal_block_length` (Politis & White 2004 on ``data``; for 2-D data the
-    maximum over columns); a number -> validated (finite, >= 1) and capped at the sample size;
-    ``method="iid"`` -> 1. Raises :class:`InputError` naming ``block_length`` otherwise.
+    ``"auto"`` or None -> max(:func:`optimal_block_length`, n / 1,000): Politis & White (2004) on ``data``
+    (for 2-D data the maximum over columns), but never more than 1,000 blocks per replicate. The tests
+    that use "auto" are studentised with each replicate's own block variance (Götze & Künsch 1996), whose
+    validity needs only b -> infinity and b/n -> 0, not the variance-optimal b of Politis & White; with
+    1,000 blocks the bootstrap law of the pivot is resolved (measured sizes: docs/size-atlas.md) and the
+    cost stops growing with n (a replicate costs O(blocks), not O(n)). A number -> validated (finite, >= 1)
+    and capped at the sample size; ``method="iid"`` -> 1. Raises :class:`InputError` naming
+    ``block_length`` otherwise.
     """
     _check_method(method)
     n = int(np.shape(data)[0])
     if method == "iid":
         return 1.0
     if block_length is None or (isinstance(block_length, str) and block_length == "auto"):
-        return optimal_block_length(data, bootstrap=method)
+        return min(max(optimal_block_length(data, bootstrap=method), n / MAX_BLOCKS), float(n))
     return _resolve_block_length(method, block_length, n)
 
 
@@ -552,52 +570,80 @@ def _block_prefix(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.ascontiguousarray(prefix.T), mean
 
 
-def _reduce_blocks(cols: np.ndarray, s: np.ndarray, ln: np.ndarray, out: tuple, sl: slice) -> None:
-    """Write Σ S, Σ S Sᵀ, Σ L S, Σ L² of the replicates ``sl`` (starts ``s``, lengths ``ln``) into ``out``."""
+Pairs = Any  # None (every pair i <= j), "diagonal", or a sequence of (i, j) pairs with i <= j
+
+
+def _pair_index(pairs: Pairs, k: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """(iu, ju, diagonal) of the cross moments to compute; ``diagonal`` stores cross as (reps, k)."""
+    if pairs is None:
+        iu, ju = np.triu_indices(k)
+        return iu, ju, False
+    if isinstance(pairs, str) and pairs == "diagonal":
+        ar = np.arange(k)
+        return ar, ar, True
+    pr = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    return np.minimum(pr[:, 0], pr[:, 1]), np.maximum(pr[:, 0], pr[:, 1]), False
+
+
+def _reduce_blocks(cols: np.ndarray, s: np.ndarray, ln: np.ndarray, out: tuple, sl: slice,
+                   pairs: tuple[np.ndarray, np.ndarray, bool]) -> None:
+    """Write Σ S, the requested Σ S_i S_j, Σ L S, Σ L² of the replicates ``sl`` (starts ``s``, lengths ``ln``)."""
     sums, cross, lsum, l2 = out
     e = s + ln
     lf = ln.astype(np.float64)
     l2[sl] = np.einsum("ij,ij->i", lf, lf)
-    if cols.shape[0] == 1:  # one column: plain 1-D gathers and row dot products
-        blk = np.take(cols[0], e)
-        blk -= np.take(cols[0], s)
-        sums[sl, 0] = blk.sum(axis=1)
-        cross[sl, 0, 0] = np.einsum("ij,ij->i", blk, blk)
-        lsum[sl, 0] = np.einsum("ij,ij->i", blk, lf)
-        return
     blocks = [np.take(c, e) - np.take(c, s) for c in cols]  # k arrays (rows, m) of block sums
-    for i, bi in enumerate(blocks):  # row-wise dot products; a batched matmul of thin matrices is slower
+    _accumulate(blocks, lf, out, sl, pairs)
+
+
+def _accumulate(blocks: Any, lf: np.ndarray, out: tuple, sl: slice,
+                pairs: tuple[np.ndarray, np.ndarray, bool]) -> None:
+    """Row-wise dot products of the block sums (einsum; a batched matmul of these thin matrices is slower)."""
+    sums, cross, lsum, _ = out
+    for i, bi in enumerate(blocks):
         sums[sl, i] = bi.sum(axis=1)
         lsum[sl, i] = np.einsum("ij,ij->i", bi, lf)
-        for jj in range(i, len(blocks)):
-            cross[sl, i, jj] = cross[sl, jj, i] = np.einsum("ij,ij->i", bi, blocks[jj])
+    iu, ju, diagonal = pairs
+    for i, j in zip(iu.tolist(), ju.tolist()):
+        v = np.einsum("ij,ij->i", blocks[i], blocks[j])
+        if diagonal:
+            cross[sl, i] = v
+        else:
+            cross[sl, i, j] = v
+            cross[sl, j, i] = v
 
 
-def _empty_moments(reps: int, k: int) -> tuple:
-    return np.empty((reps, k)), np.empty((reps, k, k)), np.empty((reps, k)), np.empty(reps)
+def _empty_moments(reps: int, k: int, pairs: tuple[np.ndarray, np.ndarray, bool]) -> tuple:
+    cross = np.zeros((reps, k)) if pairs[2] else np.zeros((reps, k, k))
+    return np.empty((reps, k)), cross, np.empty((reps, k)), np.empty(reps)
 
 
 def _shift_moments(out: tuple, mean: np.ndarray, n: int) -> tuple:
     """Moments of the centred series -> moments of the raw series: S = S^c + L m (Σ_j L_j = n)."""
     sums, cross, lsum, l2 = out
-    cross += lsum[:, :, None] * mean[None, None, :] + mean[None, :, None] * lsum[:, None, :]
-    cross += l2[:, None, None] * np.outer(mean, mean)[None]
+    if cross.ndim == 2:  # diagonal only: Σ (S^c + L m)² = Σ S^c² + 2 m Σ L S^c + m² Σ L²
+        cross += 2.0 * lsum * mean[None, :] + l2[:, None] * (mean * mean)[None, :]
+    else:
+        cross += lsum[:, :, None] * mean[None, None, :] + mean[None, :, None] * lsum[:, None, :]
+        cross += l2[:, None, None] * np.outer(mean, mean)[None]
     lsum += l2[:, None] * mean[None, :]
     sums += n * mean
     return sums, cross, lsum, l2
 
 
-def _moments_from_prefix(prefix: tuple[np.ndarray, np.ndarray], plan: BlockPlan, chunk: int | None) -> tuple:
+def _moments_from_prefix(prefix: tuple[np.ndarray, np.ndarray], plan: BlockPlan, chunk: int | None,
+                         pairs: tuple[np.ndarray, np.ndarray, bool] | None = None) -> tuple:
     """Block moments of the centred series, then shifted back exactly by the means."""
     cols, mean = prefix
     k = cols.shape[0]
+    pairs = _pair_index(None, k) if pairs is None else pairs
     reps, m = plan.starts.shape
     if chunk is None:
         chunk = max(1, int(_WORK_BYTES // ((24 + 16 * k) * m)))
-    out = _empty_moments(reps, k)
+    out = _empty_moments(reps, k, pairs)
     for lo in range(0, reps, chunk):
         sl = slice(lo, min(lo + chunk, reps))
-        _reduce_blocks(cols, plan.starts[sl], plan.lengths[sl], out, sl)
+        _reduce_blocks(cols, plan.starts[sl], plan.lengths[sl], out, sl, pairs)
     return _shift_moments(out, mean, plan.n)
 
 
@@ -622,7 +668,8 @@ def _buffer(name: str, size: int, dtype: type) -> np.ndarray:
     return buf[:size]
 
 
-def _stationary_moments_chunk(spec: tuple[Any, int], n: int, b: float, cols: np.ndarray) -> tuple:
+def _stationary_moments_chunk(spec: tuple[Any, int], n: int, b: float, cols: np.ndarray,
+                              pairs: tuple[np.ndarray, np.ndarray, bool]) -> tuple:
     """Block moments of one stationary-bootstrap plan chunk, drawn and reduced slab by slab.
 
     Draws exactly the numbers of ``_generate_chunk`` in the same order (geometric lengths for every
@@ -682,7 +729,7 @@ def _stationary_moments_chunk(spec: tuple[Any, int], n: int, b: float, cols: np.
         j[lo : lo + r] = js
         cut_len[lo : lo + r] = n - cum[ar, js] + lengths[lo + ar, js]
     keep = int(j.max()) + 1
-    out = _empty_moments(rows, cols.shape[0])
+    out = _empty_moments(rows, cols.shape[0], pairs)
     col_index = np.arange(keep)
     k = cols.shape[0]
     sums, cross, lsum, l2 = out
@@ -715,12 +762,7 @@ def _stationary_moments_chunk(spec: tuple[Any, int], n: int, b: float, cols: np.
             np.take(c, e, out=blocks[i], mode="clip")  # indices are in range; "raise" would buffer out
             np.take(c, starts, out=g2, mode="clip")
             blocks[i] -= g2
-        # row-wise dot products (einsum); a batched matmul of these thin matrices measured 3x slower
-        for i in range(k):
-            sums[sl, i] = blocks[i].sum(axis=1)
-            lsum[sl, i] = np.einsum("ij,ij->i", blocks[i], lf)
-            for jj in range(i, k):
-                cross[sl, i, jj] = cross[sl, jj, i] = np.einsum("ij,ij->i", blocks[i], blocks[jj])
+        _accumulate(blocks, lf, out, sl, pairs)
     return out
 
 
@@ -742,22 +784,27 @@ def _unit_counts(spec: tuple[Any, int], n: int) -> np.ndarray:
 
 
 def _unit_block_moments(spec: tuple[Any, int], n: int, centred: np.ndarray, products: np.ndarray,
-                        iu: np.ndarray, ju: np.ndarray) -> tuple:
-    """Block moments of a unit-block chunk from draw counts W: Σ S = W c, Σ S Sᵀ = W (c cᵀ), Σ L S = Σ S, Σ L² = n."""
+                        pairs: tuple[np.ndarray, np.ndarray, bool]) -> tuple:
+    """Block moments of a unit-block chunk from draw counts W: Σ S = W c, Σ S_i S_j = W (c_i c_j), Σ L S = Σ S,
+    Σ L² = n (``products`` are the columns c_i c_j of the requested pairs)."""
     w = _unit_counts(spec, n)
     rows, k = w.shape[0], centred.shape[1]
     sums = w @ centred
     prods = w @ products
-    cross = np.empty((rows, k, k))
-    cross[:, iu, ju] = prods
-    cross[:, ju, iu] = prods
+    iu, ju, diagonal = pairs
+    if diagonal:
+        cross = prods
+    else:
+        cross = np.zeros((rows, k, k))
+        cross[:, iu, ju] = prods
+        cross[:, ju, iu] = prods
     return sums, cross, sums.copy(), np.full(rows, float(n))
 
 
 def _wrap_moments(parts: tuple, one_d: bool) -> BlockMoments:
     sums, cross, lsum, l2 = parts
     if one_d:
-        return BlockMoments(sums[:, 0], cross[:, 0, 0], lsum[:, 0], l2)
+        return BlockMoments(sums[:, 0], cross[:, 0, 0] if cross.ndim == 3 else cross[:, 0], lsum[:, 0], l2)
     return BlockMoments(sums, cross, lsum, l2)
 
 
@@ -783,29 +830,33 @@ def streamed_block_moments(
     block_length: float | None = None,
     seed: Any = None,
     n_jobs: int | None = None,
+    pairs: Pairs = None,
 ) -> BlockMoments:
     """``resampled_block_moments(x, bootstrap_plan(n, reps, ...))`` without materialising the whole plan.
 
     Same replicates as :func:`streamed_sums` / :func:`bootstrap_plan` with the same seed (``sums``
     agree to rounding); chunks generated and reduced in ``n_jobs`` threads; bits independent of ``n_jobs``.
+    ``pairs`` chooses the cross moments Σ_j S_ij S_lj computed: None every pair; "diagonal" only the squares,
+    returned as (reps, k) — what per-column studentisation of many columns needs, O(k) instead of O(k²) per
+    block; or a list of (i, l) pairs (the others stay 0) — what several tests sharing one plan need.
     """
     a, one_d = _as_columns(x, np.shape(x)[0] if np.ndim(x) else 0)
     n, reps, method, b, root = _check_common(a.shape[0], reps, method, block_length, seed)
     mean = a.mean(axis=0)
+    pidx = _pair_index(pairs, a.shape[1])
     if _unit_blocks(method, b):
         centred = a - mean
-        iu, ju = np.triu_indices(centred.shape[1])
-        products = centred[:, iu] * centred[:, ju]
+        products = centred[:, pidx[0]] * centred[:, pidx[1]]
 
         def work(spec: tuple[Any, int]) -> tuple:
-            return _unit_block_moments(spec, n, centred, products, iu, ju)
+            return _unit_block_moments(spec, n, centred, products, pidx)
     else:
         cols, mean = _block_prefix(a)
 
         def work(spec: tuple[Any, int]) -> tuple:
             if method == "stationary":
-                return _stationary_moments_chunk(spec, n, b, cols)
-            return _moments_from_prefix((cols, np.zeros_like(mean)), _make_plan(spec, n, method, b), None)
+                return _stationary_moments_chunk(spec, n, b, cols, pidx)
+            return _moments_from_prefix((cols, np.zeros_like(mean)), _make_plan(spec, n, method, b), None, pidx)
 
     parts = run_chunks(work, _chunk_specs(n, reps, method, b, root), n_jobs)
     out = tuple(np.concatenate([p[i] for p in parts]) for i in range(4))

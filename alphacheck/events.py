@@ -15,15 +15,22 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Mapping
-from typing import Any, Literal, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-
 from numpy.typing import ArrayLike
 
-from alphacheck._inputs import InputError, as_panel, check_alternative, check_choice, check_int, check_number, check_reps
+from alphacheck._inputs import (
+    InputError,
+    as_panel,
+    check_alternative,
+    check_choice,
+    check_int,
+    check_number,
+    check_reps,
+)
 from alphacheck._pvalues import pvalue_from_law
 from alphacheck._results import Result, frame_table, text_table
 

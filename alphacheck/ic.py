@@ -34,17 +34,24 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any, Literal, Sequence
+from collections.abc import Sequence
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-
 from numpy.typing import ArrayLike
+from scipy import stats
 
 from alphacheck._hac import newey_west_lags
 from alphacheck._inputs import (
-    InputError, align, as_panel, check_alternative, check_choice, check_int, check_probability, check_reps,
+    InputError,
+    align,
+    as_panel,
+    check_alternative,
+    check_choice,
+    check_int,
+    check_probability,
+    check_reps,
     check_seed,
 )
 from alphacheck._pvalues import pvalue_from_law, pvalue_from_replicates

@@ -13,15 +13,20 @@ import math
 from typing import Any, Literal
 
 import numpy as np
-from scipy import stats
-
 from numpy.typing import ArrayLike
+from scipy import stats
 
 from alphacheck._hac import autocovariances, hac_matrix, resolve_maxlags
 from alphacheck._inputs import (
-    InputError, as_returns, as_series, check_choice, check_int, check_number, check_positive, check_probability,
+    InputError,
+    as_returns,
+    as_series,
+    check_choice,
+    check_int,
+    check_number,
+    check_positive,
+    check_probability,
 )
-from alphacheck._pvalues import pvalue_from_law
 from alphacheck._results import Interval, TestResult
 
 __all__ = ["sharpe_ratio", "sharpe_se", "probabilistic_sharpe_ratio", "deflated_sharpe_ratio",

@@ -20,15 +20,29 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
-from alphacheck._hac import lrv, resolve_maxlags, bartlett_lrv
+from alphacheck._hac import bartlett_lrv, lrv, resolve_maxlags
 from alphacheck._inputs import (
-    InputError, as_matrix, as_returns, as_series, check_alternative, check_choice, check_number,
-    check_probability, check_reps, check_seed,
+    InputError,
+    as_matrix,
+    as_returns,
+    as_series,
+    check_alternative,
+    check_choice,
+    check_number,
+    check_probability,
+    check_reps,
+    check_seed,
 )
 from alphacheck._pvalues import pvalue_from_law, pvalue_from_replicates
 from alphacheck._resample import (
-    METHODS, BlockMoments, Scheme, SeedLike, bootstrap_statistic, resolve_block_length,
-    streamed_block_moments, streamed_sums,
+    METHODS,
+    BlockMoments,
+    Scheme,
+    SeedLike,
+    bootstrap_statistic,
+    resolve_block_length,
+    streamed_block_moments,
+    streamed_sums,
 )
 from alphacheck._results import Interval, TestResult
 
@@ -122,8 +136,9 @@ def hac_mean(x: np.ndarray, *, maxlags: int, hac_pvalues: str, alternative: str,
 def _mean_test(x: np.ndarray, *, method: str = "bootstrap", alternative: str = "two-sided", null_value: float = 0.0,
                reps: int = 9_999, bootstrap: str = "stationary", block_length: Any = "auto", seed: Any = None,
                n_jobs: int | None = None, maxlags: int | None = None, hac_pvalues: str = "normal",
-               confidence_level: float = 0.95, test: str = "mean return") -> TestResult:
-    """The mean test on a validated float array (see :func:`mean_test`)."""
+               confidence_level: float = 0.95, test: str = "mean return", moments: Any = None) -> TestResult:
+    """The mean test on a validated float array (see :func:`mean_test`); ``moments`` reuses block moments of
+    x − x̄ drawn by the caller with ``block_length`` (the audit draws one plan for all its tests)."""
     n = x.size
     mean = float(x.mean())
     sd = float(x.std(ddof=1))
@@ -148,7 +163,7 @@ def _mean_test(x: np.ndarray, *, method: str = "bootstrap", alternative: str = "
     else:
         v = lrv(x)
         se = math.sqrt(v.value / n)
-        mom = streamed_block_moments(x - mean, reps, bootstrap, b, seed, n_jobs=n_jobs)
+        mom = streamed_block_moments(x - mean, reps, bootstrap, b, seed, n_jobs=n_jobs) if moments is None else moments
         d_star, v_star = mean_replicates(mom, n)
         t_star = _safe_div(d_star * math.sqrt(n), np.sqrt(v_star))
         m_star = d_star + mean
@@ -243,8 +258,9 @@ def mean_test(returns: ArrayLike, *, method: Literal["bootstrap", "hac", "t"] = 
 def _sharpe_test(x: np.ndarray, *, method: str = "bootstrap", alternative: str = "two-sided", null_value: float = 0.0,
                  periods_per_year: float | None = None, reps: int = 9_999, bootstrap: str = "stationary",
                  block_length: Any = "auto", seed: Any = None, n_jobs: int | None = None, maxlags: int | None = None,
-                 confidence_level: float = 0.95) -> TestResult:
-    """The Sharpe test on a validated float array (see :func:`sharpe_test`)."""
+                 confidence_level: float = 0.95, moments: Any = None) -> TestResult:
+    """The Sharpe test on a validated float array (see :func:`sharpe_test`); ``moments`` reuses block moments
+    of (z, z²), z = (x − x̄)/s, drawn by the caller with ``block_length``."""
     from alphacheck.sharpe import _sharpe_se_values
 
     q = periods_per_year
@@ -277,8 +293,9 @@ def _sharpe_test(x: np.ndarray, *, method: str = "bootstrap", alternative: str =
                  "1992); T*: within-replicate block variance of it (Goetze & Kuensch 1996)",
                  "long_run_variance": lrv_value, "prewhiten_phi": v.phi, "hac_bandwidth": v.bandwidth}
     se = c * math.sqrt(lrv_value / n)  # in ddof=1 Sharpe units
-    mom = streamed_block_moments(np.column_stack([z, z * z]), reps, bootstrap, b, seed, n_jobs=n_jobs)
-    srp, v_star = sharpe_replicates(mom, sr, n)
+    if moments is None:
+        moments = streamed_block_moments(np.column_stack([z, z * z]), reps, bootstrap, b, seed, n_jobs=n_jobs)
+    srp, v_star = sharpe_replicates(moments, sr, n)
     t_star = _safe_div((srp - sr_pop) * math.sqrt(n), np.sqrt(v_star))
     t_obs = (sr - sr0) / se
     p = pvalue_from_replicates(t_star, t_obs, alternative=alternative)

@@ -78,7 +78,7 @@ def _check_size(value: Any, name: str, minimum: int) -> int | pd.DateOffset:
 def _n_obs(X: Any) -> int:
     if X is None:
         raise InputError("X", "is required to build the splits (its length and index), got None")
-    if hasattr(X, "shape") and len(getattr(X, "shape")) >= 1:
+    if hasattr(X, "shape") and len(X.shape) >= 1:
         return int(X.shape[0])
     try:
         return len(X)
@@ -153,7 +153,7 @@ class _Splitter:
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self._param_names()}
 
-    def set_params(self, **params: Any) -> "_Splitter":
+    def set_params(self, **params: Any) -> _Splitter:
         valid = set(self._param_names())
         for k, v in params.items():
             if k not in valid:

@@ -65,8 +65,11 @@ def cmd_info(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from alphacheck import __version__
+
     p = argparse.ArgumentParser(prog="cascade-study",
                                 description="Crypto liquidation cascades: alpha or leveraged BTC beta?")
+    p.add_argument("--version", action="version", version=f"cascade-study (alphacheck {__version__})")
     sub = p.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="run the whole study and write the report")
     r.add_argument("--data", default=None, help="data directory (default: bundled data)")

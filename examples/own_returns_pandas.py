@@ -31,8 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     report = ac.audit(strategy, benchmark=market, periods_per_year=252, cost_bps=1.0, reps=args.reps)
     print(report.summary())
     print("\nper calendar year:\n", report.period_table().round(5))
-    ja = report.checks["jensen_alpha"].result          # the full regression result
-    print("\n" + ja.summary())
+    alpha = report.checks["jensen_alpha"].result       # the two alpha tests: .hac and .bootstrap
+    print("\n" + alpha.hac.summary())                  # the full regression, Newey-West HAC inference
+    print(f"studentised paired-bootstrap alpha p = {alpha.bootstrap.pvalue:.3g}")
     paths = report.save(args.out)
     print(f"\nreport written to {paths['html']}")
     return 0

@@ -4,7 +4,7 @@
 
 A moving-average trend rule on a random walk (no edge by construction) is run for 4 x 3 x 3 = 36
 parameter combinations; the in-sample best looks good on its own. Passing the whole grid
-(``trials_returns``) and ``n_trials`` to the audit shows what it is.
+(``trials``) and ``n_trials`` to the audit shows what it is.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(grid)} combinations; in-sample best {best}: Sharpe {sharpe[best] * np.sqrt(252):.2f} annualised")
 
     naive = ac.audit(trials[best], periods_per_year=252, reps=args.reps)
-    honest = ac.audit(trials[best], n_trials=len(grid), trials_returns=trials, periods_per_year=252,
+    honest = ac.audit(trials[best], n_trials=len(grid), trials=trials, periods_per_year=252,
                       reps=args.reps)
     print(f"\nas if it were the only idea: {naive.verdict}")
     print(f"with the grid accounted for: {honest.verdict}")

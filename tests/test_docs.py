@@ -28,7 +28,7 @@ def blocks(page: Path) -> list[str]:
 def test_docs_exist():
     names = {p.name for p in PAGES}
     assert {"index.md", "methodology.md", "verdict.md", "api.md"} <= names
-    assert sum(1 for n in names if n.startswith("pitfall-")) == 7
+    assert sum(1 for n in names if n.startswith("pitfall-")) >= 7
 
 
 @pytest.mark.parametrize("page", [p for p in PAGES if blocks(p)], ids=lambda p: p.name)

@@ -69,7 +69,8 @@ def audit(returns: ArrayLike, benchmark: ArrayLike | None = None, controls: Arra
           periods_per_year: float | None = None, cost_bps: float = 0.0,
           cost_per: Literal["trade", "observation", "turnover"] = "trade", turnover: ArrayLike | None = None,
           splits: Any = None, reps: int = 9_999, seed: Any = 0, alpha_level: float = 0.05,
-          n_jobs: int | None = None, check_returns: bool = True) -> AuditReport:
+          n_jobs: int | None = None, meaningful_alpha: float | None = None,
+          check_returns: bool = True) -> AuditReport:
     """Audit a strategy's returns: is it alpha, or beta, luck and overfitting?
 
     Parameters
@@ -107,6 +108,10 @@ def audit(returns: ArrayLike, benchmark: ArrayLike | None = None, controls: Arra
         Level of every test and of the verdict rules.
     n_jobs : int or None
         Threads of the bootstrap engines (results do not depend on it).
+    meaningful_alpha : float or None
+        The alpha (per observation, return units) that would matter economically: "alpha ruled out" means
+        the data exclude an alpha this large (equivalence test at ``alpha_level``). Default: the strategy's
+        mean return — an alpha as large as the whole return.
     check_returns : bool
         Refuse inputs that look like prices, cumulative curves, percent units or positions.
 
@@ -130,10 +135,13 @@ def audit(returns: ArrayLike, benchmark: ArrayLike | None = None, controls: Arra
     """
     d = prepare_audit_data(returns, benchmark, controls, states, n_trials=n_trials, periods_per_year=periods_per_year,
                            cost_bps=cost_bps, cost_per=cost_per, turnover=turnover, trials=trials, seed=seed, reps=reps,
-                           alpha_level=alpha_level, n_jobs=n_jobs, check_returns=check_returns)
-    checks, periods = run_checks(d, splits)
+                           alpha_level=alpha_level, n_jobs=n_jobs, check_returns=check_returns,
+                           meaningful_alpha=meaningful_alpha)
+    checks, periods, block_length = run_checks(d, splits)
     evidence = evidence_from_checks(checks, alpha_level=d.alpha_level, n_trials=d.n_trials,
                                     has_benchmark=d.regression is not None)
     verdict, rule, reasons = decide_verdict(evidence, checks)
-    return AuditReport(verdict=verdict, rule=rule, reasons=reasons, checks=checks, settings=_settings(d),
+    settings = _settings(d)
+    settings["block length"] = block_length
+    return AuditReport(verdict=verdict, rule=rule, reasons=reasons, checks=checks, settings=settings,
                        periods=periods, data=d)

@@ -17,15 +17,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from alphacheck._audit.bootstrap import SharedBootstrap, shared_bootstrap
+from alphacheck._audit.data import AuditData
 from alphacheck._inputs import InputError
 from alphacheck._results import format_number, text_table
 from alphacheck.alpha.jensen import AlphaResult, fit_alpha, fit_updown
 from alphacheck.overfitting import haircut_sharpe, pbo
+from alphacheck.power import equivalence_bound, power_analysis
 from alphacheck.risk.drawdown import max_drawdown
 from alphacheck.sharpe import _dsr_result, _moments, _probability_result, _sharpe_se_values
 from alphacheck.significance import _mean_test, _sharpe_test
-
-from alphacheck._audit.data import AuditData
 
 __all__ = ["Check", "AlphaEvidence", "run_checks"]
 
@@ -104,10 +105,9 @@ class AlphaEvidence:
 # return-series checks
 
 
-def check_mean(d: AuditData) -> Check:
-    boot = dict(reps=d.reps, seed=d.seed, n_jobs=d.n_jobs)
-    mt = _mean_test(d.returns, method="bootstrap", alternative="greater", block_length=d.block_length,
-                    confidence_level=1.0 - d.alpha_level, **boot)
+def check_mean(d: AuditData, sb: SharedBootstrap) -> Check:
+    mt = _mean_test(d.returns, method="bootstrap", alternative="greater", block_length=sb.block_length,
+                    confidence_level=1.0 - d.alpha_level, reps=d.reps, moments=sb.mean)
     hac = _mean_test(d.returns, method="hac", alternative="greater")
     lo, _ = mt.confidence_interval()
     return Check(
@@ -119,9 +119,9 @@ def check_mean(d: AuditData) -> Check:
                         f"(HAC t cross-check p = {fmt_p(hac.pvalue)})"))
 
 
-def check_sharpe(d: AuditData) -> Check:
-    st = _sharpe_test(d.returns, method="bootstrap", alternative="greater", block_length=d.block_length,
-                      periods_per_year=d.periods_per_year, reps=d.reps, seed=d.seed, n_jobs=d.n_jobs)
+def check_sharpe(d: AuditData, sb: SharedBootstrap) -> Check:
+    st = _sharpe_test(d.returns, method="bootstrap", alternative="greater", block_length=sb.block_length,
+                      periods_per_year=d.periods_per_year, reps=d.reps, moments=sb.sharpe)
     sr = st.estimate
     q = d.periods_per_year
     sr_ann = sr * math.sqrt(q) if q else float("nan")
@@ -175,13 +175,14 @@ def check_haircut(d: AuditData, sharpe: Check) -> Check:
     if sr == 0.0:
         return skipped("haircut_sharpe", "the Sharpe ratio is exactly 0: nothing to haircut")
     hc = haircut_sharpe(sr, n_obs=d.n, n_trials=d.n_trials)
-    p = float(hc.adjusted_pvalue)
+    p = float(hc.pvalue)
     return Check(
         "haircut_sharpe", passed=(p < d.alpha_level) if sharpe.passed else None,
         numbers={"haircut_sharpe": float(hc.haircut_sharpe), "haircut": float(hc.haircut), "adjusted_pvalue": p},
         result=hc,
         interpretation=(f"Sharpe after the multiple-testing haircut for {d.n_trials} trials: "
-                        f"{float(hc.haircut_sharpe):.3f} per observation; {hc.method}-adjusted p = {fmt_p(p)}"))
+                        f"{float(hc.haircut_sharpe):.3f} per observation; Harvey-Liu {hc.procedure.upper()}-adjusted "
+                        f"p = {fmt_p(p)}"))
 
 
 def check_pbo(d: AuditData) -> Check:
@@ -209,12 +210,13 @@ def check_pbo(d: AuditData) -> Check:
 # alpha and beta
 
 
-def check_alpha(d: AuditData) -> Check:
+def check_alpha(d: AuditData, sb: SharedBootstrap) -> Check:
     reg = d.regression
     assert reg is not None
     level = 1.0 - d.alpha_level  # the intervals then invert the verdict's tests (the cost break-evens)
     hac = fit_alpha(reg, method="hac", confidence_level=level)
-    boot = fit_alpha(reg, method="bootstrap", confidence_level=level, reps=d.reps, seed=d.seed, n_jobs=d.n_jobs)
+    boot = fit_alpha(reg, method="bootstrap", confidence_level=level, reps=d.reps, block_length=sb.block_length,
+                     moments=sb.regression, columns=sb.regression_columns)
     a = hac.estimate
     passed = bool(a > 0 and hac.pvalue < d.alpha_level and boot.pvalue < d.alpha_level)
     return Check(
@@ -225,6 +227,52 @@ def check_alpha(d: AuditData) -> Check:
         interpretation=(f"alpha {format_number(a)} per observation (two-sided HAC p = {fmt_p(hac.pvalue)}, "
                         f"bootstrap p = {fmt_p(boot.pvalue)}), beta {hac.beta:.3f}; the benchmark explains "
                         f"{hac.benchmark_share:.0%} of the variance"))
+
+
+def check_alpha_power(d: AuditData, alpha: Check, mean: Check) -> Check:
+    """What the alpha tests can detect, and whether an alpha as large as the margin is ruled out.
+
+    The margin Δ (``meaningful_alpha``) defaults to the strategy's mean return: "alpha ruled out" then says
+    that an alpha as large as the whole return is excluded (beta accounts for part of it). Both alpha tests
+    must reject for rule A, so the binding (larger) minimum detectable alpha and the larger upper bound are
+    reported; the equivalence test has level ``alpha_level`` (:func:`alphacheck.power.equivalence_bound`).
+    """
+    hac, boot = alpha.result.hac, alpha.result.bootstrap
+    pa = max((power_analysis(t, alpha_level=d.alpha_level) for t in (hac, boot)),
+             key=lambda r: r.minimum_detectable_effect)
+    upper = max(equivalence_bound(t, alpha_level=d.alpha_level) for t in (hac, boot))
+    margin = d.meaningful_alpha if d.meaningful_alpha is not None else float(d.returns.mean())
+    ruled_out = bool(margin > 0 and upper < margin)
+    lo, hi = boot.confidence_interval()
+    n_txt = ("" if not np.isfinite(pa.n_needed) else
+             f"; detecting the estimated alpha ({pa.effect:.4g}) with 80% power needs about {pa.n_needed:,.0f} "
+             f"observations (there are {d.n:,})")
+    if margin <= 0:
+        eq_txt = "no positive margin to test against (the mean return is not positive)"
+    elif ruled_out:
+        eq_txt = (f"an alpha as large as {margin:.4g} is ruled out (upper {1 - d.alpha_level:.0%} bound "
+                  f"{upper:.4g}): beta accounts for at least {1 - max(upper, 0) / margin:.0%} of that return")
+    else:
+        eq_txt = (f"an alpha as large as {margin:.4g} is NOT ruled out (upper {1 - d.alpha_level:.0%} bound "
+                  f"{upper:.4g}): the data are too few to tell alpha from beta")
+    return Check(
+        "alpha_power", passed=None,
+        numbers={"minimum_detectable_alpha": pa.minimum_detectable_effect, "power_at_estimate": pa.power_at_estimate,
+                 "n_needed": pa.n_needed, "upper_bound": upper, "margin": margin, "ruled_out": ruled_out,
+                 "ci_low": lo, "ci_high": hi},
+        result=pa,
+        interpretation=(f"alpha {boot.estimate:.4g}, {100 * boot.confidence_level:g}% CI [{lo:.4g}, {hi:.4g}]; the "
+                        f"minimum alpha detectable with 80% power is {pa.minimum_detectable_effect:.4g} per observation"
+                        f"{n_txt}; {eq_txt}"))
+
+
+def check_mean_power(d: AuditData, mean: Check) -> Check:
+    """What the mean test can detect (reported under a "not significant" verdict without a benchmark)."""
+    pa = power_analysis(mean.result, alpha_level=d.alpha_level)
+    return Check("mean_power", passed=None,
+                 numbers={"minimum_detectable_mean": pa.minimum_detectable_effect,
+                          "power_at_estimate": pa.power_at_estimate, "n_needed": pa.n_needed},
+                 result=pa, interpretation=pa.sentence(what="mean return"))
 
 
 def check_updown(d: AuditData) -> Check:
@@ -248,12 +296,11 @@ def check_updown(d: AuditData) -> Check:
         result=ud, interpretation=f"beta up {ud.beta_up:.3f} vs down {ud.beta_down:.3f} (equality p = {fmt_p(ud.pvalue)}): {txt}")
 
 
-def check_market_neutral(d: AuditData, alpha: Check) -> Check:
-    reg = d.regression
-    assert reg is not None
-    beta = alpha.result.hac.beta
-    hedged = d.returns - beta * reg.X[:, 1]
-    mn = _mean_test(hedged, method="bootstrap", alternative="greater", reps=d.reps, seed=d.seed, n_jobs=d.n_jobs)
+def check_market_neutral(d: AuditData, sb: SharedBootstrap) -> Check:
+    assert sb.hedged_returns is not None and sb.hedge_beta is not None
+    beta = sb.hedge_beta
+    mn = _mean_test(sb.hedged_returns, method="bootstrap", alternative="greater", reps=d.reps,
+                    block_length=sb.block_length, moments=sb.hedged)
     sig = mn.pvalue < d.alpha_level
     return Check(
         "market_neutral", passed=sig,
@@ -337,27 +384,30 @@ def check_drawdown(d: AuditData) -> Check:
                                  f"{dd['longest_underwater_obs']} observations{span}"))
 
 
-def run_checks(d: AuditData, splits: Any) -> tuple[dict[str, Check], pd.DataFrame]:
-    """Every check, in report order, and the sub-period table."""
+def run_checks(d: AuditData, splits: Any) -> tuple[dict[str, Check], pd.DataFrame, float]:
+    """Every check, in report order, the sub-period table and the shared bootstrap's block length."""
     from alphacheck._audit.costs import check_costs
 
     checks: dict[str, Check] = {}
-    checks["mean"] = check_mean(d)
-    checks["sharpe"] = check_sharpe(d)
+    sb = shared_bootstrap(d)
+    checks["mean"] = check_mean(d, sb)
+    checks["sharpe"] = check_sharpe(d, sb)
     checks["psr"] = check_psr(d)
     checks["dsr"] = check_dsr(d)
     checks["haircut_sharpe"] = check_haircut(d, checks["sharpe"])
     checks["pbo"] = check_pbo(d)
     if d.regression is not None:
-        checks["jensen_alpha"] = check_alpha(d)
+        checks["jensen_alpha"] = check_alpha(d, sb)
+        checks["alpha_power"] = check_alpha_power(d, checks["jensen_alpha"], checks["mean"])
         checks["updown_beta"] = check_updown(d)
-        checks["market_neutral"] = check_market_neutral(d, checks["jensen_alpha"])
+        checks["market_neutral"] = check_market_neutral(d, sb)
     else:
-        for name in ("jensen_alpha", "updown_beta", "market_neutral"):
+        for name in ("jensen_alpha", "alpha_power", "updown_beta", "market_neutral"):
             checks[name] = skipped(name, "no benchmark given")
+    checks["mean_power"] = check_mean_power(d, checks["mean"])
     labels, parts, how = sub_periods(d.index, d.n, splits)
     periods = period_frame(d.returns, labels, parts)
     checks["consistency"] = check_consistency(d, periods, how)
     checks["drawdown"] = check_drawdown(d)
     checks["cost_sensitivity"] = check_costs(d, checks)
-    return checks, periods
+    return checks, periods, sb.block_length

@@ -9,10 +9,19 @@ import numpy as np
 import pandas as pd
 
 from alphacheck._inputs import (
-    InputError, align, as_matrix, as_returns, check_choice, check_int, check_number, check_plausible,
-    check_positive, check_probability, check_reps, check_seed,
+    InputError,
+    align,
+    as_matrix,
+    as_returns,
+    check_choice,
+    check_int,
+    check_number,
+    check_plausible,
+    check_positive,
+    check_probability,
+    check_reps,
+    check_seed,
 )
-from alphacheck._resample import resolve_block_length
 from alphacheck.alpha.jensen import RegressionData, prepare_regression
 
 _BPS = 1e-4
@@ -24,8 +33,7 @@ class AuditData:
     """Validated audit inputs.
 
     ``returns`` are net of costs (``gross`` minus the cost of each observation); ``regression`` holds the
-    aligned Jensen design on the net returns (None without a benchmark); ``block_length`` is the one
-    Politis–White estimate on the net returns that the mean and Sharpe tests share.
+    aligned Jensen design on the net returns (None without a benchmark).
     """
 
     gross: np.ndarray
@@ -46,8 +54,8 @@ class AuditData:
     reps: int
     seed: np.random.SeedSequence
     seed_label: Any
-    block_length: float
     n_jobs: int | None
+    meaningful_alpha: float | None = None
 
     @property
     def n(self) -> int:
@@ -66,7 +74,8 @@ def _annualisation(index: pd.Index | None, n: int, periods_per_year: Any) -> tup
 
 def prepare_audit_data(returns: Any, benchmark: Any, controls: Any, states: Any, *, n_trials: Any,
                        periods_per_year: Any, cost_bps: Any, cost_per: Any, turnover: Any, trials: Any,
-                       seed: Any, reps: Any, alpha_level: Any, n_jobs: Any, check_returns: bool) -> AuditData:
+                       seed: Any, reps: Any, alpha_level: Any, n_jobs: Any, check_returns: bool,
+                       meaningful_alpha: Any = None) -> AuditData:
     """Validate every audit input once and return the :class:`AuditData` all checks share."""
     n_trials = check_int(n_trials, "n_trials", minimum=1)
     reps = check_reps(reps)
@@ -124,5 +133,6 @@ def prepare_audit_data(returns: Any, benchmark: Any, controls: Any, states: Any,
     return AuditData(gross=gross, returns=net, costs=costs, benchmark=bench, regression=regression, index=index,
                      periods_per_year=ppy, periods_per_year_source=source, cost_bps=cost, cost_per=cost_per, turnover=tau,
                      trials=trial_mat, trial_names=trial_names, n_trials=n_trials, alpha_level=alpha_level, reps=reps,
-                     seed=root, seed_label=seed_label, block_length=resolve_block_length("auto", net, "stationary"),
-                     n_jobs=n_jobs)
+                     seed=root, seed_label=seed_label, n_jobs=n_jobs,
+                     meaningful_alpha=None if meaningful_alpha is None else check_number(meaningful_alpha,
+                                                                                          "meaningful_alpha"))

@@ -17,7 +17,16 @@ from alphacheck._audit.data import AuditData
 from alphacheck._audit.verdict import rule_text
 from alphacheck._results import format_number, text_table
 from alphacheck.report.blocks import (
-    Block, BulletList, Figure, Heading, Paragraph, Preformatted, Table, Verdict, to_html, to_markdown,
+    Block,
+    BulletList,
+    Figure,
+    Heading,
+    Paragraph,
+    Preformatted,
+    Table,
+    Verdict,
+    to_html,
+    to_markdown,
 )
 
 __all__ = ["AuditReport"]

@@ -23,8 +23,15 @@ from numpy.typing import ArrayLike
 
 from alphacheck._hac import resolve_maxlags
 from alphacheck._inputs import (
-    InputError, align, check_alternative, check_choice, check_number, check_plausible, check_probability,
-    check_reps, require_variance,
+    InputError,
+    align,
+    check_alternative,
+    check_choice,
+    check_number,
+    check_plausible,
+    check_probability,
+    check_reps,
+    require_variance,
 )
 from alphacheck._ols import OLSFit, covariance, ols, paired_bootstrap, prewhitened_se
 from alphacheck._pvalues import pvalue_from_law, pvalue_from_replicates
@@ -200,8 +207,10 @@ def _r2(y: np.ndarray, X: np.ndarray) -> float:
 def fit_alpha(data: RegressionData, *, method: str = "hac", alternative: str = "two-sided", null_value: float = 0.0,
               maxlags: int | None = None, hac_pvalues: str = "normal", reps: int = 9_999,
               bootstrap: str = "stationary", block_length: Any = "auto", seed: Any = None,
-              n_jobs: int | None = None, confidence_level: float = 0.95) -> AlphaResult:
-    """The Jensen regression on validated data (the engine behind :func:`jensen_alpha`)."""
+              n_jobs: int | None = None, confidence_level: float = 0.95, moments: Any = None,
+              columns: Any = None) -> AlphaResult:
+    """The Jensen regression on validated data (the engine behind :func:`jensen_alpha`); ``moments`` and
+    ``columns`` reuse block moments of :func:`alphacheck._ols.regression_columns` drawn by the caller."""
     y, X, names = data.y, data.X, data.names
     n, p = X.shape
     fit = ols(y, X)
@@ -211,7 +220,8 @@ def fit_alpha(data: RegressionData, *, method: str = "hac", alternative: str = "
     pivots = coef_pivots = None
     if method == "bootstrap":
         bl = resolve_block_length(block_length, X * fit.resid[:, None], bootstrap)
-        boot = paired_bootstrap(y, X, reps=reps, block_length=bl, bootstrap=bootstrap, seed=seed, n_jobs=n_jobs)
+        boot = paired_bootstrap(y, X, reps=reps, block_length=bl, bootstrap=bootstrap, seed=seed, n_jobs=n_jobs,
+                                moments=moments, columns=columns)
         se = np.array([prewhitened_se(fit, X, np.eye(p)[a]) for a in range(p)])
         tvals = (coef - np.r_[null_value, np.zeros(p - 1)]) / se
         pvals = np.asarray(pvalue_from_replicates(boot.pivots, tvals, alternative="two-sided"))

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from collections.abc import Callable
 from itertools import chain, combinations
 from math import comb
-from typing import Any, Callable, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
-
 from numpy.typing import ArrayLike
+from tqdm.auto import tqdm
 
 from alphacheck._inputs import InputError, as_matrix, check_int, require_variance
 from alphacheck._results import Result, frame_table, text_table

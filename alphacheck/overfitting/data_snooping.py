@@ -15,17 +15,19 @@ Sources
 
 Conventions (translated from ``arch.bootstrap.SPA`` / ``StepM``, which take *losses*)
 ---------------------------------------------------------------------------------------
-Our inputs are *returns*: loss = -return, so arch's loss differential ``benchmark_loss -
-model_loss`` is our performance differential d_t,k = returns_t,k - benchmark_t (benchmark None =
-0). ``spa(returns, benchmark, studentize=False)`` computes exactly what
-``arch.bootstrap.SPA(-benchmark, -returns)`` computes (arch 8.0 estimates omega_k^2 but, despite
-its ``studentize=True`` default, does not divide by it: its statistic is max_k mean(d_k)). With
-``studentize=True`` (our default, as in Hansen 2005) every mean and bootstrap mean is divided by
-omega_k / sqrt(T); this equals arch's SPA applied to the rescaled differentials d_k / omega_k.
-p = (1 + #{replicates with max_k sim*_k >= max_k stat_k}) / (1 + B) (:mod:`alphacheck._pvalues`), so
-a p-value is never 0; arch reports the plain share #{sim* > stat}/B, which differs by that +1 and the
-tie rule (the tests compare the counts). As in arch, without Hansen's max(., 0) floor; the two differ
-only when every strategy underperforms (both p-values are then large).
+Our inputs are *returns*: loss = -return, so arch's loss differential ``benchmark_loss - model_loss`` is
+our performance differential d_t,k = returns_t,k - benchmark_t (benchmark None = 0).
+``spa(returns, benchmark, studentize="none")`` computes what ``arch.bootstrap.SPA(-benchmark, -returns)``
+computes (arch 8.0 estimates omega_k^2 but, despite its ``studentize=True`` default, does not divide by it:
+its statistic is max_k mean(d_k)). ``studentize="fixed"`` divides every mean and bootstrap mean by
+omega_k / sqrt(T) as Hansen (2005) does (arch's SPA applied to d_k / omega_k). The default
+``studentize="replicate"`` divides the observed mean by the AR(1)-prewhitened QS long-run variance and
+each replicate by its own block variance (Götze & Künsch 1996), as the mean test does: with the fixed
+omega_k the test over-rejected under dependence (11.95 % at 5 %, 10 null strategies, T = 500, AR(1)
+rho = 0.5), because the stationary-bootstrap variance of a mean is biased low at moderate T.
+p = (1 + #{replicates with max_k sim*_k >= max_k stat_k}) / (1 + B) (:mod:`alphacheck._pvalues`), never 0;
+arch reports the plain share #{sim* > stat}/B (the tests compare counts). As in arch, without Hansen's
+max(., 0) floor; the two differ only when every strategy underperforms (both p-values are then large).
 
 The bootstrap means of the k differential columns come from :func:`alphacheck.resample.streamed_sums`
 (prefix sums over blocks, O(blocks x k) per replicate), never a loop over replicates.
@@ -35,16 +37,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import fft
-
 from numpy.typing import ArrayLike
 
 from alphacheck import _resample as resample
-from alphacheck._hac import stationary_bootstrap_lrv
+from alphacheck._hac import lrv_columns, stationary_bootstrap_lrv
 from alphacheck._inputs import InputError, align, check_choice, check_probability, check_reps, require_variance
 from alphacheck._pvalues import pvalue_from_counts
 from alphacheck._results import Interval, TestResult, format_number, frame_table, text_table
@@ -82,7 +82,7 @@ class FamilyTestResult(TestResult):
     reps: int = 0
     block_length: float = float("nan")
     bootstrap: str = "stationary"
-    studentize: bool = True
+    studentize: str = "replicate"
     recentring: str = "consistent"
 
     def to_frame(self) -> pd.DataFrame:
@@ -108,28 +108,45 @@ class _Snoop:
     """Everything the three tests share: statistics and bootstrap draws of the differentials."""
 
     mean: np.ndarray  # (k,) mean differential
-    scale: np.ndarray  # (k,) divisor of means (omega/sqrt(T) when studentized, else 1)
+    scale: np.ndarray  # (k,) divisor of the observed means (1 when not studentised)
     stat: np.ndarray  # (k,) mean / scale
     centres: dict  # recentring name -> (k,) centre of the bootstrap means
     boot_means: np.ndarray  # (reps, k) bootstrap means of the differentials
+    boot_scale: np.ndarray  # (reps, k) or (k,): divisor of the bootstrap means
 
 
 def _simulated(s: _Snoop, recentring: str) -> np.ndarray:
-    return (s.boot_means - s.centres[recentring]) / s.scale
+    return (s.boot_means - s.centres[recentring]) / s.boot_scale
 
 
-def _snoop(d: np.ndarray, boot_sums: np.ndarray, block_length: float, studentize: bool) -> _Snoop:
+STUDENTIZE = ("replicate", "fixed", "none")
+
+
+def _snoop(d: np.ndarray, boot: Any, block_length: float, studentize: str) -> _Snoop:
+    """Statistics and simulated statistics under the three studentisations (see :func:`spa`)."""
     t = d.shape[0]
     mean = d.mean(axis=0)
-    omega2 = stationary_bootstrap_lrv(d, block_length)
+    if studentize == "replicate":
+        omega2 = lrv_columns(d)
+        sums = boot.sums
+        m = sums / t
+        # Götze & Künsch (1996) block variance of each replicate's own differentials
+        v = (boot.cross - 2 * m * boot.length_sums + m**2 * boot.length_squares[:, None]) / t
+        boot_scale = np.sqrt(np.maximum(v, 0.0) / t)
+        boot_scale = np.where(boot_scale > 0, boot_scale, np.inf)  # a degenerate replicate never exceeds
+    else:
+        omega2 = stationary_bootstrap_lrv(d, block_length)
+        m = boot / t
     if (omega2 <= 0).any():
         raise InputError("returns", "a differential has a non-positive long-run variance estimate")
     # Hansen (2005): a strategy far below the benchmark (mean < -sqrt(omega^2/T * 2 ln ln T)) is
     # not re-centred in the consistent p-value.
     valid = mean >= -np.sqrt(omega2 / t * 2.0 * np.log(np.log(t)))
     centres = {"lower": np.maximum(mean, 0.0), "consistent": np.where(valid, mean, 0.0), "upper": mean}
-    scale = np.sqrt(omega2 / t) if studentize else np.ones_like(mean)
-    return _Snoop(mean, scale, mean / scale, centres, boot_sums / t)
+    scale = np.sqrt(omega2 / t) if studentize != "none" else np.ones_like(mean)
+    if studentize != "replicate":
+        boot_scale = scale
+    return _Snoop(mean, scale, mean / scale, centres, m, boot_scale)
 
 
 def _family_pvalues(s: _Snoop) -> dict[str, float]:
@@ -195,13 +212,23 @@ def _prepare(returns: Any, benchmark: Any, reps: Any, block_length: Any, bootstr
 def _run(test: str, returns, benchmark, reps, block_length, seed, bootstrap, studentize, size, procedure, plan=None,
          n_jobs=None):
     size = check_probability(size, "alpha_level")
+    studentize = check_choice(studentize, "studentize", STUDENTIZE)
     d, columns, reps, b_len = _prepare(returns, benchmark, reps, block_length, bootstrap)
-    if plan is None:
-        sums = resample.streamed_sums(d, reps, bootstrap, b_len, seed, n_jobs=n_jobs)
-    else:  # an explicit plan (tests feed arch's resamples through this)
-        sums = resample.resampled_sums(d, plan)
+    if plan is not None:  # an explicit plan (tests feed arch's resamples through this)
         reps, b_len = plan.reps, float(plan.block_length)
-    s = _snoop(d, sums, b_len, studentize)
+    if studentize == "replicate":
+        boot = (resample.streamed_block_moments(d, reps, bootstrap, b_len, seed, n_jobs=n_jobs, pairs="diagonal")
+                if plan is None else resample.resampled_block_moments(d, plan))
+        if plan is not None:  # full cross moments: keep the diagonal
+            boot = resample.BlockMoments(boot.sums, np.diagonal(boot.cross, axis1=1, axis2=2).copy(),
+                                         boot.length_sums, boot.length_squares)
+        if d.shape[1] == 1 and boot.sums.ndim == 1:
+            boot = resample.BlockMoments(boot.sums[:, None], boot.cross[:, None], boot.length_sums[:, None],
+                                         boot.length_squares)
+    else:
+        boot = (resample.streamed_sums(d, reps, bootstrap, b_len, seed, n_jobs=n_jobs) if plan is None
+                else resample.resampled_sums(d, plan))
+    s = _snoop(d, boot, b_len, studentize)
     pvalues = _family_pvalues(s)
     recentring = "upper" if procedure == "reality_check" else "consistent"
     adjusted = _stepdown(s, recentring) if procedure == "stepm" else _single_step(s, recentring)
@@ -217,7 +244,10 @@ def _run(test: str, returns, benchmark, reps, block_length, seed, bootstrap, stu
         },
         index=pd.Index(columns, name="strategy"),
     )
-    stud = "studentized (Hansen 2005 kernel variance)" if studentize else "not studentized"
+    stud = {"replicate": "studentised: T by the prewhitened QS long-run variance, T* by each replicate's block "
+                         "variance (Goetze & Kuensch 1996)",
+            "fixed": "studentised by the stationary-bootstrap kernel variance in T and T* (Hansen 2005)",
+            "none": "not studentised (what arch 8.0 computes)"}[studentize]
     method = f"{bootstrap} bootstrap, block length {b_len:.4g}, {reps:,} replicates, {stud}, {recentring} re-centring"
     return FamilyTestResult(
         test=test,
@@ -237,7 +267,7 @@ def _run(test: str, returns, benchmark, reps, block_length, seed, bootstrap, stu
         reps=int(reps),
         block_length=b_len,
         bootstrap=bootstrap,
-        studentize=bool(studentize),
+        studentize=studentize,
         recentring=recentring,
     )
 
@@ -254,8 +284,11 @@ _PARAMS_DOC = """
         fixed length for "circular"/"moving"; arch's default is int(sqrt(T)))
     seed : int/None/SeedSequence; the same seed gives the same bits
     bootstrap : "stationary" (default, as in White 2000 and Hansen 2005), "circular", "moving", "iid"
-    studentize : (spa, stepm) divide means by omega_k / sqrt(T) as in Hansen (2005); False gives
-        the unstudentized statistic that arch 8.0's SPA/StepM compute
+    studentize : (spa, stepm) "replicate" (default): T_k = mean(d_k)/(σ̂_k/√T) with σ̂_k² the AR(1)-
+        prewhitened QS long-run variance (Andrews & Monahan 1992), each replicate's T*_k divided by its own
+        block variance (Götze & Künsch 1996) — the studentisation of the mean test, which holds its size
+        under dependence (docs/size-atlas.md); "fixed": Hansen's (2005) ω̂_k (stationary-bootstrap kernel
+        variance) in both; "none": the unstudentised statistic that arch 8.0's SPA/StepM compute
     alpha_level : family-wise error rate for ``superior``
     n_jobs : threads of the bootstrap engine (the bits do not depend on it)
 
@@ -283,7 +316,7 @@ def reality_check(
     ``arch.bootstrap.RealityCheck(-benchmark, -returns).pvalues["upper"]``. Per-strategy
     ``adjusted_pvalue`` = P*(V* > mean(d_k)) (single step); ``superior`` = adjusted p <= alpha_level.
     """
-    return _run("Reality Check (White 2000)", returns, benchmark, reps, block_length, seed, bootstrap, False,
+    return _run("Reality Check (White 2000)", returns, benchmark, reps, block_length, seed, bootstrap, "none",
                 alpha_level, "reality_check", n_jobs=n_jobs)
 
 
@@ -296,25 +329,17 @@ def spa(
     block_length: float | str = "auto",
     seed: resample.SeedLike = None,
     n_jobs: int | None = None,
-    studentize: bool = True,
+    studentize: Literal["replicate", "fixed", "none"] = "replicate",
     alpha_level: float = 0.05,
 ) -> FamilyTestResult:
     """Hansen's (2005) test for superior predictive ability (SPA).
 
-    stat_k = mean(d_k) / (omega_k / sqrt(T)) (studentized; omega_k^2 from :func:`alphacheck._hac.stationary_bootstrap_lrv`)
-    or mean(d_k) (``studentize=False``, what arch 8.0 computes). Bootstrap sim*_k =
-    (mean*(d_k) - g(mean(d_k))) / (omega_k / sqrt(T)) with three re-centrings g: lower =
+    stat_k = mean(d_k) / scale_k (``studentize`` below); bootstrap sim*_k =
+    (mean*(d_k) - g(mean(d_k))) / scale*_k with three re-centrings g: lower =
     max(mean, 0); consistent = mean if mean >= -sqrt(omega^2/T * 2 ln ln T) else 0; upper = mean.
-    p = share(max_k sim*_k > max_k stat_k). ``pvalue`` is the consistent one; all three are in
-    ``pvalues``. Per-strategy ``adjusted_pvalue`` = P*(max_l sim*_l > stat_k) (single step, the
-    set arch's ``better_models`` returns).
-
-    Finite samples: at the least favourable null (every mean differential exactly 0) the test is
-    close to its nominal size for serially independent data (measured 5.7% at 5%, T = 500,
-    k = 10), but over-rejects for dependent data at moderate T (about 8% for AR(1) phi = 0.2,
-    T = 500, block lengths 4-10 or Politis-White; arch's SPA gives the same), because the
-    block-bootstrap variance of the mean is biased down there. Treat p-values near the level
-    with care, or use longer samples.
+    p = (1 + #{max_k sim*_k >= max_k stat_k})/(1 + B). ``pvalue`` is the consistent one; all three
+    are in ``pvalues``. Per-strategy ``adjusted_pvalue`` = P*(max_l sim*_l >= stat_k) (single step, the
+    set arch's ``better_models`` returns). Measured size at the least favourable null: docs/size-atlas.md.
     """
     return _run("SPA (Hansen 2005)", returns, benchmark, reps, block_length, seed, bootstrap, studentize, alpha_level,
                 "spa", n_jobs=n_jobs)
@@ -329,7 +354,7 @@ def stepm(
     block_length: float | str = "auto",
     seed: resample.SeedLike = None,
     n_jobs: int | None = None,
-    studentize: bool = True,
+    studentize: Literal["replicate", "fixed", "none"] = "replicate",
     alpha_level: float = 0.05,
 ) -> FamilyTestResult:
     """Romano & Wolf's (2005) StepM: which strategies beat the benchmark, controlling the FWER.
@@ -339,7 +364,7 @@ def stepm(
     the strategies not yet rejected, remove them, repeat. Reported as stepdown adjusted p-values
     (Romano & Wolf 2016); ``superior`` = adjusted p <= ``alpha_level``, which reproduces the set returned
     by ``arch.bootstrap.StepM(-benchmark, -returns, size=alpha_level).superior_models`` on the same
-    resamples (with ``studentize=False``; with ``studentize=True`` the same on d_k / omega_k), up to
+    resamples (with ``studentize="none"``; with ``"fixed"`` the same on d_k / omega_k), up to
     arch's interpolated-quantile boundary (a strategy whose statistic ties the critical value). ``pvalue`` is the
     family (consistent SPA) p-value, equal to the smallest adjusted p-value.
     """

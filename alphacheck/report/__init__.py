@@ -4,7 +4,17 @@ matplotlib is imported only by :mod:`alphacheck.report.plots`, i.e. only when a 
 """
 
 from alphacheck.report.blocks import (
-    MISSING, Block, BulletList, Figure, Heading, Paragraph, Preformatted, Table, Verdict, to_html, to_markdown,
+    MISSING,
+    Block,
+    BulletList,
+    Figure,
+    Heading,
+    Paragraph,
+    Preformatted,
+    Table,
+    Verdict,
+    to_html,
+    to_markdown,
 )
 
 __all__ = ["MISSING", "Block", "BulletList", "Figure", "Heading", "Paragraph", "Preformatted", "Table", "Verdict", "to_html",

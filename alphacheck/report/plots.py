@@ -9,7 +9,8 @@ elsewhere and only passed in. Names start with ``plot_``.
 from __future__ import annotations
 
 import io
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd

@@ -29,7 +29,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
 from numpy.typing import ArrayLike
 
 from alphacheck._inputs import Checked, InputError, as_returns, check_positive

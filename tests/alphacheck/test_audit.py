@@ -1,4 +1,10 @@
-"""The verdict rule table (alphacheck.verdict), branch by branch, on fabricated check outcomes."""
+"""The verdict rule table (alphacheck._audit.verdict), rule by rule, on fabricated evidence; then audit() end to end.
+
+0.2: the rules read a typed :class:`Evidence` (taken from the checks' results by ``evidence_from_checks``);
+``decide_verdict(evidence, checks)`` returns (verdict, rule id, reasons) and reads the checks only for the
+wording of the reasons and the notes, so the tests fabricate Evidence plus the few Check records the
+reasons name.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,12 @@ import dataclasses
 
 import pytest
 
-from alphacheck.verdict import VERDICTS, Check, decide_verdict
+from alphacheck import VERDICTS, Check
+from alphacheck._audit.verdict import RULES, Evidence, decide_verdict, rule_text
+
+BETA_RULED_OUT = "beta, not alpha (alpha ruled out)"
+BETA_UNPROVEN = "beta, not alpha (alpha unproven)"
+BETA_VERDICTS = (BETA_RULED_OUT, BETA_UNPROVEN)
 
 
 def chk(name, passed=None, **numbers):
@@ -18,48 +29,116 @@ def skipped(name):
 
 
 def world(mean_p=0.01, sharpe_p=0.01, alpha=0.01, hac_p=0.01, boot_p=0.01, share=0.5, beta=1.2,
-          dsr_p=None, hc_p=None, pbo=None, benchmark=True):
+          dsr_p=None, hc_p=None, pbo=None, benchmark=True, ruled_out=None):
+    """(evidence fields, checks): the numbers the rules read, and the checks the reasons quote."""
+    ev = dict(mean_p=mean_p, sharpe_p=sharpe_p, dsr_p=dsr_p, pbo=pbo, alpha_ruled_out=ruled_out)
     checks = {"mean": chk("mean", pvalue=mean_p), "sharpe": chk("sharpe", pvalue=sharpe_p)}
     checks["dsr"] = chk("dsr", pvalue=dsr_p) if dsr_p is not None else skipped("dsr")
-    checks["haircut_sharpe"] = chk("haircut_sharpe", adjusted_pvalue=hc_p) if hc_p is not None else skipped("haircut_sharpe")
+    checks["haircut_sharpe"] = (chk("haircut_sharpe", adjusted_pvalue=hc_p) if hc_p is not None
+                                else skipped("haircut_sharpe"))
     checks["pbo"] = chk("pbo", pbo=pbo) if pbo is not None else skipped("pbo")
     if benchmark:
+        ev.update(alpha=alpha, alpha_hac_p=hac_p, alpha_boot_p=boot_p)
         checks["jensen_alpha"] = chk("jensen_alpha", alpha=alpha, hac_pvalue=hac_p, bootstrap_pvalue=boot_p,
                                      benchmark_share=share, beta=beta)
     else:
         checks["jensen_alpha"] = skipped("jensen_alpha")
-    return checks
+    return ev, checks
 
 
-def decide(checks, n_trials=1, benchmark=True, level=0.05):
-    return decide_verdict(checks, alpha_level=level, n_trials=n_trials, has_benchmark=benchmark)
+def with_checks(w, **extra):
+    ev, checks = w
+    return ev, {**checks, **extra}
+
+
+def decide(w, n_trials=1, benchmark=True, level=0.05):
+    """(verdict, reasons) as in 0.1; the rule id is checked through decide_rule."""
+    v, _, reasons = decide_rule(w, n_trials, benchmark, level)
+    return v, reasons
+
+
+def decide_rule(w, n_trials=1, benchmark=True, level=0.05):
+    ev, checks = w
+    evidence = Evidence(alpha_level=level, n_trials=n_trials, has_benchmark=benchmark, **ev)
+    verdict, rule, reasons = decide_verdict(evidence, checks)
+    assert verdict in VERDICTS and isinstance(reasons, tuple)
+    assert verdict == next(r.verdict for r in RULES if r.id == rule)
+    return verdict, rule, reasons
 
 
 def test_verdict_set_is_small_and_fixed():
-    assert len(VERDICTS) == 5
-    assert set(VERDICTS) == {"alpha", "beta, not alpha", "not significant", "overfit", "significant, beta untested"}
+    # 0.2: "beta, not alpha" says whether the alpha is ruled out or only unproven
+    assert len(VERDICTS) == 6
+    assert set(VERDICTS) == {"alpha", BETA_RULED_OUT, BETA_UNPROVEN, "not significant", "overfit",
+                             "significant, beta untested"}
+    # every verdict is given by some rule and every rule gives a verdict of the set
+    assert {r.verdict for r in RULES} == set(VERDICTS)
+    assert len({r.id for r in RULES}) == len(RULES)
+    assert RULES[-1].id == "N" and RULES[-1].verdict == "not significant"  # the catch-all comes last
+
+
+# one fabricated world per rule: (kwargs of world(), kwargs of decide()); each must be decided by its rule
+RULE_WORLDS = {
+    "O1": (dict(pbo=0.62), {}),
+    "O2": (dict(dsr_p=0.2, hc_p=0.01), dict(n_trials=72)),
+    "A": (dict(), {}),
+    "B1": (dict(hac_p=0.2, boot_p=0.3, ruled_out=True), {}),
+    "B2": (dict(hac_p=0.2, boot_p=0.3), {}),
+    "U": (dict(benchmark=False), dict(benchmark=False)),
+    "N": (dict(mean_p=0.3, sharpe_p=0.3, hac_p=0.4, boot_p=0.5), {}),
+}
+
+
+def test_every_rule_has_a_world():
+    assert set(RULE_WORLDS) == {r.id for r in RULES}
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_every_rule_decides_its_world(rule):
+    wkw, dkw = RULE_WORLDS[rule.id]
+    v, rid, reasons = decide_rule(world(**wkw), **dkw)
+    assert (v, rid) == (rule.verdict, rule.id)
+    assert f"rule {rule.id}" in reasons[0]  # the decisive reason names its rule
+    # the rule's own predicate holds, and no earlier rule's does (first match wins)
+    ev, _ = world(**wkw)
+    evidence = Evidence(alpha_level=0.05, n_trials=dkw.get("n_trials", 1), has_benchmark=dkw.get("benchmark", True),
+                        **ev)
+    i = RULES.index(rule)
+    assert rule.applies(evidence)
+    assert not any(r.applies(evidence) for r in RULES[:i])
+
+
+def test_rule_text_lists_every_rule():
+    text = rule_text()
+    assert text.startswith("Verdict rules (first match wins)")
+    for r in RULES:
+        assert f"{r.id} — {r.verdict}: {r.condition}" in text
+    # in rule order
+    positions = [text.index(f"{r.id} — {r.verdict}") for r in RULES]
+    assert positions == sorted(positions)
 
 
 def test_rule_O1_pbo_above_half_is_overfit_even_when_everything_else_is_significant():
-    v, reasons = decide(world(pbo=0.62))
-    assert v == "overfit"
+    v, rule, reasons = decide_rule(world(pbo=0.62))
+    assert v == "overfit" and rule == "O1"
     assert "pbo" in reasons[0] and "0.62" in reasons[0] and "O1" in reasons[0]
 
 
 def test_rule_O1_boundary_pbo_exactly_half_is_not_overfit():
-    v, _ = decide(world(pbo=0.5))
-    assert v == "alpha"
+    v, rule, _ = decide_rule(world(pbo=0.5))
+    assert v == "alpha" and rule == "A"
 
 
 def test_rule_O2_dsr_fails_after_trials():
-    v, reasons = decide(world(dsr_p=0.2, hc_p=0.01), n_trials=72)
-    assert v == "overfit"
+    v, rule, reasons = decide_rule(world(dsr_p=0.2, hc_p=0.01), n_trials=72)
+    assert v == "overfit" and rule == "O2"
     assert "dsr" in reasons[0] and "72 trials" in reasons[0] and "0.2" in reasons[0]
 
 
 def test_rule_O2_haircut_alone_is_a_note_not_the_rule():
-    w = world(dsr_p=0.01, hc_p=0.3)
-    w["haircut_sharpe"] = Check("haircut_sharpe", False, {"adjusted_pvalue": 0.3}, interpretation="haircut flagged")
+    w = with_checks(world(dsr_p=0.01, hc_p=0.3),
+                    haircut_sharpe=Check("haircut_sharpe", False, {"adjusted_pvalue": 0.3},
+                                         interpretation="haircut flagged"))
     v, reasons = decide(w, n_trials=10)
     assert v == "alpha" and reasons[-1] == "note — haircut_sharpe: haircut flagged"
 
@@ -84,25 +163,53 @@ def test_rule_A_alpha_needs_both_hac_and_bootstrap():
     v, reasons = decide(world(hac_p=0.01, boot_p=0.02))
     assert v == "alpha" and "rule A" in reasons[0] and "0.01" in reasons[0]
     assert v == "alpha" and any("explains 50%" in r for r in reasons)
-    assert decide(world(hac_p=0.01, boot_p=0.07))[0] == "beta, not alpha"
-    assert decide(world(hac_p=0.07, boot_p=0.01))[0] == "beta, not alpha"
+    # 0.2: a failed rule A with a significant mean is beta; unproven unless the equivalence test rules it out
+    assert decide(world(hac_p=0.01, boot_p=0.07))[0] == BETA_UNPROVEN
+    assert decide(world(hac_p=0.07, boot_p=0.01))[0] == BETA_UNPROVEN
+    assert decide(world(hac_p=0.07, boot_p=0.01, ruled_out=True))[0] == BETA_RULED_OUT
+    # rule A comes before B1: a significant positive alpha is alpha whatever the equivalence test says
+    assert decide(world(ruled_out=True))[0] == "alpha"
 
 
 def test_rule_A_negative_alpha_is_never_alpha():
     v, _ = decide(world(alpha=-0.01, hac_p=0.001, boot_p=0.001))
-    assert v == "beta, not alpha"
+    assert v in BETA_VERDICTS
+    assert v == BETA_UNPROVEN
 
 
 def test_rule_B_significant_mean_explained_by_benchmark():
     # the seed study: mean p = 0.029, alpha p = 0.182
-    v, reasons = decide(world(mean_p=0.029, alpha=0.0098, hac_p=0.091, boot_p=0.12, share=0.543, beta=1.158))
-    assert v == "beta, not alpha"
-    assert "0.029" in reasons[0] and "0.091" in reasons[0] and "54%" in reasons[0] and "rule B" in reasons[0]
+    w = world(mean_p=0.029, alpha=0.0098, hac_p=0.091, boot_p=0.12, share=0.543, beta=1.158)
+    v, rule, reasons = decide_rule(w)
+    assert v == BETA_UNPROVEN and rule == "B2"
+    assert "0.029" in reasons[0] and "0.091" in reasons[0] and "54%" in reasons[0] and "rule B2" in reasons[0]
+
+
+def test_rule_B1_alpha_ruled_out_by_the_equivalence_test():
+    w = world(mean_p=0.029, alpha=0.0008, hac_p=0.81, boot_p=0.84, share=0.9, beta=1.158, ruled_out=True)
+    w = with_checks(w, alpha_power=chk("alpha_power", passed=None, ruled_out=True))
+    v, rule, reasons = decide_rule(w)
+    assert v == BETA_RULED_OUT and rule == "B1"
+    assert "0.029" in reasons[0] and "0.81" in reasons[0] and "90%" in reasons[0] and "rule B1" in reasons[0]
+    assert reasons[1] == "alpha_power: alpha_power interpretation"  # the equivalence test is quoted
+    # ruled_out False or unknown: unproven
+    assert decide(world(mean_p=0.029, hac_p=0.81, boot_p=0.84, ruled_out=False))[0] == BETA_UNPROVEN
+    # B1 needs a significant raw mean too: otherwise nothing needs explaining
+    assert decide(world(mean_p=0.3, sharpe_p=0.3, hac_p=0.81, boot_p=0.84, ruled_out=True))[0] == "not significant"
 
 
 def test_rule_N_with_benchmark():
     v, reasons = decide(world(mean_p=0.3, sharpe_p=0.3, hac_p=0.4, boot_p=0.5))
     assert v == "not significant" and "rule N" in reasons[0]
+    w = with_checks(world(mean_p=0.3, sharpe_p=0.3, hac_p=0.4, boot_p=0.5), alpha_power=chk("alpha_power"))
+    assert decide(w)[1][1] == "alpha_power: alpha_power interpretation"
+
+
+def test_rule_N_without_benchmark_quotes_the_mean_power():
+    w = with_checks(world(mean_p=0.3, sharpe_p=0.3, benchmark=False), mean_power=chk("mean_power"))
+    v, rule, reasons = decide_rule(w, benchmark=False)
+    assert (v, rule) == ("not significant", "N") and "rule N" in reasons[0]
+    assert reasons[1] == "mean_power: mean_power interpretation"
 
 
 def test_rule_U_no_benchmark_significant():
@@ -122,35 +229,81 @@ def test_alpha_level_is_respected():
 
 
 def test_informational_flags_become_notes_without_changing_the_verdict():
-    w = world()
-    w["consistency"] = chk("consistency", passed=False)
-    w["drawdown"] = chk("drawdown", passed=None)
-    w["market_neutral"] = chk("market_neutral", passed=True)
+    w = with_checks(world(), consistency=chk("consistency", passed=False), drawdown=chk("drawdown", passed=None),
+                    market_neutral=chk("market_neutral", passed=True))
     v, reasons = decide(w)
     assert v == "alpha"
-    assert reasons[-1] == "note — consistency: consistency interpretation"
+    # 0.2: with n_trials = 1 a significant verdict ends with the selection note, after the checks' notes
+    assert reasons[-2] == "note — consistency: consistency interpretation"
+    assert reasons[-1].startswith("note — n_trials = 1:")
     assert not any("drawdown" in r or "market_neutral" in r for r in reasons)
 
 
+def test_n_trials_note_only_when_something_was_significant_and_one_trial_claimed():
+    for rule, (wkw, dkw) in RULE_WORLDS.items():
+        _, rid, reasons = decide_rule(world(**wkw), **dkw)
+        noted = any(r.startswith("note — n_trials = 1:") for r in reasons)
+        assert noted == (rid in ("A", "B1", "B2", "U") and dkw.get("n_trials", 1) == 1), rule
+    assert not any("n_trials = 1" in r for r in decide(world(dsr_p=0.01), n_trials=5)[1])
+
+
+def test_restating_notes_are_dropped_when_not_significant():
+    flags = {n: chk(n, passed=False) for n in ("market_neutral", "cost_sensitivity", "psr", "haircut_sharpe",
+                                               "consistency")}
+    _, reasons = decide(with_checks(world(mean_p=0.3, sharpe_p=0.3, hac_p=0.4, boot_p=0.5), **flags))
+    assert [r for r in reasons if r.startswith("note")] == ["note — consistency: consistency interpretation"]
+    _, reasons = decide(with_checks(world(hac_p=0.4), **flags))  # beta: every red flag is a note
+    assert sum(r.startswith("note — ") and "n_trials" not in r for r in reasons) == 5
+
+
 def test_rule_A_reason_states_the_alpha_breakeven_cost():
-    w = world()
-    w["cost_sensitivity"] = chk("cost_sensitivity", True, assumed_cost_bps=10.0,
-                                extra_bps_until_alpha_not_significant=22.04)
+    cs = chk("cost_sensitivity", True, assumed_cost_bps=10.0, extra_bps_until_alpha_not_significant=22.04)
+    w = with_checks(world(), cost_sensitivity=cs)
     v, reasons = decide(w)
     assert v == "alpha"
-    assert reasons[2] == ("cost_sensitivity: alpha survives costs up to 22.0 bps per observation beyond the "
-                          "assumed 10 bps (32.0 bps in total) with both p < 0.05")
+    # 0.2 wording: "bp", and no unit (the cost unit is in the settings and in cost_sensitivity's own text)
+    assert reasons[2] == ("cost_sensitivity: alpha survives costs up to 22.0 bp beyond the "
+                          "assumed 10 bp (32.0 bp in total) with both p < 0.05")
+    # at the break-even (no room left) the reason says so
+    at = chk("cost_sensitivity", True, assumed_cost_bps=10.0, extra_bps_until_alpha_not_significant=0.0)
+    assert decide(with_checks(world(), cost_sensitivity=at))[1][2] == (
+        "cost_sensitivity: alpha is at its break-even cost (10 bp): any extra cost ends its significance")
     # not part of the other verdicts' reasons
-    v, reasons = decide(world(hac_p=0.2) | {"cost_sensitivity": w["cost_sensitivity"]})
-    assert v == "beta, not alpha" and not any("survives" in r for r in reasons)
+    v, reasons = decide(with_checks(world(hac_p=0.2), cost_sensitivity=cs))
+    assert v in BETA_VERDICTS and not any("survives" in r for r in reasons)
 
 
 @pytest.mark.parametrize("missing", ["jensen_alpha"])
 def test_missing_alpha_with_benchmark_falls_back_to_mean(missing):
-    w = world()
-    w[missing] = skipped(missing)
-    v, reasons = decide(w)
-    assert v == "beta, not alpha" and "not available" in reasons[0]
+    ev, checks = world()
+    ev.update(alpha=None, alpha_hac_p=None, alpha_boot_p=None)
+    checks[missing] = skipped(missing)
+    v, reasons = decide((ev, checks))
+    assert v == BETA_UNPROVEN and "not available" in reasons[0]
+
+
+def test_evidence_is_read_from_the_checks_typed_results():
+    """evidence_from_checks reads the results behind the checks, not the report's numbers table."""
+    from types import SimpleNamespace as NS
+
+    from alphacheck._audit.checks import AlphaEvidence
+    from alphacheck._audit.verdict import evidence_from_checks
+
+    def ran(name, result, **numbers):
+        return Check(name, None, numbers, result=result)
+
+    checks = {"mean": ran("mean", NS(pvalue=0.01), pvalue=0.9), "sharpe": ran("sharpe", NS(pvalue=0.02)),
+              "dsr": ran("dsr", NS(pvalue=0.3)), "pbo": ran("pbo", NS(pbo=0.4)),
+              "jensen_alpha": ran("jensen_alpha", AlphaEvidence(NS(estimate=0.002, pvalue=0.04), NS(pvalue=0.03))),
+              "alpha_power": ran("alpha_power", None, ruled_out=False)}
+    e = evidence_from_checks(checks, alpha_level=0.05, n_trials=3, has_benchmark=True)
+    assert e == Evidence(alpha_level=0.05, n_trials=3, has_benchmark=True, mean_p=0.01, sharpe_p=0.02, dsr_p=0.3,
+                         pbo=0.4, alpha=0.002, alpha_hac_p=0.04, alpha_boot_p=0.03, alpha_ruled_out=False)
+    assert e.alpha_significant
+    checks = {k: skipped(k) for k in checks}
+    e = evidence_from_checks(checks, alpha_level=0.05, n_trials=1, has_benchmark=False)
+    assert e == Evidence(alpha_level=0.05, n_trials=1, has_benchmark=False)
+    assert dataclasses.replace(e, alpha=0.01, alpha_hac_p=0.01, alpha_boot_p=0.01).alpha_significant
 
 
 # ------------------------------------------------------------------------------------------------
@@ -162,8 +315,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from alphacheck import InputError, audit, jensen_alpha  # noqa: E402
+from alphacheck._audit.checks import drawdown_numbers  # noqa: E402  (0.1: audit.drawdown_stats)
 from alphacheck.significance import mean_test  # noqa: E402
-from alphacheck.audit import drawdown_stats  # noqa: E402
 from alphacheck.splits import PurgedKFold  # noqa: E402
 
 REPS = 499
@@ -184,15 +337,17 @@ def test_leveraged_beta_is_beta_not_alpha():
     s, b = seed_like(alpha=0.0, btc_mean=0.03, noise=0.03, seed=1)
     rep = audit(s, b, reps=REPS)
     assert rep.checks["mean"].numbers["pvalue"] < 0.05
-    assert rep.verdict == "beta, not alpha"
-    assert rep.reasons[0].startswith("mean:") and "rule B" in rep.reasons[0]
+    assert rep.verdict in BETA_VERDICTS and rep.rule in ("B1", "B2")
+    assert rep.reasons[0].startswith("mean:") and f"rule {rep.rule}" in rep.reasons[0]
+    # 0.2: ruled out (B1) or unproven (B2) is what the equivalence test of the alpha_power check says
+    assert rep.rule == ("B1" if rep.checks["alpha_power"].numbers["ruled_out"] else "B2")
     assert not rep.checks["market_neutral"].passed
 
 
 def test_planted_alpha_is_alpha():
     s, b = seed_like(alpha=0.02, noise=0.03, seed=2)
     rep = audit(s, b, reps=REPS)
-    assert rep.verdict == "alpha"
+    assert rep.verdict == "alpha" and rep.rule == "A"
     ja = rep.checks["jensen_alpha"].numbers
     assert ja["hac_pvalue"] < 0.05 and ja["bootstrap_pvalue"] < 0.05 and ja["alpha"] > 0
 
@@ -201,7 +356,7 @@ def test_no_benchmark_never_says_alpha():
     rng = np.random.default_rng(3)
     r = rng.normal(0.01, 0.02, 120)
     rep = audit(r, reps=REPS)
-    assert rep.verdict == "significant, beta untested"
+    assert rep.verdict == "significant, beta untested" and rep.rule == "U"
     for name in ("jensen_alpha", "updown_beta", "market_neutral"):
         assert rep.checks[name].skipped == "no benchmark given"
 
@@ -216,10 +371,10 @@ def test_best_of_many_noise_strategies_is_overfit():
     rng = np.random.default_rng(5)
     grid = rng.normal(0.0, 0.01, (240, 100))
     best = int(np.argmax(grid.mean(axis=0) / grid.std(axis=0, ddof=1)))
-    rep = audit(grid[:, best], n_trials=100, trials_returns=grid, reps=REPS)
+    rep = audit(grid[:, best], n_trials=100, trials=grid, reps=REPS)  # 0.2: trials_returns -> trials
     assert rep.checks["sharpe"].numbers["pvalue"] < 0.05  # looks significant on its own
     assert rep.checks["dsr"].numbers["pvalue"] >= 0.05
-    assert rep.verdict == "overfit"
+    assert rep.verdict == "overfit" and rep.rule in ("O1", "O2")
     assert "pbo" in rep.checks and not rep.checks["pbo"].skipped
     assert 0.0 <= rep.checks["pbo"].numbers["pbo"] <= 1.0
 
@@ -246,12 +401,20 @@ def test_numbers_come_from_the_modules():
     s, b = seed_like(seed=8)
     rep = audit(s, b, reps=REPS, seed=3, cost_bps=10)
     net = s - 10e-4
-    ja = jensen_alpha(net, b, bootstrap=True, reps=REPS, seed=3)
+    # 0.2: the HAC and the bootstrap alpha tests are two calls (bootstrap=True -> method="bootstrap"); every
+    # bootstrap test of the audit uses its one plan, whose block length the settings report
+    bl = rep.settings["block length"]
+    ja = jensen_alpha(net, b)
+    jb = jensen_alpha(net, b, method="bootstrap", reps=REPS, seed=3, block_length=bl)
     assert rep.checks["jensen_alpha"].numbers["alpha"] == pytest.approx(ja.alpha)
-    assert rep.checks["jensen_alpha"].numbers["hac_pvalue"] == pytest.approx(ja.alpha_pvalue)
-    assert rep.checks["jensen_alpha"].numbers["bootstrap_pvalue"] == pytest.approx(ja.bootstrap_pvalue)
-    mt = mean_test(net, alternative="greater", reps=REPS, seed=3)
+    assert rep.checks["jensen_alpha"].numbers["hac_pvalue"] == pytest.approx(ja.pvalue)
+    assert rep.checks["jensen_alpha"].numbers["bootstrap_pvalue"] == pytest.approx(jb.pvalue)
+    # the typed results behind the numbers are the same tests
+    res = rep.checks["jensen_alpha"].result
+    assert res.hac.pvalue == pytest.approx(ja.pvalue) and res.bootstrap.pvalue == pytest.approx(jb.pvalue)
+    mt = mean_test(net, alternative="greater", reps=REPS, seed=3, block_length=bl)
     assert rep.checks["mean"].numbers["pvalue"] == pytest.approx(mt.pvalue)
+    assert rep.checks["mean"].result.pvalue == pytest.approx(mt.pvalue)
     # OLS identity: the in-sample beta-hedged book earns exactly the Jensen alpha on average
     assert rep.checks["market_neutral"].numbers["mean"] == pytest.approx(ja.alpha, abs=1e-12)
 
@@ -267,7 +430,7 @@ def test_cost_breakevens():
     # significance is lost exactly at the reported extra cost: the test straddles alpha there
     c = cs["extra_bps_until_not_significant"] * 1e-4
     assert 0 < c < net.mean()
-    kw = dict(alternative="greater", reps=REPS, seed=0)
+    kw = dict(alternative="greater", reps=REPS, seed=0, block_length=rep.settings["block length"])  # 0.2: shared plan
     se = net.std(ddof=1) / np.sqrt(net.size)
     assert mean_test(net - (c - 0.01 * se), **kw).pvalue < 0.05
     assert mean_test(net - (c + 0.01 * se), **kw).pvalue >= 0.05
@@ -288,18 +451,18 @@ def test_alpha_cost_breakevens_closed_form():
         c_hac = cs["extra_bps_until_alpha_hac_not_significant"] * 1e-4
         at = jensen_alpha(net - c_hac, b, controls=ctrl)
         assert 0 < c_hac < base.alpha
-        assert at.alpha_pvalue == pytest.approx(0.05, abs=1e-6)
-        assert at.alpha_se == pytest.approx(base.alpha_se, rel=1e-9)  # se untouched by the shift
+        assert at.pvalue == pytest.approx(0.05, abs=1e-6)
+        assert at.se == pytest.approx(base.se, rel=1e-9)  # se untouched by the shift
         assert np.allclose(at.betas, base.betas, rtol=1e-9, atol=1e-12)
         assert np.allclose(at.residuals, base.residuals, atol=1e-12)
         zero = jensen_alpha(net - cs["extra_bps_until_alpha_le_0"] * 1e-4, b, controls=ctrl)
         assert zero.alpha == pytest.approx(0.0, abs=1e-12)
         # bootstrap break-even: the audit's own bootstrap test (same seed, reps) straddles the level there
         c_boot = cs["extra_bps_until_alpha_bootstrap_not_significant"] * 1e-4
-        kw = dict(controls=ctrl, bootstrap=True, reps=REPS, seed=1)
-        tol = 0.01 * base.alpha_se
-        assert jensen_alpha(net - (c_boot - tol), b, **kw).bootstrap_pvalue < 0.05
-        assert jensen_alpha(net - (c_boot + tol), b, **kw).bootstrap_pvalue >= 0.05
+        kw = dict(controls=ctrl, method="bootstrap", reps=REPS, seed=1, block_length=rep.settings["block length"])
+        tol = 0.01 * base.se
+        assert jensen_alpha(net - (c_boot - tol), b, **kw).pvalue < 0.05
+        assert jensen_alpha(net - (c_boot + tol), b, **kw).pvalue >= 0.05
         # rule A needs both tests: the alpha survives up to the smaller break-even
         assert cs["extra_bps_until_alpha_not_significant"] == pytest.approx(min(c_hac, c_boot) * 1e4, rel=1e-12)
         assert cs["total_bps_until_alpha_le_0"] == pytest.approx(10 + base.alpha * 1e4)
@@ -315,8 +478,9 @@ def test_alpha_verdict_states_the_alpha_breakeven_cost():
     assert rep.verdict == "alpha"
     extra = rep.checks["cost_sensitivity"].numbers["extra_bps_until_alpha_not_significant"]
     line = [r for r in rep.reasons if r.startswith("cost_sensitivity:")]
-    assert line == [f"cost_sensitivity: alpha survives costs up to {extra:.1f} bps per observation beyond the "
-                    f"assumed 10 bps ({10 + extra:.1f} bps in total) with both p < 0.05"]
+    # 0.2 wording: "bp", without a unit (the unit is in the settings and in cost_sensitivity's own text)
+    assert line == [f"cost_sensitivity: alpha survives costs up to {extra:.1f} bp beyond the "
+                    f"assumed 10 bp ({10 + extra:.1f} bp in total) with both p < 0.05"]
     # decisive reasons first: the break-even line follows the rule-A reason, before any note
     assert rep.reasons.index(line[0]) < len([r for r in rep.reasons if not r.startswith("note")])
 
@@ -335,7 +499,7 @@ def test_cost_wording_never_presents_a_negative_breakeven():
     import re
 
     assert not re.search(r"-\s*\d", txt), txt  # no negative number anywhere in the sentence
-    assert cs.passed is False and "the alpha does not survive the assumed 5 bps" in txt
+    assert cs.passed is False and "the alpha does not survive the assumed 5 bp per trade" in txt  # 0.2 wording
     # without a benchmark the edge is the mean
     plain = audit(s.to_numpy(), reps=REPS, cost_bps=5).checks["cost_sensitivity"]
     assert "alpha" not in plain.interpretation and not re.search(r"-\s*\d", plain.interpretation)
@@ -347,7 +511,7 @@ def test_cost_flag_follows_the_alpha_not_the_mean():
     s, b = seed_like(alpha=0.0, btc_mean=0.03, noise=0.03, seed=1)
     rep = audit(s, b, reps=REPS, cost_bps=10)
     cs = rep.checks["cost_sensitivity"]
-    assert rep.verdict == "beta, not alpha"
+    assert rep.verdict in BETA_VERDICTS
     assert cs.numbers["extra_bps_until_not_significant"] > 10  # the mean would pass the doubling
     assert cs.passed is False and "the alpha does not survive" in cs.interpretation
 
@@ -371,7 +535,7 @@ def test_consistency_calendar_years_splitter_and_thirds():
 
 def test_drawdown_closed_form():
     r = np.array([0.10, -0.20, 0.05, 0.10, 0.20, -0.05])
-    d = drawdown_stats(r, None)
+    d = drawdown_numbers(r, None)
     wealth = np.cumprod(1 + r)
     assert d["max_drawdown"] == pytest.approx(0.88 / 1.10 - 1)
     assert d["peak_obs"] == 1 and d["trough_obs"] == 2
@@ -379,7 +543,7 @@ def test_drawdown_closed_form():
     assert d["total_return"] == pytest.approx(wealth[-1] - 1)
     assert d["longest_underwater_obs"] == 3
     idx = pd.date_range("2024-01-01", periods=6, freq="D")
-    dd = drawdown_stats(r, idx)
+    dd = drawdown_numbers(r, idx)
     assert dd["peak_date"] == "2024-01-01" and dd["trough_date"] == "2024-01-02"
     assert dd["recovery_date"] == "2024-01-05"
 
@@ -397,9 +561,13 @@ def test_controls_enter_the_regression():
     s, b = seed_like(seed=14)
     vol = pd.DataFrame({"vol": np.abs(np.random.default_rng(1).normal(0.03, 0.01, len(s)))}, index=s.index)
     rep = audit(s, b, controls=vol, reps=REPS)
-    res = rep.checks["jensen_alpha"].result
-    assert list(res.betas.index)[1:] == ["vol"]
+    res = rep.checks["jensen_alpha"].result  # 0.2: the HAC and the bootstrap AlphaResult
+    assert list(res.hac.betas.index)[1:] == ["vol"] and list(res.bootstrap.betas.index)[1:] == ["vol"]
     assert rep.settings["controls"] == 1
+    # a state variable is centred: same slopes and residuals, intercept at the average state
+    st = audit(s, b, states=vol, reps=REPS).checks["jensen_alpha"].result.hac
+    assert st.states == ("vol",) and st.beta == pytest.approx(res.hac.beta, rel=1e-10)
+    assert st.alpha == pytest.approx(res.hac.alpha + res.hac.betas["vol"] * vol["vol"].mean(), rel=1e-10)
 
 
 def test_bad_inputs():
@@ -415,7 +583,14 @@ def test_bad_inputs():
     with pytest.raises(InputError, match="cost_bps"):
         audit(s, cost_bps=-1)
     with pytest.raises(InputError, match="periods_per_year"):
-        audit(s, periods_per_year=12, trades_per_year=14)
+        audit(s, periods_per_year=-12)
+    # 0.2: trades_per_year was merged into periods_per_year (no shim), so the 0.1 conflict check is gone
+    with pytest.raises(TypeError, match="trades_per_year"):
+        audit(s, trades_per_year=14)
+    with pytest.raises(TypeError):  # options are keyword-only
+        audit(s, b, None, None, 5)
+    with pytest.raises(InputError, match="turnover"):
+        audit(s, cost_bps=5, cost_per="turnover")
 
 
 def test_report_outputs(tmp_path):
@@ -448,15 +623,33 @@ def test_no_benchmark_figures():
     assert set(rep.plot()) == {"equity", "periods", "drawdown", "bootstrap"}
 
 
-def test_bootstrap_figure_redraws_the_mean_tests_replicates():
-    """The figure's replicates are the mean test's own: same plan, so the same bootstrap sd of the mean."""
-    from alphacheck.resample import streamed_sums
+def test_bootstrap_figure_redraws_the_mean_tests_replicates(monkeypatch):
+    """0.2: the figure draws the replicates the mean test kept (T* x se), without re-running the bootstrap;
+    they are the mean test's own (same plan: a fresh mean_test with the seed gives the same pivots)."""
+    import alphacheck._resample
+    import alphacheck.significance
 
     rng = np.random.default_rng(18)
     r = rng.normal(0.004, 0.02, 90)
     rep = audit(r, reps=REPS, seed=4)
-    mt = rep.checks["mean"].result["bootstrap"]
-    reps = streamed_sums(r, REPS, "stationary", mt.details["block_length"], 4) / r.size
-    assert reps.std(ddof=1) == pytest.approx(mt.details["bootstrap_se"], rel=1e-9)
-    bars = rep.plot()["bootstrap"].axes[0].patches  # histogram bars of the same replicates
+    mt = rep.checks["mean"].result
+    again = mean_test(r, alternative="greater", reps=REPS, seed=4, block_length=rep.settings["block length"])
+    # same plan, same pivots (up to rounding: the audit reduces all its tests' columns in one pass)
+    np.testing.assert_allclose(mt.bootstrap_distribution, again.bootstrap_distribution, rtol=1e-12, atol=1e-12)
+    assert mt.pvalue == again.pvalue
+    assert mt.bootstrap_distribution.shape == (REPS,)
+
+    def no_rerun(*args, **kwargs):
+        raise AssertionError("the figure re-ran the bootstrap")
+
+    for mod in (alphacheck._resample, alphacheck.significance):
+        for name in ("streamed_sums", "streamed_block_moments"):
+            if hasattr(mod, name):
+                monkeypatch.setattr(mod, name, no_rerun)
+    ax = rep.plot()["bootstrap"].axes[0]
+    bars = ax.patches  # histogram bars of the kept replicates
     assert sum(p.get_height() for p in bars) == REPS
+    values = 100 * mt.bootstrap_distribution * mt.se  # T* on the scale of the mean, the axis in percent
+    counts, edges = np.histogram(values, bins=len(bars))
+    np.testing.assert_array_equal([p.get_height() for p in bars], counts)
+    np.testing.assert_allclose([p.get_x() for p in bars], edges[:-1], rtol=1e-12, atol=1e-12)

@@ -1,4 +1,4 @@
-"""Block moments (resample.resampled_block_moments / streamed_block_moments) and the studentised
+"""Block moments (_resample.resampled_block_moments / streamed_block_moments) and the studentised
 bootstrap replicates built on them (significance.mean_replicates / sharpe_replicates), against brute
 force over the resampled series of bootstrap_indices."""
 
@@ -6,8 +6,13 @@ import numpy as np
 import pytest
 
 from alphacheck import InputError
-from alphacheck.resample import (
-    bootstrap_indices, bootstrap_plan, resampled_block_moments, resampled_sums, streamed_block_moments, streamed_sums,
+from alphacheck._resample import (
+    bootstrap_indices,
+    bootstrap_plan,
+    resampled_block_moments,
+    resampled_sums,
+    streamed_block_moments,
+    streamed_sums,
 )
 from alphacheck.significance import mean_replicates, sharpe_replicates
 
@@ -33,7 +38,7 @@ def _brute_blocks(x, plan, idx):
 def test_block_moments_equal_brute_force(method, n, b):
     x = np.random.default_rng(1).standard_normal((n, 2)) + [2.0, -0.5]
     plan = bootstrap_plan(n, 9, method, b, seed=3)
-    idx = bootstrap_indices(n, 9, method, b, seed=3)
+    idx = bootstrap_indices(n, reps=9, bootstrap=method, block_length=b, seed=3)
     got = resampled_block_moments(x, plan)
     one = resampled_block_moments(x[:, 1], plan)
     for r, (s, ln) in enumerate(_brute_blocks(x, plan, idx)):
@@ -52,8 +57,8 @@ def test_streamed_equals_plan_and_is_thread_independent(method, n, b, reps):
     # bounded-integer stream), and its sums are those of streamed_sums
     x = np.random.default_rng(2).standard_normal((n, 2)) * [1.0, 3.0] + [0.5, 4.0]
     ref = resampled_block_moments(x, bootstrap_plan(n, reps, method, b, seed=5))
-    one = streamed_block_moments(x, reps, method, b, seed=5, threads=1)
-    two = streamed_block_moments(x, reps, method, b, seed=5, threads=2)
+    one = streamed_block_moments(x, reps, method, b, seed=5, n_jobs=1)
+    two = streamed_block_moments(x, reps, method, b, seed=5, n_jobs=2)
     for f in ("sums", "cross", "length_sums", "length_squares"):
         np.testing.assert_allclose(getattr(one, f), getattr(ref, f), rtol=1e-10, atol=1e-8)
         assert np.array_equal(getattr(one, f), getattr(two, f))
@@ -75,7 +80,7 @@ def test_mean_replicates_match_resampled_series():
     x = np.random.default_rng(4).standard_normal(n)
     c = x - x.mean()
     plan = bootstrap_plan(n, 12, "stationary", b, seed=1)
-    idx = bootstrap_indices(n, 12, "stationary", b, seed=1)
+    idx = bootstrap_indices(n, reps=12, bootstrap="stationary", block_length=b, seed=1)
     d, v = mean_replicates(resampled_block_moments(c, plan), n)
     for r, (s, ln) in enumerate(_brute_blocks(c, plan, idx)):
         m = c[idx[r]].mean()
@@ -90,7 +95,7 @@ def test_sharpe_replicates_match_influence_function_of_resampled_series():
     sr = x.mean() / sd
     z = (x - x.mean()) / sd
     plan = bootstrap_plan(n, 10, "circular", b, seed=2)
-    idx = bootstrap_indices(n, 10, "circular", b, seed=2)
+    idx = bootstrap_indices(n, reps=10, bootstrap="circular", block_length=b, seed=2)
     srp, v = sharpe_replicates(resampled_block_moments(np.column_stack([z, z * z]), plan), sr, n)
     for r in range(10):
         xs = x[idx[r]]
@@ -126,7 +131,7 @@ def _reference_plan(n, reps, b, seed):
     the faster generation must keep these bits for every seed."""
     import math
 
-    from alphacheck.resample import _chunk_specs, _geometric
+    from alphacheck._resample import _chunk_specs, _geometric
 
     def lengths_of(rng, rows):
         p = 1.0 / b
@@ -146,7 +151,8 @@ def _reference_plan(n, reps, b, seed):
         return np.minimum(np.maximum(n - room[:, :keep], 0), lengths[:, :keep])
 
     starts, lens = [], []
-    for child, rows in _chunk_specs(n, reps, "stationary", b, seed):
+    # 0.2: the private _chunk_specs takes the SeedSequence that check_seed makes of an int seed
+    for child, rows in _chunk_specs(n, reps, "stationary", b, np.random.SeedSequence(seed)):
         rng = np.random.default_rng(child)
         ln = lengths_of(rng, rows)
         lens.append(ln)
@@ -165,16 +171,17 @@ def test_stationary_plan_bits_unchanged(n, b, reps):
 
 
 def test_mean_and_sharpe_tests_studentise_with_prewhitened_hac():
-    from alphacheck.long_run_variance import long_run_variance
+    from alphacheck._hac import long_run_variance
     from alphacheck.significance import mean_test, sharpe_test
 
     x = 0.01 * np.random.default_rng(9).standard_normal(300) + 0.001
     r = mean_test(x, reps=199, seed=0)
     se = np.sqrt(long_run_variance(x).value / x.size)
-    assert r.details["se"] == pytest.approx(se) and r.statistic == pytest.approx(x.mean() / se)
-    assert r.ci[0] < x.mean() < r.ci[1]
+    assert r.se == pytest.approx(se) and r.statistic == pytest.approx(x.mean() / se)
+    lo, hi = r.confidence_interval()
+    assert lo < x.mean() < hi
     s = sharpe_test(x, reps=199, seed=0)
     s_scaled = sharpe_test(x * 7 + 0.0, reps=199, seed=0)  # scale-free
     assert s.statistic == pytest.approx(s_scaled.statistic) and s.pvalue == s_scaled.pvalue
     iid = sharpe_test(x, reps=199, seed=0, bootstrap="iid")
-    assert 0 < iid.pvalue <= 1 and iid.details["se"] > 0
+    assert 0 < iid.pvalue <= 1 and iid.se > 0

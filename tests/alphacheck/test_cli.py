@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from alphacheck import VERDICTS
 from alphacheck.cli import main
 
 N = 72
@@ -46,7 +47,7 @@ def test_audit_on_dated_csvs_writes_report(csvs, tmp_path, capsys):
     first = printed.splitlines()[0]
     assert first.startswith("verdict: ")
     verdict = first.removeprefix("verdict: ")
-    assert verdict in {"alpha", "beta, not alpha", "not significant", "overfit", "significant, beta untested"}
+    assert verdict in VERDICTS  # 0.2: "beta, not alpha" says "(alpha ruled out)" or "(alpha unproven)"
     assert "rule " in printed  # the decisive reason is printed
     assert str(out / "report.html") in printed
     for name in ("report.md", "report.html", "equity.png", "scatter.png", "periods.png", "drawdown.png", "bootstrap.png"):
@@ -59,8 +60,9 @@ def test_audit_on_dated_csvs_writes_report(csvs, tmp_path, capsys):
 
 def test_trials_grid_and_column_choice(csvs, tmp_path, capsys):
     out = tmp_path / "r2"
-    code = main(["audit", str(csvs["two_cols"]), "--column", "a", "--trials-returns", str(csvs["grid"]),
-                 "--trials", "6", "--reps", "299", "--out", str(out)])
+    # 0.2: --trials-returns -> --trials (the grid), --trials (the count) -> --n-trials
+    code = main(["audit", str(csvs["two_cols"]), "--column", "a", "--trials", str(csvs["grid"]),
+                 "--n-trials", "6", "--reps", "299", "--out", str(out)])
     printed = capsys.readouterr().out
     assert code == 0, printed
     md = (out / "report.md").read_text()

@@ -1,15 +1,39 @@
 """Reality Check / SPA / StepM against arch.bootstrap (exactly on shared resamples, and within
-Monte-Carlo error on independent streams), plus size/power checks."""
+Monte-Carlo error on independent streams), plus size/power checks.
+
+0.2: our bootstrap p-values are (1 + #{sim* >= stat}) / (1 + B); arch reports the share #{sim* > stat} / B.
+On continuous data exact ties have probability zero, so both count the same replicates: the tests compare
+the counts (see ``counts`` / ``arch_share``), not the p-values themselves.
+
+``studentize``: "none" is what arch 8.0's SPA/StepM compute, "fixed" is Hansen's (2005) omega_k in the
+statistic and the replicates (= arch on d_k / omega_k; the 0.1 ``studentize=True``), "replicate" (the 0.2
+default) studentises each replicate by its own block variance, which arch has no counterpart of."""
 
 import numpy as np
 import pandas as pd
 import pytest
 from arch.bootstrap import SPA, CircularBlockBootstrap, RealityCheck, StationaryBootstrap, StepM
 
-from alphacheck import InputError
+from alphacheck import InputError, NoIntervalError, TestResult
+from alphacheck._hac import stationary_bootstrap_lrv
+from alphacheck._resample import BlockPlan
 from alphacheck.overfitting import FamilyTestResult, reality_check, spa, stepm
-from alphacheck.overfitting.data_snooping import _run, kernel_variance
-from alphacheck.resample import BlockPlan
+from alphacheck.overfitting.data_snooping import _run
+
+
+def counts(p, reps):
+    """Replicates counted by our p = (1 + count) / (1 + reps), recovered exactly (as integers)."""
+    return np.rint(np.asarray(p, dtype=float) * (1 + reps) - 1).astype(np.int64)
+
+
+def arch_share(p, reps):
+    """Our p-value(s) in arch's convention, count / reps, from the same count of replicates."""
+    return counts(p, reps) / reps
+
+
+def arch_counts(p, reps):
+    """Replicates counted by arch's p = count / reps."""
+    return np.rint(np.asarray(p, dtype=float) * reps).astype(np.int64)
 
 
 def make_family(seed, t=500, k=20, superior=(), inferior=(), ar=0.0, hetero=False):
@@ -46,11 +70,12 @@ def plan_from_arch(bs_class, data, block, reps, seed, method):
     return BlockPlan(starts, lengths, n, method, float(block))
 
 
-def test_kernel_variance_equals_arch():
+def test_stationary_bootstrap_lrv_equals_arch():
+    # 0.2: data_snooping.kernel_variance moved to alphacheck._hac.stationary_bootstrap_lrv
     rets, bench = make_family(1, t=300, k=5, ar=0.4)
     a = SPA(-bench, -rets, block_size=7)
     a._compute_variance()
-    np.testing.assert_allclose(kernel_variance(rets - bench[:, None], 7), a._loss_diff_var, rtol=1e-10)
+    np.testing.assert_allclose(stationary_bootstrap_lrv(rets - bench[:, None], 7), a._loss_diff_var, rtol=1e-10)
 
 
 DATASETS = {
@@ -62,7 +87,8 @@ DATASETS = {
 
 
 @pytest.mark.parametrize("name", list(DATASETS))
-@pytest.mark.parametrize("bs_class, method", [(StationaryBootstrap, "stationary"), (CircularBlockBootstrap, "circular")])
+@pytest.mark.parametrize("bs_class, method",
+                         [(StationaryBootstrap, "stationary"), (CircularBlockBootstrap, "circular")])
 def test_identical_to_arch_on_the_same_resamples(name, bs_class, method):
     rets, bench = make_family(7, t=300, k=12, **DATASETS[name])
     d = rets - bench[:, None]
@@ -71,29 +97,38 @@ def test_identical_to_arch_on_the_same_resamples(name, bs_class, method):
     arch_name = "stationary" if method == "stationary" else "circular"
     a = SPA(-bench, -rets, block_size=block, reps=reps, bootstrap=arch_name, seed=42)
     a.compute()
-    ours = _run("spa", rets, bench, reps, block, None, method, False, 0.05, "spa", plan=plan)
-    np.testing.assert_array_equal(pd.Series(ours.pvalues)[["lower", "consistent", "upper"]].to_numpy(), a.pvalues.to_numpy())
-    assert sorted(np.flatnonzero(ours.strategies["adjusted_pvalue"] <= 0.05)) == sorted(a.better_models(0.05))
+    ours = _run("spa", rets, bench, reps, block, None, method, "none", 0.05, "spa", plan=plan)
+    np.testing.assert_array_equal(counts(pd.Series(ours.pvalues)[["lower", "consistent", "upper"]], reps),
+                                  arch_counts(a.pvalues, reps))
+    # arch's better_models: mean > its 95% critical value, i.e. share(max sim* > stat_k) <= 5%
+    assert sorted(np.flatnonzero(arch_share(ours.strategies["adjusted_pvalue"], reps) <= 0.05)) == sorted(
+        a.better_models(0.05))
     # Reality Check = upper p-value, not studentized
     rc = RealityCheck(-bench, -rets, block_size=block, reps=reps, bootstrap=arch_name, seed=42)
     rc.compute()
-    ours_rc = _run("rc", rets, bench, reps, block, None, method, False, 0.05, "reality_check", plan=plan)
-    assert ours_rc.pvalue == rc.pvalues["upper"]
+    ours_rc = _run("rc", rets, bench, reps, block, None, method, "none", 0.05, "reality_check", plan=plan)
+    assert counts(ours_rc.pvalue, reps) == arch_counts(rc.pvalues["upper"], reps)
     # StepM
     sm = StepM(-bench, -rets, size=0.05, block_size=block, reps=reps, bootstrap=arch_name, seed=42)
     sm.compute()
-    ours_sm = _run("stepm", rets, bench, reps, block, None, method, False, 0.05, "stepm", plan=plan)
-    assert sorted(np.flatnonzero(ours_sm.strategies["superior"].to_numpy())) == sorted(sm.superior_models)
+    ours_sm = _run("stepm", rets, bench, reps, block, None, method, "none", 0.05, "stepm", plan=plan)
+    # the stepdown adjusted p-values in arch's share convention (a monotone map of ours: it commutes with
+    # the running maximum) give arch's superior set
+    assert sorted(np.flatnonzero(arch_share(ours_sm.strategies["adjusted_pvalue"], reps) <= 0.05)) == sorted(
+        sm.superior_models)
+    np.testing.assert_array_equal(ours_sm.strategies["superior"], ours_sm.strategies["adjusted_pvalue"] <= 0.05)
     # Studentized SPA == arch's SPA on differentials rescaled by omega_k
-    omega = np.sqrt(kernel_variance(d, block))
+    omega = np.sqrt(stationary_bootstrap_lrv(d, block))
     a2 = SPA(np.zeros(len(d)), -d / omega, block_size=block, reps=reps, bootstrap=arch_name, seed=42)
     a2.compute()
-    stud = _run("spa", rets, bench, reps, block, None, method, True, 0.05, "spa", plan=plan)
-    np.testing.assert_array_equal(pd.Series(stud.pvalues)[["lower", "consistent", "upper"]].to_numpy(), a2.pvalues.to_numpy())
+    stud = _run("spa", rets, bench, reps, block, None, method, "fixed", 0.05, "spa", plan=plan)
+    np.testing.assert_array_equal(counts(pd.Series(stud.pvalues)[["lower", "consistent", "upper"]], reps),
+                                  arch_counts(a2.pvalues, reps))
     sm2 = StepM(np.zeros(len(d)), -d / omega, size=0.05, block_size=block, reps=reps, bootstrap=arch_name, seed=42)
     sm2.compute()
-    stud_sm = _run("stepm", rets, bench, reps, block, None, method, True, 0.05, "stepm", plan=plan)
-    assert sorted(np.flatnonzero(stud_sm.strategies["superior"].to_numpy())) == sorted(sm2.superior_models)
+    stud_sm = _run("stepm", rets, bench, reps, block, None, method, "fixed", 0.05, "stepm", plan=plan)
+    assert sorted(np.flatnonzero(arch_share(stud_sm.strategies["adjusted_pvalue"], reps) <= 0.05)) == sorted(
+        sm2.superior_models)
 
 
 # Independent random streams: agreement within Monte-Carlo error (5,000 replicates each side).
@@ -112,14 +147,14 @@ def test_pvalues_agree_with_arch_independent_streams(name, kwargs, _):
     block, reps = 8, 5000
     a = SPA(-bench, -rets, block_size=block, reps=reps, seed=1)
     a.compute()
-    ours = spa(rets, bench, reps=reps, block_length=block, seed=2, studentize=False)
-    diff = np.abs(pd.Series(ours.pvalues)[a.pvalues.index].to_numpy() - a.pvalues.to_numpy())
+    ours = spa(rets, bench, reps=reps, block_length=block, seed=2, studentize="none")
+    diff = np.abs(arch_share(pd.Series(ours.pvalues)[a.pvalues.index], reps) - a.pvalues.to_numpy())
     assert diff.max() <= 0.02, (ours.pvalues, a.pvalues.to_dict())
-    omega = np.sqrt(kernel_variance(d, block))
+    omega = np.sqrt(stationary_bootstrap_lrv(d, block))
     a2 = SPA(np.zeros(len(d)), -d / omega, block_size=block, reps=reps, seed=1)
     a2.compute()
-    stud = spa(rets, bench, reps=reps, block_length=block, seed=2)
-    diff2 = np.abs(pd.Series(stud.pvalues)[a2.pvalues.index].to_numpy() - a2.pvalues.to_numpy())
+    stud = spa(rets, bench, reps=reps, block_length=block, seed=2, studentize="fixed")
+    diff2 = np.abs(arch_share(pd.Series(stud.pvalues)[a2.pvalues.index], reps) - a2.pvalues.to_numpy())
     assert diff2.max() <= 0.02, (stud.pvalues, a2.pvalues.to_dict())
 
 
@@ -127,14 +162,15 @@ def test_stepm_finds_the_superior_strategies_like_arch():
     rets, bench = make_family(99, t=600, k=15, superior=(1, 6, 11))
     a = StepM(-bench, -rets, size=0.05, block_size=8, reps=3000, seed=3)
     a.compute()
-    ours = stepm(rets, bench, reps=3000, block_length=8, seed=4, studentize=False)
+    ours = stepm(rets, bench, reps=3000, block_length=8, seed=4, studentize="none")
     assert sorted(ours.superior) == sorted(a.superior_models) == [1, 6, 11]
-    stud = stepm(rets, bench, reps=3000, block_length=8, seed=4)
-    assert sorted(stud.superior) == [1, 6, 11]
-    assert stud.pvalue == stud.strategies["adjusted_pvalue"].min()
-    # stepdown adjusted p-values are never above the single-step ones
-    single = spa(rets, bench, reps=3000, block_length=8, seed=4)
-    assert (stud.strategies["adjusted_pvalue"] <= single.strategies["adjusted_pvalue"] + 1e-12).all()
+    for studentize in ("fixed", "replicate"):  # Hansen's omega_k (the 0.1 default) and the 0.2 default
+        stud = stepm(rets, bench, reps=3000, block_length=8, seed=4, studentize=studentize)
+        assert sorted(stud.superior) == [1, 6, 11]
+        assert stud.pvalue == stud.strategies["adjusted_pvalue"].min()
+        # stepdown adjusted p-values are never above the single-step ones
+        single = spa(rets, bench, reps=3000, block_length=8, seed=4, studentize=studentize)
+        assert (stud.strategies["adjusted_pvalue"] <= single.strategies["adjusted_pvalue"] + 1e-12).all()
 
 
 def test_pandas_in_labels_out_and_alignment():
@@ -164,7 +200,7 @@ def test_benchmark_none_means_zero_and_seed_reproducible():
 def test_auto_block_length_and_reality_check_defaults():
     rets, bench = make_family(8, t=400, k=5, ar=0.5)
     res = reality_check(rets, bench, reps=300, seed=0)
-    assert res.recentring == "upper" and not res.studentize
+    assert res.recentring == "upper" and res.studentize == "none"
     assert res.block_length > 1.0 and np.isfinite(res.block_length)
 
 
@@ -200,7 +236,8 @@ def test_size_full():
     [
         ({"benchmark": np.zeros(99)}, "same length"),
         ({"bootstrap": "wild"}, "bootstrap"),
-        ({"size": 1.5}, "size"),
+        ({"alpha_level": 1.5}, "alpha_level"),
+        ({"studentize": True}, "studentize"),  # 0.2: "replicate", "fixed" or "none", not a bool
         ({"reps": 0}, "reps"),
         ({"block_length": 0.5}, "block_length"),
     ],
@@ -223,3 +260,25 @@ def test_nan_and_constant_differential_raise():
     same[:, 2] = bench + 0.01  # differential constant up to rounding
     with pytest.raises(InputError, match="constant"):
         spa(same, bench, reps=50, block_length=3)
+
+
+def test_result_protocol_and_pvalue_never_zero():
+    # 0.2: FamilyTestResult is a TestResult; p = (1 + #{max sim* >= stat}) / (1 + B) is never 0
+    rets, bench = make_family(3, t=500, k=5, superior=(4,))
+    reps = 999
+    for fn in (reality_check, spa, stepm):
+        res = fn(rets, bench, reps=reps, block_length=5, seed=0)
+        assert isinstance(res, TestResult) and res.alternative == "greater"
+        assert res.pvalue == 1 / (1 + reps)  # t ~ 5.6: no replicate reaches it
+        assert (res.strategies["adjusted_pvalue"] >= 1 / (1 + reps)).all()
+        assert res.reject(0.05) and res.superior == (4,) and res.alpha_level == 0.05
+        assert res.estimate == pytest.approx((rets - bench[:, None]).mean(axis=0).max())
+        with pytest.raises(NoIntervalError):
+            res.confidence_interval()
+
+
+def test_options_are_keyword_only():
+    rets, bench = make_family(1, t=100, k=3)
+    for fn in (reality_check, spa, stepm):
+        with pytest.raises(TypeError):
+            fn(rets, bench, 100)

@@ -1,4 +1,4 @@
-"""alphacheck.drawdown: hand-computed paths, a brute-force loop reference, pandas round trips, bad input."""
+"""alphacheck.risk.drawdown: hand-computed paths, a brute-force loop reference, pandas round trips, bad input."""
 
 from __future__ import annotations
 
@@ -9,8 +9,13 @@ import pandas as pd
 import pytest
 
 from alphacheck import InputError
-from alphacheck.drawdown import (
-    DrawdownResult, drawdown_episodes, drawdown_series, equity_curve, max_drawdown, worst_losing_streak,
+from alphacheck.risk.drawdown import (
+    DrawdownResult,
+    drawdown_episodes,
+    drawdown_series,
+    equity_curve,
+    max_drawdown,
+    worst_losing_streak,
 )
 
 

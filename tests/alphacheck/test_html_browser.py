@@ -1,8 +1,9 @@
 """Open the audit's HTML report in headless Chromium: the page renders, shows the verdict, and embeds
 every figure as a decodable, non-blank PNG.
 
-Chromium comes from the Debian package ``chromium``. If it is missing and we run as root, the test
-setup installs it (``apt-get install -y chromium``); otherwise the test is skipped with the reason.
+Chromium comes from the Debian package ``chromium`` (/usr/bin/chromium), which CI installs. The tests never
+install anything: without Chromium the browser tests are skipped with the reason; the check that the page
+embeds every figure as a decodable PNG runs either way.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from matplotlib import image as mpimg
 
 from alphacheck import audit
 
+CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -28,28 +30,17 @@ FLAGS = [
 
 
 def _find_chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
+    if os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    return shutil.which("chromium")
 
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
     path = _find_chromium()
-    if path is None and hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        try:
-            subprocess.run(["apt-get", "update", "-qq"], check=False, capture_output=True, timeout=600, env=env)
-            subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=False, capture_output=True,
-                           timeout=1200, env=env)
-        except subprocess.TimeoutExpired:
-            pass
-        path = _find_chromium()
     if path is None:
-        pytest.skip("headless Chromium unavailable: not installed and `apt-get install -y chromium` was not "
-                    "possible (needs root and access to the Debian package registry)")
+        pytest.skip(f"headless Chromium not found ({CHROMIUM} is absent and no `chromium` on PATH); CI installs "
+                    "the Debian package `chromium` (apt-get install -y chromium) — the tests never install it")
     return path
 
 
@@ -105,5 +96,16 @@ def test_dom_has_verdict_and_every_figure(chromium, report_files, tmp_path):
     images = re.findall(r'<img[^>]+src="data:image/png;base64,([A-Za-z0-9+/=]+)"', dom)
     assert n_figures == 5  # equity, scatter, periods, drawdown, bootstrap (with a benchmark)
     assert len(images) == n_figures
+    for b64 in images:
+        _non_blank_png(base64.b64decode(b64))
+
+
+def test_html_embeds_every_figure_without_a_browser(report_files):
+    """The same page read as text (no browser needed): the verdict and one decodable PNG per figure."""
+    rep, html_path, n_figures = report_files
+    html = html_path.read_text(encoding="utf-8")
+    assert f"Verdict: {rep.verdict}" in html
+    images = re.findall(r'<img[^>]+src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
+    assert n_figures == 5 and len(images) == n_figures
     for b64 in images:
         _non_blank_png(base64.b64decode(b64))

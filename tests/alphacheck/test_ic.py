@@ -4,18 +4,25 @@ import pytest
 import statsmodels.api as sm
 from scipy import signal, stats
 
+from alphacheck import newey_west_lags
 from alphacheck._inputs import InputError
 from alphacheck.ic import (
     ICResult,
     QuantileResult,
     forward_returns,
-    hac_mean_test,
     ic_decay,
     ic_test,
     information_coefficient,
-    newey_west_lags,
     quantile_returns,
 )
+from alphacheck.significance import mean_test
+
+
+def _hac_mean_test(x, *, maxlags, alternative="two-sided"):
+    """0.2: ``ic.hac_mean_test`` is gone; ``mean_test(method="hac", hac_pvalues="fixed-b")`` is the one HAC
+    mean test (Newey-West Bartlett se, fixed-b p-value and interval). The series here are not returns."""
+    return mean_test(x, method="hac", hac_pvalues="fixed-b", maxlags=maxlags, alternative=alternative,
+                     check_returns=False)
 
 
 def _panel(T=200, N=12, beta=0.0, seed=0, nan_frac=0.0):
@@ -38,7 +45,8 @@ def test_pooled_ic_matches_scipy_including_ties():
     x = np.round(rng.standard_normal(60), 1)  # ties
     y = 0.4 * x + rng.standard_normal(60)
     assert information_coefficient(x, y) == pytest.approx(stats.spearmanr(x, y).statistic, abs=1e-13)
-    assert information_coefficient(x, y, method="pearson") == pytest.approx(stats.pearsonr(x, y).statistic, abs=1e-13)
+    pearson = information_coefficient(x, y, correlation="pearson")
+    assert pearson == pytest.approx(stats.pearsonr(x, y).statistic, abs=1e-13)
 
 
 def test_pooled_nan_policy():
@@ -66,7 +74,7 @@ def test_panel_ic_equals_loop_of_spearmanr_with_nans_dropped_per_period():
     assert sig.index[5] not in got.index and sig.index[7] not in got.index
     pd.testing.assert_index_equal(got.index, expect.index, check_names=False)
     np.testing.assert_allclose(got.to_numpy(), expect.to_numpy(), rtol=0, atol=1e-12)
-    pear = information_coefficient(sig, fwd, method="pearson")
+    pear = information_coefficient(sig, fwd, correlation="pearson")
     t0 = pear.index[0]
     ok = sig.loc[t0].notna() & fwd.loc[t0].notna()
     assert pear.iloc[0] == pytest.approx(stats.pearsonr(sig.loc[t0][ok], fwd.loc[t0][ok]).statistic, abs=1e-12)
@@ -89,9 +97,10 @@ def test_hac_se_and_normal_pvalue_equal_statsmodels():
     e = rng.standard_normal(420)
     x = 0.05 + np.convolve(e, np.ones(6) / 6, mode="same")  # MA-type dependence
     for lags in (0, 5, 23):
-        r = hac_mean_test(x, maxlags=lags)
+        r = _hac_mean_test(x, maxlags=lags)
         ols = sm.OLS(x, np.ones_like(x)).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
-        assert r.details["se"] == pytest.approx(ols.bse[0], rel=1e-10)
+        assert r.details["maxlags"] == lags
+        assert r.se == pytest.approx(ols.bse[0], rel=1e-10)
         assert r.statistic == pytest.approx(ols.tvalues[0], rel=1e-10)
         assert r.details["pvalue_normal"] == pytest.approx(ols.pvalues[0], rel=1e-8)
 
@@ -101,7 +110,7 @@ def test_ic_test_hac_se_equals_statsmodels_on_ic_series():
     fwd24 = fwd.rolling(24).sum().shift(-23)  # overlapping 24-step forward sums
     r = ic_test(sig, fwd24, horizon=24, maxlags=30)
     ols = sm.OLS(r.ic.to_numpy(), np.ones(r.n)).fit(cov_type="HAC", cov_kwds={"maxlags": 30})
-    assert r.details["se"] == pytest.approx(ols.bse[0], rel=1e-10)
+    assert r.se == pytest.approx(ols.bse[0], rel=1e-10)
     assert r.estimate == pytest.approx(r.ic.mean())
     assert r.n_dropped == 23 and r.n == 300 - 23
     assert isinstance(r, ICResult) and r.details["maxlags"] == 30
@@ -109,29 +118,40 @@ def test_ic_test_hac_se_equals_statsmodels_on_ic_series():
 
 def test_default_lag_window_rule():
     x = np.random.default_rng(7).standard_normal(1000)
+    y = np.random.default_rng(70).standard_normal(1000)
     assert newey_west_lags(1000) == int(np.floor(4 * 10 ** (2 / 9)))
-    assert hac_mean_test(x).details["maxlags"] == newey_west_lags(1000)
-    assert hac_mean_test(x, horizon=24).details["maxlags"] == max(newey_west_lags(1000), 6 * 23)
+    # 0.2: hac_mean_test is gone. The plain HAC window lives in mean_test(method="hac"); the window that
+    # covers an h-step overlap (and the check that maxlags covers it) lives in ic_test(..., horizon=h)
+    assert mean_test(x, method="hac", check_returns=False).details["maxlags"] == newey_west_lags(1000)
+    assert ic_test(x, y, horizon=24, method="hac").details["maxlags"] == max(newey_west_lags(1000), 6 * 23)
     with pytest.raises(InputError, match="maxlags"):
-        hac_mean_test(x, horizon=24, maxlags=10)
+        ic_test(x, y, horizon=24, maxlags=10, method="hac")
 
 
 def test_fixed_b_critical_value_matches_kiefer_vogelsang_polynomial():
     # Kiefer & Vogelsang (2005), Bartlett kernel, 97.5% quantile: 1.96 + 2.9694 b + 0.4160 b^2 - 0.5324 b^3,
     # b = M / T with weights 1 - j/M, i.e. M = maxlags + 1.
+    # 0.2: results no longer carry details["critical_value"]; the 95% fixed-b interval is estimate -/+ c se,
+    # so c is read off the interval
     x = np.random.default_rng(8).standard_normal(500)
+
+    def critical_value(lags):
+        r = _hac_mean_test(x, maxlags=lags)
+        lo, hi = r.confidence_interval()
+        return (hi - lo) / (2 * r.se)
+
     for lags, b in ((49, 0.1), (99, 0.2)):
-        cv = hac_mean_test(x, maxlags=lags).details["critical_value"]
+        cv = critical_value(lags)
         assert cv == pytest.approx(1.96 + 2.9694 * b + 0.4160 * b**2 - 0.5324 * b**3, abs=0.05)
     # tiny b: back to the normal law
-    assert hac_mean_test(x, maxlags=0).details["critical_value"] == pytest.approx(1.96, abs=0.04)
+    assert critical_value(0) == pytest.approx(1.96, abs=0.04)
 
 
 def test_hac_one_sided_pvalues_are_consistent():
     x = 0.1 + np.random.default_rng(9).standard_normal(300)
-    two = hac_mean_test(x, maxlags=10)
-    g = hac_mean_test(x, maxlags=10, alternative="greater")
-    ls = hac_mean_test(x, maxlags=10, alternative="less")
+    two = _hac_mean_test(x, maxlags=10)
+    g = _hac_mean_test(x, maxlags=10, alternative="greater")
+    ls = _hac_mean_test(x, maxlags=10, alternative="less")
     assert two.statistic > 0
     assert g.pvalue == pytest.approx(two.pvalue / 2, rel=1e-9)
     assert ls.pvalue == pytest.approx(1 - two.pvalue / 2, rel=1e-9)
@@ -144,7 +164,7 @@ def test_pooled_t_and_permutation_pvalues_match_scipy():
     rng = np.random.default_rng(10)
     x = rng.standard_normal(40)
     y = 0.3 * x + rng.standard_normal(40)
-    t = ic_test(x, y, test="t")
+    t = ic_test(x, y, method="t")
     sp = stats.spearmanr(x, y)
     assert t.estimate == pytest.approx(sp.statistic)
     assert t.pvalue == pytest.approx(sp.pvalue, rel=1e-9)
@@ -163,7 +183,7 @@ def test_pooled_t_and_permutation_pvalues_match_scipy():
             random_state=0, alternative=alt,
         ).pvalue
         assert p == pytest.approx(ref, abs=0.012)
-    pr = ic_test(x, y, method="pearson", test="t")
+    pr = ic_test(x, y, correlation="pearson", method="t")
     assert pr.pvalue == pytest.approx(stats.pearsonr(x, y).pvalue, rel=1e-9)
 
 
@@ -183,10 +203,10 @@ def test_pooled_hac_ic_equals_spearmanr_including_ties_and_pearson():
     x, f = _null_ar1_vs_forward_sums(1, 600, 24, 0.9, seed=17)
     x, f = np.round(x[0], 0), np.round(f[0], 0)  # heavy ties on both sides
     f = f + 0.05 * x  # a non-zero IC
-    r = ic_test(x, f, horizon=24, test="hac")
+    r = ic_test(x, f, horizon=24, method="hac")
     assert r.estimate == pytest.approx(stats.spearmanr(x, f).statistic, abs=1e-13)
     assert r.estimate == pytest.approx(information_coefficient(x, f), abs=1e-13)
-    rp = ic_test(x, f, method="pearson", horizon=24, test="hac")
+    rp = ic_test(x, f, correlation="pearson", horizon=24, method="hac")
     assert rp.estimate == pytest.approx(stats.pearsonr(x, f).statistic, abs=1e-13)
     assert isinstance(r, ICResult) and r.ic is None and r.n == 600
     assert "standardized-rank products" in r.method and "fixed-b" in r.method
@@ -196,23 +216,23 @@ def test_pooled_hac_ic_equals_spearmanr_including_ties_and_pearson():
 def test_pooled_hac_se_equals_statsmodels_on_rank_products(maxlags):
     x, f = _null_ar1_vs_forward_sums(1, 800, 24, 0.95, seed=18)
     x, f = pd.Series(x[0]), pd.Series(f[0] + 0.1 * x[0])
-    r = ic_test(x, f, horizon=24, maxlags=maxlags, test="hac")
+    r = ic_test(x, f, horizon=24, maxlags=maxlags, method="hac")
     lags = max(newey_west_lags(800), 6 * 23) if maxlags is None else maxlags
     assert r.details["maxlags"] == lags
     rs, rf = stats.rankdata(x), stats.rankdata(f)
     zs = (rs - rs.mean()) / rs.std()
     zf = (rf - rf.mean()) / rf.std()
     ols = sm.OLS(zs * zf, np.ones(800)).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
-    assert r.details["se"] == pytest.approx(ols.bse[0], rel=1e-10)
+    assert r.se == pytest.approx(ols.bse[0], rel=1e-10)
     assert r.statistic == pytest.approx(ols.tvalues[0], rel=1e-10)
-    same = hac_mean_test(zs * zf, horizon=24, maxlags=maxlags)  # one HAC path: same fixed-b p-value
-    assert r.pvalue == same.pvalue and r.ci == pytest.approx(same.ci, rel=1e-12)
+    same = _hac_mean_test(zs * zf, maxlags=lags)  # one HAC path: same fixed-b p-value
+    assert r.pvalue == same.pvalue and r.confidence_interval() == pytest.approx(same.confidence_interval(), rel=1e-12)
 
 
 def _pooled_size(worlds, n, seed):
     x, f = _null_ar1_vs_forward_sums(worlds, n, 24, 0.98, seed)
-    hac = np.array([ic_test(x[w], f[w], horizon=24, test="hac").pvalue for w in range(worlds)])
-    naive = np.array([ic_test(x[w], f[w], horizon=24, test="t").pvalue for w in range(worlds)])
+    hac = np.array([ic_test(x[w], f[w], horizon=24, method="hac").pvalue for w in range(worlds)])
+    naive = np.array([ic_test(x[w], f[w], horizon=24, method="t").pvalue for w in range(worlds)])
     return float((hac < 0.05).mean()), float((naive < 0.05).mean())
 
 
@@ -287,15 +307,15 @@ def test_planted_monotone_signal_gives_significant_positive_spread_and_ic():
 
 def test_forward_returns_compound_and_never_bridge_gaps():
     r = pd.DataFrame({"a": [0.1, 0.2, -0.1, 0.05, np.nan, 0.3], "b": [0.0, 0.1, 0.1, 0.1, 0.1, 0.1]})
-    f = forward_returns(r, 2)
+    f = forward_returns(r, horizon=2)
     assert f.loc[0, "a"] == pytest.approx(1.2 * 0.9 - 1)
     assert f.loc[1, "a"] == pytest.approx(0.9 * 1.05 - 1)
     assert np.isnan(f.loc[2, "a"]) and np.isnan(f.loc[3, "a"])  # NaN at t=4 inside the window
     assert np.isnan(f.loc[4, "a"]) and np.isnan(f.loc[5, "a"])  # beyond the sample
     assert f.loc[3, "b"] == pytest.approx(1.1**2 - 1)
-    np.testing.assert_allclose(forward_returns(r["b"].to_numpy(), 1)[:5], r["b"].to_numpy()[1:])
+    np.testing.assert_allclose(forward_returns(r["b"].to_numpy(), horizon=1)[:5], r["b"].to_numpy()[1:])
     with pytest.raises(InputError, match="returns"):
-        forward_returns(pd.DataFrame({"a": [0.1, -1.5, 0.1]}), 1)
+        forward_returns(pd.DataFrame({"a": [0.1, -1.5, 0.1]}), horizon=1)
 
 
 def test_ic_decay_matches_ic_test_per_horizon():
@@ -306,7 +326,7 @@ def test_ic_decay_matches_ic_test_per_horizon():
     d = ic_decay(sig, ret, horizons=(1, 4, 12))
     assert list(d.index) == [1, 4, 12]
     for h in (1, 4, 12):
-        r = ic_test(sig, forward_returns(ret, h), horizon=h)
+        r = ic_test(sig, forward_returns(ret, horizon=h), horizon=h)
         assert d.loc[h, "ic_mean"] == pytest.approx(r.estimate)
         assert d.loc[h, "pvalue"] == pytest.approx(r.pvalue)
         assert d.loc[h, "maxlags"] == max(newey_west_lags(r.n), 6 * (h - 1))
@@ -330,14 +350,14 @@ def test_bad_inputs_raise_input_error_naming_the_argument():
         information_coefficient(np.ones(20), np.arange(20.0))
     with pytest.raises(InputError, match="signal"):
         ic_test(sig.where(sig > 100), fwd)  # all NaN signal: no period has an IC
-    with pytest.raises(InputError, match="method"):
-        information_coefficient(sig, fwd, method="kendall")
+    with pytest.raises(InputError, match="correlation"):  # 0.2: method= (spearman/pearson) -> correlation=
+        information_coefficient(sig, fwd, correlation="kendall")
     with pytest.raises(InputError, match="maxlags"):
-        ic_test(np.arange(10.0), np.arange(10.0) ** 2, horizon=4, maxlags=2, test="hac")
-    with pytest.raises(InputError, match="test"):
-        ic_test(np.arange(10.0), np.arange(10.0) ** 2, test="newey")
-    with pytest.raises(InputError, match="test"):
-        ic_test(sig, fwd, test="permutation")
+        ic_test(np.arange(10.0), np.arange(10.0) ** 2, horizon=4, maxlags=2, method="hac")
+    with pytest.raises(InputError, match="method"):  # 0.2: ic_test's test= -> method=
+        ic_test(np.arange(10.0), np.arange(10.0) ** 2, method="newey")
+    with pytest.raises(InputError, match="method"):
+        ic_test(sig, fwd, method="permutation")
     with pytest.raises(InputError, match="inf"):
         information_coefficient(sig.replace(sig.iloc[0, 0], np.inf), fwd)
     with pytest.raises(InputError, match="alternative"):

@@ -7,7 +7,7 @@ import pytest
 from arch.covariance.kernel import Bartlett, QuadraticSpectral
 
 from alphacheck import InputError
-from alphacheck.long_run_variance import andrews_bandwidth, kernel_lrv, long_run_variance, qs_weights
+from alphacheck._hac import andrews_bandwidth, kernel_lrv, long_run_variance, qs_weights
 
 
 def _ar1(n, rho, seed):
@@ -64,7 +64,8 @@ def test_iid_and_options():
     x = np.random.default_rng(5).standard_normal(5000)
     r = long_run_variance(x)
     assert r.value == pytest.approx(x.var(), rel=0.05) and abs(r.phi) < 0.05 and r.n == 5000
-    plain = long_run_variance(x, kernel="bartlett", prewhiten=False, bandwidth=5.0)
+    # 0.2: the public option is maxlags, bandwidth S = maxlags + 1 (S = 5.0 <-> maxlags=4)
+    plain = long_run_variance(x, kernel="bartlett", prewhiten=False, maxlags=4)
     assert plain.phi == 0.0 and plain.value == pytest.approx(kernel_lrv(x, "bartlett", 5.0))
     capped = long_run_variance(np.cumsum(np.random.default_rng(6).standard_normal(400)))
     assert capped.phi == pytest.approx(0.97)
@@ -72,7 +73,8 @@ def test_iid_and_options():
 
 @pytest.mark.parametrize("kwargs, arg", [
     ({"x": [1.0, np.nan] * 10}, "x"), ({"x": [1.0] * 20}, "x"), ({"x": [1.0, 2.0]}, "x"),
-    ({"x": np.arange(20.0), "kernel": "parzen"}, "kernel"), ({"x": np.arange(20.0) % 3, "bandwidth": -1}, "bandwidth"),
+    ({"x": np.arange(20.0), "kernel": "parzen"}, "kernel"),
+    ({"x": np.arange(20.0) % 3, "maxlags": -1}, "maxlags"),  # 0.2: bandwidth= -> maxlags=
 ])
 def test_bad_inputs(kwargs, arg):
     with pytest.raises(InputError) as e:

@@ -1,5 +1,6 @@
 """PBO by CSCV (Bailey, Borwein, López de Prado & Zhu 2017) against a brute-force loop and known cases."""
 
+from fractions import Fraction
 from itertools import combinations
 
 import numpy as np
@@ -128,19 +129,25 @@ def test_summary_and_dict():
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        ({"performance": np.random.default_rng(0).standard_normal((100, 1))}, "at least 2 column"),
+        ({"trials": np.random.default_rng(0).standard_normal((100, 1))}, "at least 2 column"),
         ({"n_groups": 5}, "even"),
         ({"n_groups": 0}, ">= 2"),
-        ({"performance": np.random.default_rng(0).standard_normal((10, 4)), "n_groups": 16}, "rows"),
+        ({"trials": np.random.default_rng(0).standard_normal((10, 4)), "n_groups": 16}, "rows"),
         ({"metric": "sortino"}, "metric"),
         ({"n_groups": 2.0}, "integer"),
     ],
 )
 def test_bad_inputs_raise(kwargs, match):
-    args = {"performance": np.random.default_rng(0).standard_normal((100, 4)), "n_groups": 4}
+    args = {"trials": np.random.default_rng(0).standard_normal((100, 4)), "n_groups": 4}
     args.update(kwargs)
     with pytest.raises(InputError, match=match):
         pbo(**args)
+
+
+def test_options_are_keyword_only():
+    # 0.2: pbo(trials, *, n_groups, metric)
+    with pytest.raises(TypeError):
+        pbo(np.random.default_rng(0).standard_normal((100, 4)), 4)
 
 
 def test_constant_column_and_nan_raise():
@@ -162,7 +169,8 @@ def test_column_constant_within_a_half_raises():
 
 
 @settings(max_examples=25, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), n_cfg=st.integers(2, 9), groups=st.sampled_from([2, 4, 6]), scale=st.floats(0.01, 100))
+@given(seed=st.integers(0, 2**32 - 1), n_cfg=st.integers(2, 9), groups=st.sampled_from([2, 4, 6]),
+       scale=st.floats(0.01, 100))
 def test_properties_permutation_and_scale_invariance(seed, n_cfg, groups, scale):
     rng = np.random.default_rng(seed)
     m = rng.standard_normal((groups * 5 + 3, n_cfg))
@@ -175,3 +183,84 @@ def test_properties_permutation_and_scale_invariance(seed, n_cfg, groups, scale)
     logits, *_ = brute_force_cscv(m, groups)
     np.testing.assert_allclose(base.logits, logits, rtol=1e-9, atol=1e-12)
     assert 0.0 <= base.pbo <= 1.0 and np.all(np.abs(base.logits) <= np.log(n_cfg) + 1e-12)
+
+
+# ----------------------------------------------------------------------------------------------- exact ties
+
+
+def exact_cscv(m: np.ndarray, s: int, metric: str):
+    """Brute-force CSCV in exact rational arithmetic, for integer P&L: ties are exact, not rounded.
+
+    The Sharpe ratio is ordered through sign(S) S^2 (n-1) / (n (n Q - S^2)) (= sign(mean) mean^2 / var,
+    S and Q the integer sum and sum of squares over the n rows), the mean through S / n. Selection is the
+    first column among exact ties; the OOS rank is the average (mid-)rank, 1 = lowest.
+    """
+    t, n_cfg = m.shape
+    g = t // s
+    m = np.asarray(m[: g * s], dtype=np.int64)
+    gs = m.reshape(s, g, n_cfg).sum(axis=1)
+    gq = (m.reshape(s, g, n_cfg) ** 2).sum(axis=1)
+
+    def key(sums, sq, n):
+        out = []
+        for S, Q in zip(sums.tolist(), sq.tolist()):
+            if metric == "mean":
+                out.append(Fraction(S, n))
+            else:
+                d = n * Q - S * S
+                assert d > 0, "zero variance on a half"
+                out.append((1 if S > 0 else -1 if S < 0 else 0) * Fraction(S * S * (n - 1), n * d))
+        return out
+
+    logits, chosen, is_ties, oos_ties = [], [], 0, 0
+    n_half = g * (s // 2)
+    for combo in combinations(range(s), s // 2):
+        rest = [i for i in range(s) if i not in combo]
+        r = key(gs[list(combo)].sum(axis=0), gq[list(combo)].sum(axis=0), n_half)
+        rbar = key(gs[rest].sum(axis=0), gq[rest].sum(axis=0), n_half)
+        top = max(r)
+        nstar = r.index(top)  # first index on exact ties
+        is_ties += r.count(top) > 1
+        less = sum(v < rbar[nstar] for v in rbar)
+        equal = sum(v == rbar[nstar] for v in rbar)
+        oos_ties += equal > 1
+        w = (less + (equal + 1) / 2) / (n_cfg + 1)
+        logits.append(np.log(w / (1 - w)))
+        chosen.append(nstar)
+    return np.array(logits), np.array(chosen), is_ties, oos_ties
+
+
+def integer_pnl(n_groups: int, seed: int) -> np.ndarray:
+    """Integer P&L with exact ties: every column has a twin whose rows are shuffled within each group
+    (same group sums and sums of squares, different summation order), plus small-integer coincidences."""
+    rng = np.random.default_rng(seed)
+    g, half = 6, 5
+    base = rng.integers(-3, 4, size=(n_groups * g, half))
+    twin = base.reshape(n_groups, g, half).copy()
+    for grp in twin:
+        for j in range(half):
+            rng.shuffle(grp[:, j])
+    m = np.hstack([base, twin.reshape(n_groups * g, half)])
+    m = m[:, rng.permutation(2 * half)]
+    return np.vstack([m, rng.integers(-3, 4, size=(3, 2 * half))])  # 3 trailing rows, dropped by CSCV
+
+
+@pytest.mark.parametrize("n_groups", [4, 8])
+@pytest.mark.parametrize("metric", ["sharpe", "mean"])
+@pytest.mark.parametrize("path", ["fast", "callable"])
+def test_integer_pnl_ties_match_exact_brute_force(n_groups, metric, path):
+    # 0.2: metrics within 1e-10 (relative) are ties, so rounding no longer orders exactly tied configurations
+    m = integer_pnl(n_groups, seed=n_groups)
+    if path == "fast":
+        arg = metric
+    elif metric == "sharpe":
+        arg = lambda a: a.mean(axis=0) / a.std(axis=0, ddof=1)
+    else:
+        arg = lambda a: a.mean(axis=0)
+    res = pbo(m, n_groups=n_groups, metric=arg)
+    logits, chosen, is_ties, oos_ties = exact_cscv(m, n_groups, metric)
+    assert is_ties == res.n_combinations and oos_ties == res.n_combinations  # the twins tie every time
+    np.testing.assert_array_equal(res.selected.astype(int), chosen)
+    np.testing.assert_allclose(res.logits, logits, rtol=1e-12, atol=1e-12)
+    assert res.pbo == np.mean(logits <= 0)
+    assert res.n_obs_dropped == 3

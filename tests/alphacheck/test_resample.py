@@ -1,18 +1,19 @@
-"""Tests for alphacheck.resample: exactness of prefix sums, determinism, block lengths vs arch."""
+"""Tests for alphacheck._resample: exactness of prefix sums, determinism, block lengths vs arch."""
 
 import numpy as np
 import pandas as pd
 import pytest
-from arch.bootstrap import StationaryBootstrap, optimal_block_length
+from arch.bootstrap import StationaryBootstrap
+from arch.bootstrap import optimal_block_length as arch_optimal_block_length
 
 from alphacheck import InputError
-from alphacheck.resample import (
+from alphacheck._resample import (
     METHODS,
     BlockPlan,
-    block_length,
     bootstrap_indices,
     bootstrap_plan,
     bootstrap_statistic,
+    optimal_block_length,
     resampled_sums,
     streamed_sums,
 )
@@ -33,7 +34,7 @@ def test_sums_equal_brute_force(method, n):
     b = min(6.5, n)
     x = np.random.default_rng(3).standard_normal((n, 3)) + 5.0
     plan = bootstrap_plan(n, 200, method, b, seed=11)
-    idx = bootstrap_indices(n, 200, method, b, seed=11)
+    idx = bootstrap_indices(n, reps=200, bootstrap=method, block_length=b, seed=11)
     assert idx.shape == (200, n) and idx.min() >= 0 and idx.max() < n
     brute = x[idx].sum(axis=1)
     np.testing.assert_allclose(resampled_sums(x, plan), brute, rtol=0, atol=1e-10)
@@ -50,7 +51,7 @@ def test_plan_structure_per_method():
     assert (circ.lengths[:, :-1] == 7).all() and (circ.lengths[:, -1] == 100 - 14 * 7).all()
     mov = bootstrap_plan(n, 500, "moving", b, seed=1)
     assert mov.starts.max() <= n - 7 and mov.starts.min() >= 0
-    idx = bootstrap_indices(n, 500, "moving", b, seed=1)
+    idx = bootstrap_indices(n, reps=500, bootstrap="moving", block_length=b, seed=1)
     # moving blocks never wrap: consecutive indices inside a block increase by one
     assert idx.max() < n
     iid = bootstrap_plan(n, 5, "iid", None, seed=1)
@@ -65,8 +66,8 @@ def test_same_seed_same_bits_different_seed_differs():
         assert np.array_equal(a.starts, b.starts) and np.array_equal(a.lengths, b.lengths)
         assert not np.array_equal(a.starts, c.starts)
     x = np.random.default_rng(0).standard_normal(2000)
-    s1 = streamed_sums(x, 3000, "stationary", 5.0, seed=5, threads=1)
-    s2 = streamed_sums(x, 3000, "stationary", 5.0, seed=5, threads=2)
+    s1 = streamed_sums(x, 3000, "stationary", 5.0, seed=5, n_jobs=1)
+    s2 = streamed_sums(x, 3000, "stationary", 5.0, seed=5, n_jobs=2)
     assert np.array_equal(s1, s2)
 
 
@@ -87,7 +88,7 @@ def test_stationary_mean_block_length():
 
 def test_bootstrap_variance_of_mean_matches_arch():
     x = ar1(2000, 0.4, seed=1)
-    b = block_length(x)
+    b = optimal_block_length(x)
     reps = 20_000
     ours = streamed_sums(x, reps, "stationary", b, seed=1) / x.size
     theirs = StationaryBootstrap(b, x, seed=np.random.default_rng(2)).apply(np.mean, reps)
@@ -97,13 +98,13 @@ def test_bootstrap_variance_of_mean_matches_arch():
 
 def test_block_length_matches_arch():
     x = ar1(1000, 0.5, seed=3)
-    ref = optimal_block_length(x)
-    assert block_length(x) == pytest.approx(ref["stationary"].iloc[0])
-    assert block_length(x, "circular") == pytest.approx(ref["circular"].iloc[0])
+    ref = arch_optimal_block_length(x)
+    assert optimal_block_length(x) == pytest.approx(ref["stationary"].iloc[0])
+    assert optimal_block_length(x, bootstrap="circular") == pytest.approx(ref["circular"].iloc[0])
     two = np.column_stack([x, np.random.default_rng(1).standard_normal(1000)])
-    assert block_length(two) == pytest.approx(optimal_block_length(two)["stationary"].max())
-    assert block_length(np.random.default_rng(1).standard_normal(1000) * 1e-3) >= 1.0
-    assert block_length(x, "iid") == 1.0
+    assert optimal_block_length(two) == pytest.approx(arch_optimal_block_length(two)["stationary"].max())
+    assert optimal_block_length(np.random.default_rng(1).standard_normal(1000) * 1e-3) >= 1.0
+    assert optimal_block_length(x, bootstrap="iid") == 1.0
 
 
 def test_bootstrap_statistic_generic_and_parallel_deterministic():
@@ -111,7 +112,7 @@ def test_bootstrap_statistic_generic_and_parallel_deterministic():
     s1 = bootstrap_statistic(x, np.median, reps=300, block_length=5.0, seed=9)
     s2 = bootstrap_statistic(x, np.median, reps=300, block_length=5.0, seed=9, n_jobs=2)
     assert s1.shape == (300,) and np.array_equal(s1, s2)
-    idx = bootstrap_indices(300, 300, "stationary", 5.0, seed=9)
+    idx = bootstrap_indices(300, reps=300, bootstrap="stationary", block_length=5.0, seed=9)
     np.testing.assert_array_equal(s1, np.median(x[idx], axis=1))
     # 2-D aligned rows, vector statistic, auto block length
     df = pd.DataFrame({"a": x, "b": x**2})
@@ -120,7 +121,7 @@ def test_bootstrap_statistic_generic_and_parallel_deterministic():
 
 
 def test_bad_inputs_raise_input_error():
-    with pytest.raises(InputError, match="method"):
+    with pytest.raises(InputError, match="bootstrap"):  # 0.2: the scheme option is named `bootstrap`
         bootstrap_plan(10, 5, "block", 2.0)
     with pytest.raises(InputError, match="block_length"):
         bootstrap_plan(10, 5, "stationary", None)
@@ -131,9 +132,9 @@ def test_bad_inputs_raise_input_error():
     with pytest.raises(InputError, match="n"):
         bootstrap_plan(0, 5, "iid")
     with pytest.raises(InputError, match="x"):
-        block_length(np.ones(50))
+        optimal_block_length(np.ones(50))
     with pytest.raises(InputError, match="x"):
-        block_length([1.0, np.nan] * 20)
+        optimal_block_length([1.0, np.nan] * 20)
     plan = bootstrap_plan(10, 5, "iid", seed=0)
     with pytest.raises(InputError, match="x"):
         resampled_sums(np.ones(9), plan)
@@ -146,12 +147,12 @@ def test_bad_inputs_raise_input_error():
 
 def test_resolve_block_length_is_the_one_place_auto_is_read():
     from alphacheck import InputError
-    from alphacheck.resample import block_length, resolve_block_length
+    from alphacheck._resample import optimal_block_length, resolve_block_length
 
     rng = np.random.default_rng(3)
     x = np.convolve(rng.standard_normal(2_000), np.ones(5), mode="same")
-    assert resolve_block_length("auto", x) == block_length(x)
-    assert resolve_block_length(None, x, "circular") == block_length(x, "circular")
+    assert resolve_block_length("auto", x) == optimal_block_length(x)
+    assert resolve_block_length(None, x, "circular") == optimal_block_length(x, bootstrap="circular")
     assert resolve_block_length(7, x) == 7.0
     assert resolve_block_length(10_000, x) == 2_000.0  # capped at n
     assert resolve_block_length("auto", x, "iid") == 1.0

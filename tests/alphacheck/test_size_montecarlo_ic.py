@@ -9,14 +9,24 @@ must hold its size; the naive t test on the same IC series must over-reject clea
 import numpy as np
 import pandas as pd
 import pytest
-
-from alphacheck.ic import forward_returns, hac_mean_test, ic_test, information_coefficient
 from scipy import stats
+
+from alphacheck import newey_west_lags
+from alphacheck.ic import forward_returns, ic_test, information_coefficient
+from alphacheck.significance import mean_test
 
 # T = 1200 periods (50 non-overlapping 24-step blocks). At T = 600 (25 blocks) the same test measured
 # 6.0-6.5% over 2,000 worlds for lag windows 4(h-1) ... 10(h-1): fixed-b theory is first order and the
 # IC series is strongly dependent, so ic_test's docstring advises T >= 50 h for a size near 5%.
 T, N, H, PHI = 1200, 20, 24, 0.98
+
+
+def _hac_mean_test(ic: np.ndarray):
+    """The HAC mean test ic_test applies to a panel's IC series: Newey-West with the overlap window
+    max(NW rule, 6 (h - 1)) and fixed-b p-values. 0.2: ``ic.hac_mean_test`` is gone; ``mean_test(method="hac",
+    hac_pvalues="fixed-b")`` is the one HAC mean test (the IC series is not a return series: no returns check)."""
+    lags = max(newey_west_lags(ic.shape[0]), 6 * (H - 1))
+    return mean_test(ic, method="hac", hac_pvalues="fixed-b", maxlags=lags, check_returns=False)
 
 
 def _null_worlds(n_worlds: int, seed: int):
@@ -50,7 +60,7 @@ def _rejection_rates(n_worlds: int, seed: int, chunk: int = 250):
         signal, _, fwd = _null_worlds(min(chunk, n_worlds - start), seed + start)
         ics = _rank_ic(signal, fwd)
         for ic in ics:
-            hac.append(hac_mean_test(ic, horizon=H).pvalue < 0.05)
+            hac.append(_hac_mean_test(ic).pvalue < 0.05)
             naive.append(stats.ttest_1samp(ic, 0.0).pvalue < 0.05)
     return float(np.mean(hac)), float(np.mean(naive))
 
@@ -59,14 +69,14 @@ def test_vectorized_world_matches_public_functions():
     signal, returns, fwd = _null_worlds(1, seed=7)
     idx = pd.date_range("2024-01-01", periods=T + H, freq="h")
     ret = pd.DataFrame(returns[0], index=idx)
-    fwd_public = forward_returns(ret, H).iloc[:T]
+    fwd_public = forward_returns(ret, horizon=H).iloc[:T]
     np.testing.assert_allclose(fwd_public.to_numpy(), fwd[0], rtol=1e-10, atol=1e-14)
     sig = pd.DataFrame(signal[0], index=idx[:T])
     ic_public = information_coefficient(sig, fwd_public)
     np.testing.assert_allclose(ic_public.to_numpy(), _rank_ic(signal, fwd)[0], rtol=1e-12, atol=1e-14)
-    # the size study calls hac_mean_test on the IC series; ic_test on the panel gives the same p-value
+    # the size study calls the HAC mean test on the IC series; ic_test on the panel gives the same p-value
     r_panel = ic_test(sig, fwd_public, horizon=H)
-    r_series = hac_mean_test(_rank_ic(signal, fwd)[0], horizon=H)
+    r_series = _hac_mean_test(_rank_ic(signal, fwd)[0])
     assert r_panel.pvalue == pytest.approx(r_series.pvalue, abs=1e-12)
     assert r_panel.details["maxlags"] == 6 * (H - 1)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -22,7 +23,7 @@ PROPS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCh
 def blocks(test: np.ndarray) -> list[tuple[int, int]]:
     """Contiguous runs [a, b) computed independently of the library helper."""
     runs, start = [], test[0]
-    for prev, cur in zip(test[:-1], test[1:]):
+    for prev, cur in itertools.pairwise(test):
         if cur != prev + 1:
             runs.append((start, prev + 1))
             start = cur
@@ -66,7 +67,7 @@ def check_time_split(train, test, times, purge, embargo):
     embargo=st.integers(0, 10),
 )
 def test_walkforward_properties(n, train, test, step, expanding, purge, embargo):
-    cv = WalkForward(train, test, step=step, expanding=expanding, purge=purge, embargo=embargo)
+    cv = WalkForward(train_size=train, test_size=test, step=step, expanding=expanding, purge=purge, embargo=embargo)
     step_ = test if step is None else step
     n_expected = (n - train - purge - test) // step_ + 1 if n >= train + purge + test else 0
     if n_expected == 0:
@@ -101,7 +102,7 @@ def test_walkforward_offsets_properties(n_days, train_days, test_days, purge_day
     times = pd.date_range("2020-01-01", periods=n_days, freq="D")
     X = pd.Series(0.0, index=times)
     P, E = pd.Timedelta(days=purge_days), pd.Timedelta(days=embargo_days)
-    cv = WalkForward(f"{train_days}D", f"{test_days}D", expanding=expanding, purge=P, embargo=E)
+    cv = WalkForward(train_size=f"{train_days}D", test_size=f"{test_days}D", expanding=expanding, purge=P, embargo=E)
     try:
         splits = list(cv.split(X))
     except InputError:
@@ -123,7 +124,7 @@ def test_walkforward_offsets_properties(n_days, train_days, test_days, purge_day
 def test_walkforward_month_offsets_snap_to_calendar():
     times = pd.date_range("2019-01-01", "2021-12-31", freq="D")
     X = pd.DataFrame({"x": np.arange(len(times))}, index=times)
-    splits = list(WalkForward("365D", "3MS").split(X))
+    splits = list(WalkForward(train_size="365D", test_size="3MS").split(X))
     starts = [times[te[0]] for _, te in splits]
     assert all(s.day == 1 and s.month in (1, 4, 7, 10) for s in starts)
     assert times[splits[-1][1][-1]] == pd.Timestamp("2021-12-31"), "last complete quarter kept"
@@ -175,7 +176,7 @@ def test_calendar_windows_properties(start, n_days, freq, purge, hourly, min_tra
 def test_calendar_windows_start_end_years():
     times = pd.date_range("2018-01-01", "2026-06-30", freq="D")
     X = pd.Series(0.0, index=times)
-    splits = list(CalendarWindows("YE", start="2021", end="2025", purge="3D").split(X))
+    splits = list(CalendarWindows(freq="YE", start="2021", end="2025", purge="3D").split(X))
     assert [times[te[0]].year for _, te in splits] == [2021, 2022, 2023, 2024, 2025]
     for tr, te in splits:
         assert times[te[0]] == pd.Timestamp(f"{times[te[0]].year}-01-01")
@@ -187,8 +188,8 @@ def test_calendar_windows_start_end_years():
 def test_calendar_windows_min_train_zero_keeps_the_first_period_with_empty_train():
     times = pd.date_range("2021-01-01", "2025-12-31 23:00", freq="7h")
     X = pd.Series(0.0, index=times)
-    default = list(CalendarWindows("YE", start="2021", end="2025").split(X))
-    zero = list(CalendarWindows("YE", start="2021", end="2025", min_train=0).split(X))
+    default = list(CalendarWindows(freq="YE", start="2021", end="2025").split(X))
+    zero = list(CalendarWindows(freq="YE", start="2021", end="2025", min_train=0).split(X))
     assert [times[te[0]].year for _, te in default] == [2022, 2023, 2024, 2025]  # 2021 has no earlier data
     assert [times[te[0]].year for _, te in zero] == [2021, 2022, 2023, 2024, 2025]
     tr0, te0 = zero[0]
@@ -197,11 +198,11 @@ def test_calendar_windows_min_train_zero_keeps_the_first_period_with_empty_train
     for (tr_a, te_a), (tr_b, te_b) in zip(default, zero[1:]):
         np.testing.assert_array_equal(tr_a, tr_b)
         np.testing.assert_array_equal(te_a, te_b)
-    assert CalendarWindows("YE", min_train=0, purge=5).get_n_splits(X) == 5
+    assert CalendarWindows(freq="YE", min_train=0, purge=5).get_n_splits(X) == 5
     tests = np.concatenate([te for _, te in zero])
     np.testing.assert_array_equal(tests, np.arange(len(times)))  # the years partition the sample
     with pytest.raises(InputError, match="min_train"):
-        list(CalendarWindows("YE", min_train=-1).split(X))
+        list(CalendarWindows(freq="YE", min_train=-1).split(X))
 
 
 # ----------------------------------------------------------------------------------------------- PurgedKFold
@@ -210,7 +211,7 @@ def test_calendar_windows_min_train_zero_keeps_the_first_period_with_empty_train
 @PROPS
 @given(n=st.integers(20, 400), k=st.integers(2, 10), purge=st.integers(0, 5), embargo=st.integers(0, 5))
 def test_purged_kfold_properties(n, k, purge, embargo):
-    cv = PurgedKFold(k, purge=purge, embargo=embargo)
+    cv = PurgedKFold(n_splits=k, purge=purge, embargo=embargo)
     splits = list(cv.split(np.zeros(n)))
     assert len(splits) == k == cv.get_n_splits()
     tests = np.concatenate([te for _, te in splits])
@@ -229,7 +230,7 @@ def test_purged_kfold_properties(n, k, purge, embargo):
 def test_purged_kfold_offsets(n_days, k, purge_h, embargo_h):
     times = pd.date_range("2021-01-01", periods=n_days, freq="D")
     P, E = pd.Timedelta(hours=purge_h), pd.Timedelta(hours=embargo_h)
-    for tr, te in PurgedKFold(k, purge=P, embargo=E).split(pd.Series(0.0, index=times)):
+    for tr, te in PurgedKFold(n_splits=k, purge=P, embargo=E).split(pd.Series(0.0, index=times)):
         check_time_split(tr, te, times, P, E)
         # nothing beyond the purge/embargo zones is removed
         assert tr.size == n_days - te.size - min(te[0], purge_h // 24) - min(n_days - 1 - te[-1], embargo_h // 24)
@@ -249,7 +250,7 @@ def test_purged_kfold_offsets(n_days, k, purge_h, embargo_h):
 def test_cpcv_properties(n_groups, data, extra, purge, embargo):
     k = data.draw(st.integers(1, n_groups - 1))
     n = n_groups * (1 + purge + embargo + 2) + extra
-    cv = CombinatorialPurgedCV(n_groups, k, purge=purge, embargo=embargo)
+    cv = CombinatorialPurgedCV(n_groups=n_groups, n_test_groups=k, purge=purge, embargo=embargo)
     X = np.zeros((n, 2))
     splits = list(cv.split(X))
     assert len(splits) == math.comb(n_groups, k) == cv.get_n_splits()
@@ -277,7 +278,7 @@ def test_cpcv_properties(n_groups, data, extra, purge, embargo):
 
 
 def test_cpcv_purge_is_applied_around_each_block():
-    cv = CombinatorialPurgedCV(6, 2, purge=1, embargo=1)
+    cv = CombinatorialPurgedCV(n_groups=6, n_test_groups=2, purge=1, embargo=1)
     tr, te = list(cv.split(np.zeros(12)))[1]  # groups 0 and 2 -> test [0,1] and [4,5]
     np.testing.assert_array_equal(te, [0, 1, 4, 5])
     np.testing.assert_array_equal(tr, [7, 8, 9, 10, 11])  # 2 embargoed, 3 purged, 6 embargoed
@@ -289,27 +290,29 @@ def test_cpcv_purge_is_applied_around_each_block():
 @pytest.mark.parametrize(
     "cv, X, match",
     [
-        (WalkForward(10, 0), np.zeros(50), "test_size"),
-        (WalkForward(0, 5), np.zeros(50), "train_size"),
-        (WalkForward(10, 5, step=-1), np.zeros(50), "step"),
-        (WalkForward(10, "5D"), np.zeros(50), "all integers"),
-        (WalkForward("10D", "5D"), np.zeros(50), "no DatetimeIndex"),
-        (WalkForward(10, 5, purge="2D"), np.zeros(50), "no DatetimeIndex"),
-        (WalkForward(10, 5, purge=-1), np.zeros(50), "purge"),
-        (WalkForward(40, 20), np.zeros(50), "too few"),
-        (WalkForward(10, "5 bananas"), pd.Series(0.0, index=pd.date_range("2020", periods=50)), "offset"),
-        (PurgedKFold(60), np.zeros(50), "n_splits"),
-        (PurgedKFold(1), np.zeros(50), "n_splits"),
-        (PurgedKFold(5, embargo="1D"), np.zeros(50), "no DatetimeIndex"),
-        (PurgedKFold(2, purge=30, embargo=30), np.zeros(50), "no training data"),
-        (CombinatorialPurgedCV(6, 6), np.zeros(50), "n_test_groups"),
-        (CombinatorialPurgedCV(6, 0), np.zeros(50), "n_test_groups"),
-        (CombinatorialPurgedCV(60, 2), np.zeros(50), "n_groups"),
-        (CalendarWindows("YE"), np.zeros(50), "DatetimeIndex"),
-        (CalendarWindows("YE"), pd.Series(0.0, index=pd.date_range("2020-01-01", periods=50)), "too few"),
-        (CalendarWindows("nonsense"), pd.Series(0.0, index=pd.date_range("2020-01-01", periods=50)), "freq"),
-        (CalendarWindows("ME", start="2030"), pd.Series(0.0, index=pd.date_range("2020-01-01", periods=50)), "start"),
-        (WalkForward(5, 5), None, "X"),
+        (WalkForward(train_size=10, test_size=0), np.zeros(50), "test_size"),
+        (WalkForward(train_size=0, test_size=5), np.zeros(50), "train_size"),
+        (WalkForward(train_size=10, test_size=5, step=-1), np.zeros(50), "step"),
+        (WalkForward(train_size=10, test_size="5D"), np.zeros(50), "all integers"),
+        (WalkForward(train_size="10D", test_size="5D"), np.zeros(50), "no DatetimeIndex"),
+        (WalkForward(train_size=10, test_size=5, purge="2D"), np.zeros(50), "no DatetimeIndex"),
+        (WalkForward(train_size=10, test_size=5, purge=-1), np.zeros(50), "purge"),
+        (WalkForward(train_size=40, test_size=20), np.zeros(50), "too few"),
+        (WalkForward(train_size=10, test_size="5 bananas"), pd.Series(0.0, index=pd.date_range("2020", periods=50)),
+         "offset"),
+        (PurgedKFold(n_splits=60), np.zeros(50), "n_splits"),
+        (PurgedKFold(n_splits=1), np.zeros(50), "n_splits"),
+        (PurgedKFold(n_splits=5, embargo="1D"), np.zeros(50), "no DatetimeIndex"),
+        (PurgedKFold(n_splits=2, purge=30, embargo=30), np.zeros(50), "no training data"),
+        (CombinatorialPurgedCV(n_groups=6, n_test_groups=6), np.zeros(50), "n_test_groups"),
+        (CombinatorialPurgedCV(n_groups=6, n_test_groups=0), np.zeros(50), "n_test_groups"),
+        (CombinatorialPurgedCV(n_groups=60, n_test_groups=2), np.zeros(50), "n_groups"),
+        (CalendarWindows(freq="YE"), np.zeros(50), "DatetimeIndex"),
+        (CalendarWindows(freq="YE"), pd.Series(0.0, index=pd.date_range("2020-01-01", periods=50)), "too few"),
+        (CalendarWindows(freq="nonsense"), pd.Series(0.0, index=pd.date_range("2020-01-01", periods=50)), "freq"),
+        (CalendarWindows(freq="ME", start="2030"), pd.Series(0.0, index=pd.date_range("2020-01-01", periods=50)),
+         "start"),
+        (WalkForward(train_size=5, test_size=5), None, "X"),
     ],
 )
 def test_bad_parameters_raise_input_error(cv, X, match):
@@ -320,20 +323,20 @@ def test_bad_parameters_raise_input_error(cv, X, match):
 def test_unsorted_or_duplicated_datetime_index_rejected():
     t = pd.date_range("2020-01-01", periods=50)
     with pytest.raises(InputError, match="not sorted"):
-        list(PurgedKFold(3).split(pd.Series(0.0, index=t[::-1])))
+        list(PurgedKFold(n_splits=3).split(pd.Series(0.0, index=t[::-1])))
     with pytest.raises(InputError, match="duplicated"):
-        list(PurgedKFold(3).split(pd.Series(0.0, index=t.append(t[:1]))))
+        list(PurgedKFold(n_splits=3).split(pd.Series(0.0, index=t.append(t[:1]))))
 
 
 # ----------------------------------------------------------------------------------------------- sklearn
 
 
 ALL = [
-    WalkForward(60, 20, purge=2),
-    WalkForward(60, 20, expanding=True, embargo=1),
-    PurgedKFold(4, purge=2, embargo=2),
-    CombinatorialPurgedCV(5, 2, purge=2, embargo=2),
-    CalendarWindows("QE", purge=2),
+    WalkForward(train_size=60, test_size=20, purge=2),
+    WalkForward(train_size=60, test_size=20, expanding=True, embargo=1),
+    PurgedKFold(n_splits=4, purge=2, embargo=2),
+    CombinatorialPurgedCV(n_groups=5, n_test_groups=2, purge=2, embargo=2),
+    CalendarWindows(freq="QE", purge=2),
 ]
 
 
@@ -366,3 +369,55 @@ def test_cross_val_score_and_grid_search(cv, linear_data):
     gs = GridSearchCV(Ridge(), {"alpha": [0.01, 1000.0]}, cv=cv).fit(X, y)
     assert gs.best_params_ == {"alpha": 0.01}
     assert gs.n_splits_ == cv.get_n_splits(X)
+
+
+# ----------------------------------------------------------------------------------------------- 0.2 protocol
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: WalkForward(60, 20),
+        lambda: CalendarWindows("QE"),
+        lambda: PurgedKFold(4),
+        lambda: CombinatorialPurgedCV(5, 2),
+    ],
+    ids=["WalkForward", "CalendarWindows", "PurgedKFold", "CombinatorialPurgedCV"],
+)
+def test_constructor_options_are_keyword_only(make):
+    # 0.2: every option is keyword-only, so a positional call cannot silently change meaning
+    with pytest.raises(TypeError):
+        make()
+
+
+@pytest.mark.parametrize("cv", ALL, ids=lambda c: type(c).__name__)
+def test_protocol_without_base_cross_validator(cv, linear_data):
+    # 0.2: the splitters follow sklearn's cross-validator protocol without subclassing BaseCrossValidator;
+    # check_cv passes them through unchanged, so cross_val_score/GridSearchCV use them as they are
+    from sklearn.model_selection import BaseCrossValidator, check_cv
+
+    X, _ = linear_data
+    assert not isinstance(cv, BaseCrossValidator)
+    assert check_cv(cv) is cv
+    assert cv.get_n_splits(X) == sum(1 for _ in cv.split(X))
+
+
+def test_split_is_lazy():
+    # 0.2: split() makes one split at a time; errors surface when the splits are asked for
+    cv = WalkForward(train_size=10, test_size=5)
+    it = cv.split(np.zeros(10_000))
+    tr, te = next(it)
+    np.testing.assert_array_equal(tr, np.arange(10))
+    np.testing.assert_array_equal(te, np.arange(10, 15))
+    too_few = WalkForward(train_size=40, test_size=20).split(np.zeros(50))  # no error yet
+    with pytest.raises(InputError, match="too few"):
+        next(too_few)
+
+
+def test_import_alphacheck_does_not_import_sklearn():
+    import subprocess
+    import sys
+
+    code = "import sys, alphacheck; print('sklearn' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

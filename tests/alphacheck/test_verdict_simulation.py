@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from alphacheck import audit
+from alphacheck import VERDICTS, audit
 
 BTC_MEAN, BTC_SD, NOISE_SD = 0.0117, 0.0584, 0.062
 BETA_RANGE = (1.0, 1.5)
@@ -37,13 +37,17 @@ def simulate(worlds: int, alpha: float, n_trades: int, seed: int, reps: int = 99
         btc = rng.normal(BTC_MEAN, BTC_SD, n_trades)
         strategy = alpha + beta * btc + rng.normal(0.0, NOISE_SD, n_trades)
         rep = audit(strategy, benchmark=btc, reps=reps, seed=w)
+        assert rep.verdict in VERDICTS
         verdicts.append(rep.verdict)
         r2.append(rep.checks["jensen_alpha"].numbers["rsquared"])
     v = np.array(verdicts)
     return {
         "worlds": worlds,
         "alpha_rate": float(np.mean(v == "alpha")),
-        "beta_rate": float(np.mean(v == "beta, not alpha")),
+        # 0.2: "beta, not alpha" now says whether the alpha is ruled out or unproven; the rate counts both
+        "beta_rate": float(np.mean(np.char.startswith(v.astype(str), "beta, not alpha"))),
+        "beta_ruled_out_rate": float(np.mean(v == "beta, not alpha (alpha ruled out)")),
+        "beta_unproven_rate": float(np.mean(v == "beta, not alpha (alpha unproven)")),
         "not_significant_rate": float(np.mean(v == "not significant")),
         "mean_r2": float(np.mean(r2)),
     }

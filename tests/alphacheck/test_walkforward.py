@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 
 import numpy as np
@@ -13,6 +14,7 @@ from alphacheck.splits import CalendarWindows, PurgedKFold, WalkForward
 from alphacheck.walkforward import WalkForwardResult, walk_forward
 
 T, K = 1200, 8
+WF100 = WalkForward(train_size=100, test_size=100)
 
 
 @pytest.fixture(scope="module")
@@ -31,17 +33,17 @@ def pick(params, data):
 
 
 SPLITTERS = [
-    WalkForward(200, 100),
-    WalkForward("180D", "3MS", expanding=True, purge=2),
-    CalendarWindows("QE", purge=3),
-    PurgedKFold(5, purge=5, embargo=5),
+    WalkForward(train_size=200, test_size=100),
+    WalkForward(train_size="180D", test_size="3MS", expanding=True, purge=2),
+    CalendarWindows(freq="QE", purge=3),
+    PurgedKFold(n_splits=5, purge=5, embargo=5),
 ]
 
 
 @pytest.mark.parametrize("splitter", SPLITTERS, ids=lambda s: repr(s).split("(")[0])
-@pytest.mark.parametrize("score", ["sharpe", "mean"])
-def test_planted_best_parameter_chosen_and_oos_is_exact_concatenation(panel, splitter, score):
-    res = walk_forward(pick, {"k": list(range(K))}, panel, splitter, score=score)
+@pytest.mark.parametrize("metric", ["sharpe", "mean"])
+def test_planted_best_parameter_chosen_and_oos_is_exact_concatenation(panel, splitter, metric):
+    res = walk_forward(pick, {"k": list(range(K))}, panel, splitter=splitter, metric=metric)
     assert isinstance(res, WalkForwardResult)
     assert (res.windows["param_index"] == 5).all()
     assert (res.windows["params"] == "k=5").all()
@@ -60,7 +62,7 @@ def test_oos_choice_follows_in_sample_winner_when_regimes_switch():
     R = rng.normal(0, 0.01, size=(n, 2))
     R[:400, 0] += 0.02
     R[400:, 1] += 0.02
-    res = walk_forward(lambda p, d: d[:, p["k"]], {"k": [0, 1]}, R, WalkForward(100, 100))
+    res = walk_forward(lambda p, d: d[:, p["k"]], {"k": [0, 1]}, R, splitter=WalkForward(train_size=100, test_size=100))
     chosen = res.windows.set_index("test_start")["param_index"]
     # train [200,300) -> test 300: col 0; train [400,500) -> test 500: col 1
     assert chosen[300] == 0 and chosen[500] == 1 and chosen[400] == 0  # train [300,400) still says col 0
@@ -70,15 +72,15 @@ def test_oos_choice_follows_in_sample_winner_when_regimes_switch():
 
 def test_scores_match_direct_computation(panel):
     """Prefix-sum scores equal numpy on each (possibly non-contiguous) index set."""
-    splitter = PurgedKFold(4, purge=10, embargo=10)
-    res = walk_forward(pick, {"k": list(range(K))}, panel, splitter, periods_per_year=365)
+    splitter = PurgedKFold(n_splits=4, purge=10, embargo=10)
+    res = walk_forward(pick, {"k": list(range(K))}, panel, splitter=splitter, periods_per_year=365)
     R = panel.to_numpy()
     for s, (tr, te) in enumerate(splitter.split(panel)):
         for idx, got in ((tr, res.is_scores.iloc[s]), (te, res.oos_scores.iloc[s])):
             x = R[idx]
             want = x.mean(0) / x.std(0, ddof=1) * np.sqrt(365)
             np.testing.assert_allclose(got.to_numpy(), want, rtol=1e-9)
-    mres = walk_forward(pick, {"k": list(range(K))}, panel, splitter, score="mean")
+    mres = walk_forward(pick, {"k": list(range(K))}, panel, splitter=splitter, metric="mean")
     tr, _ = next(splitter.split(panel))
     np.testing.assert_allclose(mres.is_scores.iloc[0].to_numpy(), R[tr].mean(0), rtol=1e-10)
     full = res.oos_returns.to_numpy()
@@ -91,8 +93,8 @@ def test_n_jobs_two_gives_identical_result(panel):
     def strat(p, d):
         return d[f"c{p['k']}"] * p["scale"]
 
-    a = walk_forward(strat, grid, panel, WalkForward(150, 75), n_jobs=1)
-    b = walk_forward(strat, grid, panel, WalkForward(150, 75), n_jobs=2)
+    a = walk_forward(strat, grid, panel, splitter=WalkForward(train_size=150, test_size=75), n_jobs=1)
+    b = walk_forward(strat, grid, panel, splitter=WalkForward(train_size=150, test_size=75), n_jobs=2)
     pd.testing.assert_series_equal(a.oos_returns, b.oos_returns, check_exact=True)
     pd.testing.assert_frame_equal(a.windows, b.windows, check_exact=True)
     pd.testing.assert_frame_equal(a.is_scores, b.is_scores, check_exact=True)
@@ -103,14 +105,16 @@ def test_degradation_positive_on_pure_noise_grid():
     """Choosing the in-sample max among 50 noise strategies: IS max is biased up, OOS ~ 0."""
     rng = np.random.default_rng(11)
     noise = rng.normal(0, 0.01, size=(1500, 50))
-    res = walk_forward(lambda p, d: d[:, p["j"]], {"j": list(range(50))}, noise, WalkForward(250, 125))
+    res = walk_forward(lambda p, d: d[:, p["j"]], {"j": list(range(50))}, noise,
+                       splitter=WalkForward(train_size=250, test_size=125))
     assert res.is_score_mean > 0.1  # max of 50 N(0, 1/sqrt(250)) Sharpes ~ +0.14
     assert abs(res.oos_score_mean) < 0.1
     assert res.degradation > 0.1
     assert abs(res.is_oos_rank_correlation) < 0.2
     # the same tool on a grid with real, persistent differences shows little degradation
     edge = noise + np.linspace(0, 0.002, 50)  # per-period Sharpe 0 .. 0.2 across the grid
-    good = walk_forward(lambda p, d: d[:, p["j"]], {"j": list(range(50))}, edge, WalkForward(250, 125))
+    good = walk_forward(lambda p, d: d[:, p["j"]], {"j": list(range(50))}, edge,
+                        splitter=WalkForward(train_size=250, test_size=125))
     assert good.is_oos_rank_correlation > 0.3 > res.is_oos_rank_correlation
 
 
@@ -123,58 +127,65 @@ def test_zero_variance_excluded_and_all_undefined_window_skipped():
     data = np.column_stack([good, flat, zeros])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        res = walk_forward(lambda p, d: d[:, p["j"]], {"j": [0, 1, 2]}, data, WalkForward(100, 100))
+        res = walk_forward(lambda p, d: d[:, p["j"]], {"j": [0, 1, 2]}, data, splitter=WF100)
         assert (res.windows["param_index"] == 0).all()
         assert res.is_scores.iloc[:, 1:].isna().all().all()
-        only_flat = walk_forward(lambda p, d: d[:, p["j"]], {"j": [1, 2]}, data, WalkForward(100, 100))
+        only_flat = walk_forward(lambda p, d: d[:, p["j"]], {"j": [1, 2]}, data, splitter=WF100)
     assert only_flat.windows["skipped"].all() and only_flat.n_skipped == only_flat.n_splits
     assert only_flat.oos_returns.size == 0 and np.isnan(only_flat.degradation)
     # 'mean' is defined on a constant series: the flat column wins it
-    m = walk_forward(lambda p, d: d[:, p["j"]], {"j": [0, 1]}, data, WalkForward(100, 100), score="mean")
+    m = walk_forward(lambda p, d: d[:, p["j"]], {"j": [0, 1]}, data, splitter=WF100, metric="mean")
     assert (m.windows["param_index"] == 1).all()
 
 
-def test_callable_score_list_of_dicts_and_ties_first():
+def test_callable_metric_list_of_dicts_and_ties_first():
     data = np.random.default_rng(2).normal(0, 1, (400, 3))
 
     def total(window):  # vectorised: (n_obs, K) -> (K,)
         return window.sum(axis=0) * 0.0  # all tied
 
-    res = walk_forward(lambda p, d: d[:, p["j"]], [{"j": 2}, {"j": 0}, {"j": 1}], data, WalkForward(100, 100), score=total)
-    assert res.score == "total" and (res.windows["param_index"] == 0).all() and res.params[0] == {"j": 2}
+    res = walk_forward(lambda p, d: d[:, p["j"]], [{"j": 2}, {"j": 0}, {"j": 1}], data, splitter=WF100, metric=total)
+    assert res.metric == "total" and (res.windows["param_index"] == 0).all() and res.params[0] == {"j": 2}
 
 
 def test_summary_and_exports(panel):
-    res = walk_forward(pick, {"k": [0, 5]}, panel, CalendarWindows("YE"))
+    res = walk_forward(pick, {"k": [0, 5]}, panel, splitter=CalendarWindows(freq="YE"))
     text = res.summary()
     assert "Walk-forward evaluation" in text and "k=5" in text and "degradation" in text
     assert list(res.to_frame().columns)[:4] == ["train_start", "train_end", "test_start", "test_end"]
     d = res.to_dict()
     assert d["n_splits"] == res.n_splits == 3
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         res.degradation = 0.0  # frozen
 
 
 def test_bad_inputs():
     data = np.random.default_rng(0).normal(0, 1, (300, 2))
-    strat = lambda p, d: d[:, p["j"]]  # noqa: E731
-    with pytest.raises(InputError, match="score"):
-        walk_forward(strat, {"j": [0]}, data, WalkForward(100, 100), score="sortino")
+    strat = lambda p, d: d[:, p["j"]]
+    with pytest.raises(InputError, match="metric"):
+        walk_forward(strat, {"j": [0]}, data, splitter=WF100, metric="sortino")
     with pytest.raises(InputError, match="param_grid"):
-        walk_forward(strat, {"j": []}, data, WalkForward(100, 100))
+        walk_forward(strat, {"j": []}, data, splitter=WF100)
     with pytest.raises(InputError, match="overlapping"):
-        walk_forward(strat, {"j": [0]}, data, WalkForward(100, 100, step=50))
-    with pytest.raises(InputError, match="strategy output for j=0.*non-finite"):
-        walk_forward(lambda p, d: np.r_[np.nan, d[1:, 0]], {"j": [0]}, data, WalkForward(100, 100))
+        walk_forward(strat, {"j": [0]}, data, splitter=WalkForward(train_size=100, test_size=100, step=50))
+    with pytest.raises(InputError, match=r"strategy output for j=0.*non-finite"):
+        walk_forward(lambda p, d: np.r_[np.nan, d[1:, 0]], {"j": [0]}, data, splitter=WF100)
     with pytest.raises(InputError, match="has 299 values"):
-        walk_forward(lambda p, d: d[1:, 0], {"j": [0]}, data, WalkForward(100, 100))
+        walk_forward(lambda p, d: d[1:, 0], {"j": [0]}, data, splitter=WF100)
     with pytest.raises(InputError, match="periods_per_year"):
-        walk_forward(strat, {"j": [0]}, data, WalkForward(100, 100), periods_per_year=0)
-    with pytest.raises(InputError, match="score"):
-        walk_forward(strat, {"j": [0, 1]}, data, WalkForward(100, 100), score=lambda w: w.mean())
+        walk_forward(strat, {"j": [0]}, data, splitter=WF100, periods_per_year=0)
+    with pytest.raises(InputError, match="metric"):
+        walk_forward(strat, {"j": [0, 1]}, data, splitter=WF100, metric=lambda w: w.mean())
     s = pd.DataFrame(data, index=pd.date_range("2020-01-01", periods=300))
     with pytest.raises(InputError, match="index differs"):
-        walk_forward(lambda p, d: d[0].reset_index(drop=True), {"j": [0]}, s, WalkForward(100, 100))
+        walk_forward(lambda p, d: d[0].reset_index(drop=True), {"j": [0]}, s, splitter=WF100)
+
+
+def test_options_are_keyword_only():
+    # 0.2: splitter, metric, n_jobs and periods_per_year come after `*`
+    data = np.random.default_rng(0).normal(0, 1, (300, 2))
+    with pytest.raises(TypeError):
+        walk_forward(lambda p, d: d[:, p["j"]], {"j": [0]}, data, WF100)
 
 
 def _direct_scores(R, idx):
@@ -185,8 +196,10 @@ def _direct_scores(R, idx):
     return sharpe, x.mean(0)
 
 
-@pytest.mark.parametrize("splitter", [WalkForward(5_000, 5_000), WalkForward(5_000, 5_000, expanding=True),
-                                      PurgedKFold(12, purge=24, embargo=24)], ids=["rolling", "expanding", "kfold"])
+@pytest.mark.parametrize("splitter", [WalkForward(train_size=5_000, test_size=5_000),
+                                      WalkForward(train_size=5_000, test_size=5_000, expanding=True),
+                                      PurgedKFold(n_splits=12, purge=24, embargo=24)],
+                         ids=["rolling", "expanding", "kfold"])
 def test_all_zero_and_constant_windows_in_a_long_series_score_nan(splitter):
     """Regression: prefix-sum rounding over 60,000 rows used to give an all-zero window a Sharpe ~1e-7."""
     n = 60_000
@@ -196,8 +209,8 @@ def test_all_zero_and_constant_windows_in_a_long_series_score_nan(splitter):
     R[35_000:40_000, 0] = 0.0123  # constant window
     R[:, 1] = np.where(rng.random(n) < 0.01, rng.normal(0.002, 0.02, n), 0.0)  # sparse trades, many empty windows
     R[45_000:50_000, 2] = 0.005 + 1e-6 * rng.standard_normal(5_000)  # tiny but real variance: defined
-    res = walk_forward(lambda p, d: d[:, p["j"]], {"j": [0, 1, 2]}, R, splitter)
-    mres = walk_forward(lambda p, d: d[:, p["j"]], {"j": [0, 1, 2]}, R, splitter, score="mean")
+    res = walk_forward(lambda p, d: d[:, p["j"]], {"j": [0, 1, 2]}, R, splitter=splitter)
+    mres = walk_forward(lambda p, d: d[:, p["j"]], {"j": [0, 1, 2]}, R, splitter=splitter, metric="mean")
     n_nan = 0
     for s, (tr, te) in enumerate(splitter.split(R)):
         for idx, got, got_mean in ((tr, res.is_scores.iloc[s], mres.is_scores.iloc[s]),
@@ -220,7 +233,7 @@ def test_constant_across_blocks_needs_equal_levels():
     R = np.zeros((300, 2))
     R[100:200] = np.random.default_rng(3).normal(0, 0.01, (100, 2))
     R[200:, 1] = 0.5  # column 1: zero block + 0.5 block around the middle fold -> not constant
-    res = walk_forward(lambda p, d: d[:, p["j"]], {"j": [0, 1]}, R, PurgedKFold(3))
+    res = walk_forward(lambda p, d: d[:, p["j"]], {"j": [0, 1]}, R, splitter=PurgedKFold(n_splits=3))
     assert np.isnan(res.is_scores.iloc[1, 0])  # train = rows 0..99 and 200..299, all zero
     tr = np.r_[0:100, 200:300]
     assert res.is_scores.iloc[1, 1] == pytest.approx(R[tr, 1].mean() / R[tr, 1].std(ddof=1), rel=1e-12)

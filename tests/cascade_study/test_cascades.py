@@ -8,8 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cascade_study.cascades import (CASCADE_LEVELS, cascade_counts, detect_cascades,
-                                    merge_events)
+from cascade_study.cascades import CASCADE_LEVELS, cascade_counts, detect_cascades, merge_events
 from cascade_study.features import compute_features
 
 

@@ -13,8 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cascade_study.data import (DataError, MarketData, load_binance_vision, load_bundled,
-                                load_market_data, load_shared)
+from cascade_study.data import DataError, load_binance_vision, load_bundled, load_market_data, load_shared
 from cascade_study.data.download import funding_url, kline_url, months
 from cascade_study.data.loaders import BUNDLE_DIR, KLINE_COLS
 
@@ -145,7 +144,7 @@ def test_unparsable_and_non_hourly(tmp_path, synth):
 def test_empty_dir_and_missing_symbol(tmp_path, vision_tree):
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(DataError, match="empty.*no data.binance.vision"):
+    with pytest.raises(DataError, match=r"empty.*no data.binance.vision"):
         load_market_data(empty)
     with pytest.raises(DataError, match=r"no 1h kline files found for \['SOL'\]"):
         load_binance_vision(vision_tree["root"], symbols=["BTC", "SOL"])

@@ -30,19 +30,38 @@ def synthetic():
 
 
 def test_beta_decomposition_recovers_the_planted_beta(synthetic):
-    md, feats, events, book = synthetic
+    _, feats, _, book = synthetic
     res = run_beta(book, feats, reps=REPS, seed=1)
     lo, hi = res.plain.table.loc[res.plain.table.index[1], ["ci_low", "ci_high"]]
     assert lo < PLANTED_BETA < hi
     assert abs(res.plain.beta - PLANTED_BETA) < 0.1
     assert res.plain.rsquared > 0.8
     # no planted alpha: the intercept is the cost (−30 bp) plus noise, not significant at 1 %
-    assert res.plain.alpha_pvalue > 0.01 or res.plain.alpha < 0
+    assert res.plain.pvalue > 0.01 or res.plain.alpha < 0
     assert res.recover_n + res.fall_n == len(book.trades)
+    # 0.2: plain is the HAC fit; the bootstrap is its own result (plain_boot, studentised paired bootstrap)
+    assert "HAC" in res.plain.method and res.plain.maxlags is not None
+    boot = res.plain_boot
+    assert "bootstrap" in boot.method and boot.bootstrap_distribution.shape == (REPS,)
+    assert boot.alpha == pytest.approx(res.plain.alpha, rel=1e-12)  # same OLS fit, other inference
+    assert boot.beta == pytest.approx(res.plain.beta, rel=1e-12)
+    lo, hi = boot.table.loc[boot.table.index[1], ["ci_low", "ci_high"]]
+    assert lo < PLANTED_BETA < hi
+    assert boot.pvalue > 0.01 or boot.alpha < 0
+    # 0.2: the volatility control is a centred state variable, so its intercept is the alpha at the average
+    # volatility: mean(alt) - beta * mean(BTC) over the same trades
+    vol = res.vol_control
+    assert vol.states == (res.control_name,) == ("btc_rv_24h",)
+    ctrl = feats[res.control_name].reindex(book.entries)
+    ok = ctrl.notna().to_numpy()
+    y, b = book.variant("alt_long")[ok], book.trades["btc_gross"][ok]
+    assert vol.n == ok.sum()
+    assert vol.alpha == pytest.approx(y.mean() - vol.beta * b.mean(), rel=1e-9)
+    assert vol.details["state_means"][res.control_name] == pytest.approx(ctrl[ok].mean(), rel=1e-12)
 
 
 def test_beta_zero_planted_is_recovered_too():
-    md, events = make_cascade_market(n_events=60, spacing=80, beta=0.0, seed=3)
+    md, _ = make_cascade_market(n_events=60, spacing=80, beta=0.0, seed=3)
     feats = compute_features(md)
     book = build_trades(md, cascade_entries(feats))
     res = run_beta(book, feats, reps=REPS, seed=1)
@@ -51,7 +70,7 @@ def test_beta_zero_planted_is_recovered_too():
 
 
 def test_alt_contagion_counts_and_years(synthetic):
-    md, feats, events, book = synthetic
+    *_, book = synthetic
     ac = run_alt_contagion(book, reps=REPS, seed=0)
     assert ac.overall["alt_long"].n == len(book.trades)
     s = ac.overall["alt_long"]
@@ -90,7 +109,7 @@ def test_drawdown_episodes_on_a_known_path():
 
 
 def test_run_drawdown_dates_by_exit(synthetic):
-    md, feats, events, book = synthetic
+    *_, book = synthetic
     d = run_drawdown(book)
     assert d.max_drawdown <= 0
     assert d.wealth.index[0] == book.entries[0]

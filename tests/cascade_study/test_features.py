@@ -14,7 +14,8 @@ def test_29_named_features(synthetic_market):
     assert f.shape[1] == 29 and list(f.columns) == list(FEATURE_DESCRIPTIONS)
     assert f.index.equals(synthetic_market.index)
     assert all(isinstance(v, str) and v for v in FEATURE_DESCRIPTIONS.values())
-    late = f.iloc[420:]  # after warm-up (Hyperliquid from hour 240 + 168) every feature is populated on the synthetic panel
+    # after warm-up (Hyperliquid from hour 240 + 168) every feature is populated on the synthetic panel
+    late = f.iloc[420:]
     assert late.notna().all().all(), late.columns[late.isna().any()].tolist()
 
 

@@ -46,6 +46,10 @@ def test_report_content_has_seed_numbers_verdicts_and_rules(run_dir):
         assert SEED[key].label in md and SEED[key].fmt() in md
     for n in (4, 15, 36, 84):                           # event counts per level beside the seed's
         assert f"| {n} |" in md
+    # 0.2: Exp 06 reports the studentised bootstrap alpha beside the HAC one, and the volatility control
+    # as a centred state variable
+    assert "studentised paired stationary bootstrap p =" in md
+    assert "centred state variable (the alpha is at the average volatility)" in md
 
 
 def test_run_prints_where_outputs_went(tmp_path, capsys):

@@ -9,8 +9,7 @@ import pytest
 from cascade_study.cascades import detect_cascades
 from cascade_study.data.market import assemble
 from cascade_study.features import compute_features
-from cascade_study.strategies import (COST_BPS, build_trades, cascade_entries, fade_grid,
-                                      fade_hourly_pnl)
+from cascade_study.strategies import COST_BPS, build_trades, cascade_entries, fade_grid, fade_hourly_pnl
 
 ALTS = ("ETH", "SOL", "XRP", "ADA")
 PLANTED_BETA = 1.5

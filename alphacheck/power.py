@@ -1,0 +1,172 @@
+"""What a test could have detected: minimum detectable effects, track records needed, power curves,
+and the equivalence test that separates "ruled out" from "unproven".
+
+Every test result carries its estimate's standard error ``se`` (HAC or prewhitened long-run variance
+where the data are dependent) and its reference law; power follows from them by the standard normal
+approximation to the law of the statistic under an alternative θ (Cohen 1988, ch. 2; for dependent data
+with the long-run variance, e.g. Lo 2002 for the Sharpe ratio):
+
+* two-sided level-α test with critical value c (the test's own: normal, Student t, fixed-b, or the
+  bootstrap quantile of |T*|):   power(θ) = Φ(θ/se − c) + Φ(−θ/se − c);   one-sided: Φ(θ/se − c);
+* minimum detectable effect at power π:   MDE = (c + z_π) se,   z_π = Φ⁻¹(π);
+* observations needed to detect θ, with se ∝ 1/√n:   n_needed = n ((c + z_π) se / θ)².
+
+Equivalence (Schuirmann 1987, two one-sided tests; Wellek 2010, ch. 4): "an effect as large as Δ is
+ruled out" at level α when the one-sided upper (1 − α) confidence bound of the test's own interval lies
+below Δ. The bound is cut from the same rule as the test's ``confidence_interval`` (bootstrap pivots
+included), so the equivalence test has level α whenever the interval has its coverage.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+import numpy as np
+from scipy import special
+
+from alphacheck._inputs import InputError, check_number, check_probability
+from alphacheck._results import Result, TestResult, bootstrap_quantile, cut_interval
+
+__all__ = ["PowerResult", "power_analysis", "equivalence_bound"]
+
+
+@dataclasses.dataclass(frozen=True)
+class PowerResult(Result):
+    """What a test could and could not detect.
+
+    Attributes
+    ----------
+    test : str
+        The test analysed.
+    estimate, se, n : float, float, int
+        Its estimate, standard error and sample size.
+    alpha_level, power : float
+        The level of the test and the target power.
+    critical_value : float
+        c, the test's own critical value at ``alpha_level``.
+    minimum_detectable_effect : float
+        (c + z_power) se: the smallest effect detected with probability ``power``.
+    power_at_estimate : float
+        The probability of rejecting if the true effect were the estimate.
+    effect : float
+        The effect the track record is sized for (default the estimate).
+    n_needed : float
+        Observations (or trades) needed to detect ``effect`` with probability ``power`` (inf if 0).
+    alternative : str
+        As the test's.
+    """
+
+    test: str
+    estimate: float
+    se: float
+    n: int
+    alpha_level: float
+    power: float
+    critical_value: float
+    minimum_detectable_effect: float
+    power_at_estimate: float
+    effect: float
+    n_needed: float
+    alternative: str
+
+    def power_curve(self, effects: Any = None) -> tuple[np.ndarray, np.ndarray]:
+        """(effects, power) over a grid (default 0 to 2 MDE) — what :func:`alphacheck.report.plots.plot_power` draws."""
+        th = np.linspace(0.0, 2.0 * self.minimum_detectable_effect, 101) if effects is None else np.asarray(effects, float)
+        return th, power_at(th, self.se, self.critical_value, self.alternative)
+
+    def sentence(self, unit: str = "per observation", what: str = "effect") -> str:
+        """One line for a report: what the data can detect and what they would need."""
+        n_txt = ("no track record would detect an estimate of 0" if not math.isfinite(self.n_needed)
+                 else f"detecting the estimated {what} of {self.effect:.4g} with {self.power:.0%} power needs about "
+                      f"{self.n_needed:,.0f} observations (there are {self.n:,})")
+        return (f"with {self.n:,} observations the test detects a {what} of {self.minimum_detectable_effect:.4g} "
+                f"{unit} with {self.power:.0%} power at level {self.alpha_level:g} (power at the estimate "
+                f"{self.estimate:.4g}: {self.power_at_estimate:.0%}); {n_txt}")
+
+
+def power_at(effect: Any, se: float, critical_value: float, alternative: str) -> np.ndarray:
+    """Normal-approximation power of a level test with critical value c at true effect(s) θ (module docstring)."""
+    z = np.asarray(effect, dtype=float) / se
+    if alternative == "two-sided":
+        return special.ndtr(z - critical_value) + special.ndtr(-z - critical_value)
+    if alternative == "less":
+        z = -z
+    return special.ndtr(z - critical_value)
+
+
+def critical_value(result: TestResult, alpha_level: float) -> float:
+    """The test's own critical value at ``alpha_level``: the quantile of its reference law or of |T*|/T*."""
+    kind = result.interval.kind
+    if kind == "bootstrap-t" and result.bootstrap_distribution is not None:
+        side = "abs" if result.alternative == "two-sided" else ("upper" if result.alternative == "greater" else "lower")
+        q = bootstrap_quantile(np.asarray(result.bootstrap_distribution), alpha_level, side)
+        return abs(q)
+    # the width of the test's own interval at level 1 - alpha, in standard errors
+    lo, hi = cut_interval(result.interval, 0.0, 1.0, 1.0 - alpha_level,
+                          "two-sided" if result.alternative == "two-sided" else "greater", None, result.test)
+    return float(-lo)
+
+
+def power_analysis(result: TestResult, *, alpha_level: float = 0.05, power: float = 0.8,
+                   effect: float | None = None) -> PowerResult:
+    """What ``result``'s test could detect: MDE at ``power``, power at the estimate, track record needed.
+
+    Parameters
+    ----------
+    result : TestResult
+        Any test with a finite standard error (``se``) and an interval rule.
+    alpha_level : float
+        The level at which detection is judged.
+    power : float
+        The target probability of rejecting (0.8 is Cohen's convention).
+    effect : float or None
+        The effect to size the track record for (default: the estimate minus the null value).
+
+    Returns
+    -------
+    PowerResult
+
+    References
+    ----------
+    Cohen (1988), Statistical Power Analysis for the Behavioral Sciences, ch. 2; Lo (2002), Financial Analysts
+    Journal 58(4) (dependence through the long-run variance); Bailey & López de Prado (2012) for the Sharpe
+    ratio's minimum track record.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from alphacheck import mean_test
+    >>> r = np.random.default_rng(0).normal(0.0005, 0.01, 500)
+    >>> pa = power_analysis(mean_test(r, method="t"))
+    >>> round(pa.minimum_detectable_effect / pa.se, 2)
+    2.81
+    """
+    if not isinstance(result, TestResult):
+        raise InputError("result", f"must be an alphacheck TestResult, got {type(result).__name__}")
+    a = check_probability(alpha_level, "alpha_level")
+    pw = check_probability(power, "power")
+    se = float(result.se)
+    if not (math.isfinite(se) and se > 0):
+        raise InputError("result", f"{result.test}: has no finite standard error, so its power cannot be computed")
+    c = critical_value(result, a)
+    z = float(special.ndtri(pw))
+    mde = (c + z) * se
+    est = float(result.estimate - result.null_value)
+    theta = est if effect is None else check_number(effect, "effect")
+    n_needed = math.inf if theta == 0 else float(result.n * ((c + z) * se / theta) ** 2)
+    return PowerResult(test=result.test, estimate=float(result.estimate), se=se, n=int(result.n), alpha_level=a,
+                       power=pw, critical_value=c, minimum_detectable_effect=mde,
+                       power_at_estimate=float(power_at(est, se, c, result.alternative)), effect=theta,
+                       n_needed=n_needed, alternative=result.alternative)
+
+
+def equivalence_bound(result: TestResult, *, alpha_level: float = 0.05) -> float:
+    """The one-sided upper (1 − α) confidence bound of the estimate, from the test's own interval rule.
+
+    An effect as large as Δ is ruled out at level α when this bound is below Δ (Schuirmann 1987).
+    """
+    a = check_probability(alpha_level, "alpha_level")
+    pivots = None if result.bootstrap_distribution is None else np.asarray(result.bootstrap_distribution)
+    return float(cut_interval(result.interval, result.estimate, result.se, 1.0 - a, "less", pivots, result.test).high)

@@ -110,8 +110,8 @@ def audit(returns: ArrayLike, benchmark: ArrayLike | None = None, controls: Arra
         Threads of the bootstrap engines (results do not depend on it).
     meaningful_alpha : float or None
         The alpha (per observation, return units) that would matter economically: "alpha ruled out" means
-        the data exclude an alpha this large (equivalence test at ``alpha_level``). Default: the strategy's
-        mean return — an alpha as large as the whole return.
+        the data exclude an alpha this large (equivalence test at ``alpha_level``). Default: half the
+        strategy's mean return — "alpha ruled out" then means alpha is not most of the return.
     check_returns : bool
         Refuse inputs that look like prices, cumulative curves, percent units or positions.
 

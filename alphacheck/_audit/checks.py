@@ -111,7 +111,7 @@ def check_mean(d: AuditData, sb: SharedBootstrap) -> Check:
     hac = _mean_test(d.returns, method="hac", alternative="greater")
     lo, _ = mt.confidence_interval()
     return Check(
-        "mean", passed=mt.pvalue < d.alpha_level,
+        "mean", passed=mt.pvalue <= d.alpha_level,
         numbers={"mean": mt.estimate, "pvalue": mt.pvalue, "ci_low": lo, "hac_pvalue": hac.pvalue,
                  "block_length": mt.details["block_length"]},
         result=mt,
@@ -126,7 +126,7 @@ def check_sharpe(d: AuditData, sb: SharedBootstrap) -> Check:
     q = d.periods_per_year
     sr_ann = sr * math.sqrt(q) if q else float("nan")
     return Check(
-        "sharpe", passed=st.pvalue < d.alpha_level,
+        "sharpe", passed=st.pvalue <= d.alpha_level,
         numbers={"sharpe": sr, "sharpe_annual": sr_ann, "pvalue": st.pvalue}, result=st,
         interpretation=(f"Sharpe {sr:.3f} per observation" + (f" ({sr_ann:.2f} annualised)" if q else "")
                         + f"; one-sided bootstrap p = {fmt_p(st.pvalue)}"))
@@ -138,7 +138,7 @@ def check_psr(d: AuditData) -> Check:
     sr = float(x.mean() / x.std(ddof=1))
     psr = _probability_result("probabilistic Sharpe ratio", sr, x.size, g3, g4, 0.0, "Sharpe ratio <= 0 (per period)",
                               "PSR, Bailey & Lopez de Prado (2012)", d.periods_per_year, {})
-    above = psr.pvalue < d.alpha_level
+    above = psr.pvalue <= d.alpha_level
     return Check(
         "psr", passed=above, numbers={"psr": psr.probability, "pvalue": psr.pvalue}, result=psr,
         interpretation=(f"probability that the true Sharpe exceeds 0 (skew/kurtosis-adjusted) = {psr.probability:.3f}, "
@@ -162,7 +162,7 @@ def check_dsr(d: AuditData) -> Check:
                "variants); pass trials to measure it")
     dsr = _dsr_result(sr, x.size, g3, g4, d.n_trials, v, d.periods_per_year)
     return Check(
-        "dsr", passed=dsr.pvalue < d.alpha_level,
+        "dsr", passed=dsr.pvalue <= d.alpha_level,
         numbers={"dsr": dsr.probability, "pvalue": dsr.pvalue, "n_trials": d.n_trials,
                  "sr0": dsr.details["sr0_per_period"]},
         result=dsr, interpretation=f"deflated Sharpe (best of {d.n_trials} trials) p = {fmt_p(dsr.pvalue)}; {how}")
@@ -177,7 +177,7 @@ def check_haircut(d: AuditData, sharpe: Check) -> Check:
     hc = haircut_sharpe(sr, n_obs=d.n, n_trials=d.n_trials)
     p = float(hc.pvalue)
     return Check(
-        "haircut_sharpe", passed=(p < d.alpha_level) if sharpe.passed else None,
+        "haircut_sharpe", passed=(p <= d.alpha_level) if sharpe.passed else None,
         numbers={"haircut_sharpe": float(hc.haircut_sharpe), "haircut": float(hc.haircut), "adjusted_pvalue": p},
         result=hc,
         interpretation=(f"Sharpe after the multiple-testing haircut for {d.n_trials} trials: "
@@ -218,7 +218,7 @@ def check_alpha(d: AuditData, sb: SharedBootstrap) -> Check:
     boot = fit_alpha(reg, method="bootstrap", confidence_level=level, reps=d.reps, block_length=sb.block_length,
                      moments=sb.regression, columns=sb.regression_columns)
     a = hac.estimate
-    passed = bool(a > 0 and hac.pvalue < d.alpha_level and boot.pvalue < d.alpha_level)
+    passed = bool(a > 0 and hac.pvalue <= d.alpha_level and boot.pvalue <= d.alpha_level)
     return Check(
         "jensen_alpha", passed=passed,
         numbers={"alpha": a, "hac_pvalue": hac.pvalue, "bootstrap_pvalue": boot.pvalue, "beta": hac.beta,
@@ -232,8 +232,8 @@ def check_alpha(d: AuditData, sb: SharedBootstrap) -> Check:
 def check_alpha_power(d: AuditData, alpha: Check, mean: Check) -> Check:
     """What the alpha tests can detect, and whether an alpha as large as the margin is ruled out.
 
-    The margin Δ (``meaningful_alpha``) defaults to the strategy's mean return: "alpha ruled out" then says
-    that an alpha as large as the whole return is excluded (beta accounts for part of it). Both alpha tests
+    The margin Δ (``meaningful_alpha``) defaults to half the strategy's mean return: "alpha ruled out" then
+    says that an alpha making up half or more of the return is excluded — most of the return is beta. Both alpha tests
     must reject for rule A, so the binding (larger) minimum detectable alpha and the larger upper bound are
     reported; the equivalence test has level ``alpha_level`` (:func:`alphacheck.power.equivalence_bound`).
     """
@@ -241,7 +241,7 @@ def check_alpha_power(d: AuditData, alpha: Check, mean: Check) -> Check:
     pa = max((power_analysis(t, alpha_level=d.alpha_level) for t in (hac, boot)),
              key=lambda r: r.minimum_detectable_effect)
     upper = max(equivalence_bound(t, alpha_level=d.alpha_level) for t in (hac, boot))
-    margin = d.meaningful_alpha if d.meaningful_alpha is not None else float(d.returns.mean())
+    margin = d.meaningful_alpha if d.meaningful_alpha is not None else 0.5 * float(d.returns.mean())
     ruled_out = bool(margin > 0 and upper < margin)
     lo, hi = boot.confidence_interval()
     n_txt = ("" if not np.isfinite(pa.n_needed) else
@@ -250,11 +250,14 @@ def check_alpha_power(d: AuditData, alpha: Check, mean: Check) -> Check:
     if margin <= 0:
         eq_txt = "no positive margin to test against (the mean return is not positive)"
     elif ruled_out:
-        eq_txt = (f"an alpha as large as {margin:.4g} is ruled out (upper {1 - d.alpha_level:.0%} bound "
-                  f"{upper:.4g}): beta accounts for at least {1 - max(upper, 0) / margin:.0%} of that return")
+        eq_txt = (f"an alpha as large as {margin:.4g} (half the mean return) is ruled out (upper "
+                  f"{1 - d.alpha_level:.0%} bound {upper:.4g}): most of the return is beta" if d.meaningful_alpha is None
+                  else f"an alpha as large as {margin:.4g} (meaningful_alpha) is ruled out (upper "
+                       f"{1 - d.alpha_level:.0%} bound {upper:.4g})")
     else:
-        eq_txt = (f"an alpha as large as {margin:.4g} is NOT ruled out (upper {1 - d.alpha_level:.0%} bound "
-                  f"{upper:.4g}): the data are too few to tell alpha from beta")
+        eq_txt = (f"an alpha as large as {margin:.4g}" + (" (half the mean return)" if d.meaningful_alpha is None else "")
+                  + f" is NOT ruled out (upper {1 - d.alpha_level:.0%} bound {upper:.4g}): the data are too few "
+                    "to tell alpha from beta")
     return Check(
         "alpha_power", passed=None,
         numbers={"minimum_detectable_alpha": pa.minimum_detectable_effect, "power_at_estimate": pa.power_at_estimate,
@@ -282,7 +285,7 @@ def check_updown(d: AuditData) -> Check:
         ud = fit_updown(reg.y, reg.X[:, 1])
     except InputError as exc:
         return skipped("updown_beta", str(exc))
-    asym = ud.pvalue < d.alpha_level
+    asym = ud.pvalue <= d.alpha_level
     if asym and ud.beta_up > ud.beta_down:
         passed, txt = True, "higher beta in up markets than in down markets (convex, timing-like)"
     elif asym:
@@ -301,7 +304,7 @@ def check_market_neutral(d: AuditData, sb: SharedBootstrap) -> Check:
     beta = sb.hedge_beta
     mn = _mean_test(sb.hedged_returns, method="bootstrap", alternative="greater", reps=d.reps,
                     block_length=sb.block_length, moments=sb.hedged)
-    sig = mn.pvalue < d.alpha_level
+    sig = mn.pvalue <= d.alpha_level
     return Check(
         "market_neutral", passed=sig,
         numbers={"mean": mn.estimate, "pvalue": mn.pvalue, "hedge_beta": beta}, result=mn,

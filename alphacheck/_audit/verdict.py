@@ -5,7 +5,8 @@ predicate over the typed :class:`Evidence` the checks produced. :func:`decide_ve
 :func:`rule_text` prints the same table in every report, so the text cannot drift from the code.
 p-values of the mean, Sharpe and deflated Sharpe are one-sided (H1: the quantity is > 0); the Jensen
 alpha tests are two-sided (H1: α ≠ 0, as in every factor-model alpha table), and a positive estimate is
-required. All are compared with ``alpha_level`` (α, default 0.05).
+required. A test is significant when p <= ``alpha_level`` (α, default 0.05) — the convention the
+confidence intervals, and so the cost break-evens, invert exactly.
 
 Why these rules:
 
@@ -16,8 +17,9 @@ Why these rules:
 * *Alpha needs a benchmark and two agreeing two-sided tests*: the Newey–West HAC t and the studentised
   paired block bootstrap (calibration in docs/verdict.md and docs/size-atlas.md).
 * *Significant but explained by the benchmark is beta* — and "not significant" is not "absent": the
-  verdict says whether the alpha is *ruled out* (an equivalence test against the part of the raw mean
-  the benchmark does not explain rejects) or only *unproven* (the data are too few to detect it).
+  verdict says whether the alpha is *ruled out* (an equivalence test rejects an economically meaningful
+  alpha: ``meaningful_alpha``, by default half the mean return, i.e. "alpha is not most of the return")
+  or only *unproven* (the data are too few to detect it).
 * *No benchmark, no "alpha"*: the beta is untested, and the verdict says so.
 
 Informational checks (sub-period consistency, drawdown, up/down beta, market-neutral return, cost
@@ -69,12 +71,13 @@ class Evidence:
     @property
     def alpha_significant(self) -> bool:
         return (self.alpha is not None and self.alpha > 0 and self.alpha_hac_p is not None
-                and self.alpha_boot_p is not None and self.alpha_hac_p < self.alpha_level
-                and self.alpha_boot_p < self.alpha_level)
+                and self.alpha_boot_p is not None and self.alpha_hac_p <= self.alpha_level
+                and self.alpha_boot_p <= self.alpha_level)
 
 
 def _lt(p: float | None, a: float) -> bool:
-    return p is not None and p < a
+    """Significant: p <= the level (the convention the intervals and cost break-evens invert)."""
+    return p is not None and p <= a
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,13 +93,13 @@ RULES: tuple[Rule, ...] = (
          lambda e: e.pbo is not None and e.pbo > PBO_THRESHOLD),
     Rule("O2", "overfit", "n_trials > 1, the raw Sharpe is significant (one-sided) but the deflated Sharpe is not",
          lambda e: e.n_trials > 1 and _lt(e.sharpe_p, e.alpha_level) and e.dsr_p is not None
-         and e.dsr_p >= e.alpha_level),
+         and e.dsr_p > e.alpha_level),
     Rule("A", "alpha", "a benchmark was given, the Jensen alpha is > 0 and both its two-sided HAC p and its "
                        "two-sided studentised paired-bootstrap p are below the level",
          lambda e: e.has_benchmark and e.alpha_significant),
     Rule("B1", "beta, not alpha (alpha ruled out)",
          "a benchmark was given, the raw mean is significant (one-sided), rule A failed and the equivalence test "
-         "rules out an alpha as large as the part of the mean the benchmark does not explain",
+         "rules out an economically meaningful alpha (default: half the mean return)",
          lambda e: e.has_benchmark and _lt(e.mean_p, e.alpha_level) and e.alpha_ruled_out is True),
     Rule("B2", "beta, not alpha (alpha unproven)",
          "a benchmark was given, the raw mean is significant (one-sided) and rule A failed, but the data cannot "
@@ -130,10 +133,10 @@ def _reason(rule: Rule, e: Evidence, checks: Mapping[str, Any]) -> list[str]:
         return [f"pbo: probability of backtest overfitting = {e.pbo:.2f} > {PBO_THRESHOLD} — the in-sample best "
                 "configuration usually lands below the out-of-sample median (rule O1)"]
     if rule.id == "O2":
-        return [f"sharpe: raw one-sided p = {_fmt_p(e.sharpe_p)} < {a}, but after {e.n_trials} trials dsr: deflated "
-                f"Sharpe p = {_fmt_p(e.dsr_p)} >= {a} (rule O2)"]
+        return [f"sharpe: raw one-sided p = {_fmt_p(e.sharpe_p)} <= {a}, but after {e.n_trials} trials dsr: deflated "
+                f"Sharpe p = {_fmt_p(e.dsr_p)} > {a} (rule O2)"]
     if rule.id == "A":
-        out = [f"{alpha_txt}; alpha > 0 and both p < {a} (rule A)"]
+        out = [f"{alpha_txt}; alpha > 0 and both p <= {a} (rule A)"]
         ja = checks.get("jensen_alpha")
         if ja is not None and not ja.skipped:
             out.append(f"jensen_alpha: the benchmark explains {ja.numbers['benchmark_share']:.0%} of the return variance")
@@ -143,7 +146,7 @@ def _reason(rule: Rule, e: Evidence, checks: Mapping[str, Any]) -> list[str]:
             assumed = cs.numbers["assumed_cost_bps"]
             if extra > 0:
                 out.append(f"cost_sensitivity: alpha survives costs up to {extra:.1f} bp beyond the assumed "
-                           f"{assumed:g} bp ({assumed + extra:.1f} bp in total) with both p < {a}")
+                           f"{assumed:g} bp ({assumed + extra:.1f} bp in total) with both p <= {a}")
             else:
                 out.append(f"cost_sensitivity: alpha is at its break-even cost ({assumed:g} bp): any extra cost "
                            "ends its significance")
@@ -154,21 +157,21 @@ def _reason(rule: Rule, e: Evidence, checks: Mapping[str, Any]) -> list[str]:
         if ja is not None and not ja.skipped:
             extra = (f", beta = {ja.numbers['beta']:.3g}, benchmark explains {ja.numbers['benchmark_share']:.0%} "
                      "of the variance")
-        out = [f"{mean_txt} < {a}, but {alpha_txt}{extra} — not a positive alpha with both p < {a} (rule {rule.id})"]
+        out = [f"{mean_txt} <= {a}, but {alpha_txt}{extra} — not a positive alpha with both p <= {a} (rule {rule.id})"]
         power = checks.get("alpha_power")
         if power is not None and not power.skipped:
             out.append(f"alpha_power: {power.interpretation}")
         return out
     if rule.id == "U":
-        return [f"{mean_txt} and sharpe: one-sided p = {_fmt_p(e.sharpe_p)}, both < {a}; no benchmark was given, "
+        return [f"{mean_txt} and sharpe: one-sided p = {_fmt_p(e.sharpe_p)}, both <= {a}; no benchmark was given, "
                 "so alpha versus beta is untested (rule U)"]
     if e.has_benchmark:
-        out = [f"{mean_txt} >= {a} and {alpha_txt} — not a positive alpha with both p < {a} (rule N)"]
+        out = [f"{mean_txt} > {a} and {alpha_txt} — not a positive alpha with both p <= {a} (rule N)"]
         power = checks.get("alpha_power")
         if power is not None and not power.skipped:
             out.append(f"alpha_power: {power.interpretation}")
         return out
-    out = [f"{mean_txt}; sharpe: one-sided p = {_fmt_p(e.sharpe_p)} — not both < {a} (rule N)"]
+    out = [f"{mean_txt}; sharpe: one-sided p = {_fmt_p(e.sharpe_p)} — not both <= {a} (rule N)"]
     power = checks.get("mean_power")
     if power is not None and not power.skipped:
         out.append(f"mean_power: {power.interpretation}")

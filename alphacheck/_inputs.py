@@ -67,7 +67,7 @@ class CheckedMatrix:
         return self.index is not None
 
 
-def check_choice(value: Any, name: str, choices: Sequence[Any]) -> Any:
+def check_choice(value: Any, name: str, choices: Sequence[Any]) -> Any:  # Any: callers keep their Literal
     """``value`` if it is one of ``choices`` (the Literal options of a parameter), else InputError."""
     is_bool = isinstance(value, (bool, np.bool_))
     for c in choices:
@@ -84,7 +84,7 @@ def check_choice(value: Any, name: str, choices: Sequence[Any]) -> Any:
     raise InputError(name, f"must be one of {tuple(choices)}, got {value!r}")
 
 
-def check_alternative(alternative: str) -> str:
+def check_alternative(alternative: Any) -> Any:
     return check_choice(alternative, "alternative", ALTERNATIVES)
 
 

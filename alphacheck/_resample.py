@@ -107,6 +107,11 @@ def optimal_block_length(x: ArrayLike, *, bootstrap: Scheme = "stationary") -> f
     float
         The block length, floored at 1.
 
+    References
+    ----------
+    Politis & White (2004), Econometric Reviews 23(1), 53-70; Patton, Politis & White (2009), Econometric
+    Reviews 28(4), 372-375.
+
     Examples
     --------
     >>> import numpy as np
@@ -118,11 +123,17 @@ def optimal_block_length(x: ArrayLike, *, bootstrap: Scheme = "stationary") -> f
     method = _check_method(bootstrap)
     checked = as_matrix(x, "x", min_obs=10)
     require_variance(checked.values, "x")
+    return _politis_white(checked.values, method)
+
+
+def _politis_white(values: np.ndarray, method: str) -> float:
+    """The block length of validated (n, k) or (n,) values: the maximum over columns, floored at 1."""
     if method == "iid":
         return 1.0
     from alphacheck._blocklength import politis_white
 
-    table = politis_white(checked.values)
+    v = values if values.ndim == 2 else values[:, None]
+    table = politis_white(v)
     b = float(np.max(table[:, 0 if method == "stationary" else 1]))
     if not np.isfinite(b):
         raise InputError("x", "the Politis-White block length is not finite for this series")
@@ -171,7 +182,11 @@ def resolve_block_length(block_length: Any, data: Any, method: str = "stationary
     if method == "iid":
         return 1.0
     if block_length is None or (isinstance(block_length, str) and block_length == "auto"):
-        return min(max(optimal_block_length(data, bootstrap=method), n / MAX_BLOCKS), float(n))
+        # callers pass validated float arrays: no second validation
+        values = np.asarray(data, dtype=np.float64)
+        if n < 10:
+            raise InputError("block_length", f"'auto' needs at least 10 observations, got {n}; give a number")
+        return min(max(_politis_white(values, method), n / MAX_BLOCKS), float(n))
     return _resolve_block_length(method, block_length, n)
 
 
@@ -475,6 +490,10 @@ def bootstrap_indices(n: int, *, reps: int = 9_999, bootstrap: Scheme = "station
     ndarray of int64, shape (reps, n)
         Row r is replicate r's index sequence: ``x[idx[r]]`` is a resampled series.
 
+    References
+    ----------
+    Efron (1979), Ann. Statist. 7(1); Künsch (1989), Ann. Statist. 17(3); Politis & Romano (1992, 1994).
+
     Examples
     --------
     >>> idx = bootstrap_indices(10, reps=3, bootstrap="circular", block_length=4, seed=0)
@@ -511,6 +530,10 @@ def bootstrap_statistic(data: ArrayLike, statistic: Callable[[np.ndarray], Any],
     Returns
     -------
     ndarray, shape (reps,) + the statistic's shape
+
+    References
+    ----------
+    Davison & Hinkley (1997), Bootstrap Methods and their Application, ch. 2 and 8 (block resampling).
 
     Examples
     --------

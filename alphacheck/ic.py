@@ -506,6 +506,23 @@ def quantile_returns(signal: ArrayLike, forward_returns: ArrayLike, *, q: int = 
                      nan_policy: Literal["raise", "omit"] = "raise") -> QuantileResult:
     """Mean forward return per signal quantile and a test of the top-minus-bottom spread.
 
+    Parameters
+    ----------
+    signal, forward_returns : array_like
+        Pooled 1-D series or time x asset panels (see :func:`information_coefficient`).
+    q : int
+        Number of quantiles.
+    alternative : {"greater", "two-sided", "less"}
+        For the spread (top minus bottom).
+    horizon, maxlags : int
+        Panels: the forward horizon and HAC window (see :func:`ic_test`).
+    reps, seed
+        Pooled: permutation replicates and seed.
+    confidence_level : float
+        Level of the spread test's interval.
+    nan_policy : {"raise", "omit"}
+        Pooled: reject or drop NaN pairs.
+
     *Pooled* (two 1-D series): buckets from ``pandas.qcut(signal, q)`` (1 = lowest signal); the spread
     mean(top) - mean(bottom) is tested with Welch's unequal-variance t (Welch 1947, as
     ``scipy.stats.ttest_ind(equal_var=False)``) and a permutation test of the bucket labels (``reps``, ``seed``).

@@ -78,7 +78,7 @@ def sharpe_ratio(returns: ArrayLike, *, periods_per_year: float | None = None, c
     Examples
     --------
     >>> round(sharpe_ratio([0.01, -0.005, 0.02, 0.0, 0.004]), 4)
-    0.4646
+    0.6008
     """
     x = _returns(returns, 2, check_returns).values
     q = _ppy(periods_per_year)
@@ -242,7 +242,7 @@ def probabilistic_sharpe_ratio(returns: ArrayLike, *, benchmark_sharpe: float = 
     >>> import numpy as np
     >>> r = np.random.default_rng(0).normal(0.001, 0.01, 1000)
     >>> round(probabilistic_sharpe_ratio(r).probability, 3)
-    0.999
+    0.953
     """
     x = _returns(returns, 3, check_returns).values
     q = _ppy(periods_per_year)

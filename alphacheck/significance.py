@@ -347,7 +347,7 @@ def sharpe_test(returns: ArrayLike, *, method: Literal["bootstrap", "lo", "merte
     >>> import numpy as np
     >>> r = np.random.default_rng(2).normal(0.001, 0.01, 1000)
     >>> round(sharpe_test(r, method="normal").estimate, 3)
-    0.101
+    0.077
     """
     from alphacheck.sharpe import check_periods_per_year
 

@@ -35,7 +35,8 @@ SPECIFIC = {
     "prewhiten", "horizon", "horizons", "q", "cluster", "hold", "overlap", "direction", "weights", "splitter",
     "n_groups", "studentize", "trial_sharpe_variance", "trial_sharpes", "benchmark_sharpe", "n_obs", "skewness",
     "kurtosis", "mean_sharpe", "paired", "threshold", "beta", "start_value", "trial_pvalues", "turnover", "splits",
-    "trials", "states", "controls", "benchmark", "statistic",
+    "trials", "states", "controls", "benchmark", "statistic", "autocorrelation", "correlation", "n_sims",
+    "meaningful_alpha", "turnover", "compare_to", "power", "effect",
 }
 RETIRED = {"ci_level", "confidence", "size", "hac_lags", "lags", "threads", "score", "cov", "test", "trials_returns",
            "performance", "trades_per_year", "null"}
@@ -68,11 +69,20 @@ def test_signature_speaks_the_dialect(name, fn):
         if p.name in SHARED_DEFAULTS and not (name == "bootstrap_indices" and p.name == "block_length"):
             # (bootstrap_indices gets only n, no data to estimate a block length from: it must be given)
             assert p.default == SHARED_DEFAULTS[p.name], f"{name}: {p.name} defaults to {p.default!r}"
-        if isinstance(p.default, str) and p.name not in ("block_length",):
+        if isinstance(p.default, str) and p.name not in ("block_length", "statistic"):
+            # (block_length takes a number or "auto"; statistic a callable or "mean_difference")
             ann = hints.get(p.name)
             args = typing.get_args(ann) if ann is not None else ()
             literal = typing.get_origin(ann) is typing.Literal or any(typing.get_origin(a) is typing.Literal for a in args)
             assert literal, f"{name}: string option {p.name!r} must be typed with Literal[...]"
+
+
+@pytest.mark.parametrize("name,fn", FUNCTIONS, ids=[n for n, _ in FUNCTIONS])
+def test_numpydoc_sections(name, fn):
+    doc = inspect.getdoc(fn) or ""
+    for section in ("Parameters", "Returns", "References", "Examples"):
+        assert f"{section}\n----" in doc, f"{name}: docstring lacks a {section} section"
+    assert ">>> " in doc, f"{name}: its Examples section has no doctest"
 
 
 @pytest.mark.parametrize("name,cls", RESULTS, ids=[n for n, _ in RESULTS])

@@ -19,12 +19,12 @@ import pandas as pd
 
 from alphacheck._audit.bootstrap import SharedBootstrap, shared_bootstrap
 from alphacheck._audit.data import AuditData
-from alphacheck._inputs import InputError
+from alphacheck._inputs import Checked, InputError
 from alphacheck._results import format_number, text_table
 from alphacheck.alpha.jensen import AlphaResult, fit_alpha, fit_updown
 from alphacheck.overfitting import haircut_sharpe, pbo
 from alphacheck.power import equivalence_bound, power_analysis
-from alphacheck.risk.drawdown import max_drawdown
+from alphacheck.risk.drawdown import _max_drawdown
 from alphacheck.sharpe import _dsr_result, _moments, _probability_result, _sharpe_se_values
 from alphacheck.significance import _mean_test, _sharpe_test
 
@@ -359,7 +359,7 @@ def check_consistency(d: AuditData, periods: pd.DataFrame, how: str) -> Check:
 
 def drawdown_numbers(returns: np.ndarray, index: pd.Index | None) -> dict[str, Any]:
     """Max drawdown, its peak/trough/recovery and the longest spell under water (risk.max_drawdown)."""
-    res = max_drawdown(pd.Series(returns, index=index) if index is not None else returns, check_returns=False)
+    res = _max_drawdown(Checked(np.asarray(returns, dtype=np.float64), index, "returns"))
     peak, trough = res.peak or 0, res.trough or 0
     recovery = res.recovery if res.peak is not None else 0
     out: dict[str, Any] = {"max_drawdown": res.max_drawdown, "total_return": res.total_return,

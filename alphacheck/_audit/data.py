@@ -119,6 +119,11 @@ def prepare_audit_data(returns: Any, benchmark: Any, controls: Any, states: Any,
         tau = None
         costs = np.full(n, cost * _BPS)
     net = gross - costs
+    if (net <= -1.0).any():
+        i = int(np.flatnonzero(net <= -1.0)[0])
+        raise InputError("returns", f"{int((net <= -1.0).sum())} return(s) net of costs are <= -100 % (first at "
+                                    f"position {i}: {net[i]:g}); a simple return cannot lose more than everything "
+                                    "— are these percent (divide by 100) or log returns (np.expm1)?")
     if regression is not None:
         regression = dataclasses.replace(regression, y=net)
     trial_mat, trial_names = None, []

@@ -354,7 +354,7 @@ def jensen_alpha(returns: ArrayLike, benchmark: ArrayLike, controls: ArrayLike |
     >>> r = 0.0002 + 1.2 * b + rng.normal(0, 0.005, 1000)
     >>> res = jensen_alpha(r, b)
     >>> round(res.beta, 2), res.pvalue > 0.05
-    (1.2, True)
+    (1.23, True)
     """
     method = check_choice(method, "method", ALPHA_METHODS)
     hac_pvalues = check_choice(hac_pvalues, "hac_pvalues", HAC_PVALUES)

@@ -135,69 +135,6 @@ def simulate_hlz_tstats(
     return np.abs(mu + shock)
 
 
-def hlz_parameters(correlation: float) -> HLZParams:
-    """HLZ model parameters for an average cross-correlation ``correlation`` ([CODE] `para_inter`).
-
-    Linear interpolation between the rows of :data:`HLZ_TABLE` whose rho brackets
-    ``correlation``.  Two behaviours of [CODE] are reproduced on purpose:
-
-    * for 0.8 <= correlation < 1 the [0.6, 0.8) formula is reused, i.e. the table is
-      *extrapolated* from its last two rows (p0 exceeds 1 above about 0.93, making every
-      simulated factor a null);
-    * outside [0, 1) the row rho = 0.2 is used ("Set at the preferred level if RHO is
-      misspecified") -- including its rho, so the simulated correlation is 0.2 then.
-    """
-    r = float(correlation)
-    t = HLZ_TABLE
-    if 0.0 <= r < 0.2:
-        row = ((0.2 - r) / 0.2) * t[0] + (r / 0.2) * t[1]
-    elif 0.2 <= r < 0.4:
-        row = ((0.4 - r) / 0.2) * t[1] + ((r - 0.2) / 0.2) * t[2]
-    elif 0.4 <= r < 0.6:
-        row = ((0.6 - r) / 0.2) * t[2] + ((r - 0.4) / 0.2) * t[3]
-    elif 0.6 <= r < 1.0:  # [0.6, 0.8) and, as in [CODE], the extrapolating [0.8, 1) branch
-        row = ((0.8 - r) / 0.2) * t[3] + ((r - 0.6) / 0.2) * t[4]
-    else:
-        row = t[1]
-    return HLZParams(rho=float(row[0]), m_tot=float(row[1]), p0=float(row[2]), lam=float(row[3]))
-
-
-def simulate_hlz_tstats(
-    n_tests: int,
-    n_sims: int,
-    params: HLZParams,
-    rng: np.random.Generator,
-) -> np.ndarray:
-    """Absolute t-statistics of ``n_tests`` other strategies, ``n_sims`` times: shape (n_sims, n_tests).
-
-    The HLZ data-generating process of [CODE] sample_random_multests.m, with
-    sigma = 0.15/sqrt(12) and a 240-month sample:
-
-        mu_j    = 1{U_j > p0} * E_j,           U_j ~ U(0,1),  E_j ~ Exponential(mean lambda)
-        eps     ~ N(0, (sigma^2/240) * Sigma),  Sigma = equicorrelation(rho)
-        t_j     = |mu_j + eps_j| / (sigma / sqrt(240)).
-
-    [CODE] draws ``Nsim_tests = (floor(M/m_tot)+1)*floor(m_tot+1)`` >= M correlated columns with
-    ``mvnrnd`` and keeps the first M; because Sigma is equicorrelated every M columns have the
-    same joint law, so we draw exactly M columns with the one-factor representation
-    eps_j = (sigma/sqrt(240)) * (sqrt(rho) Z_0 + sqrt(1-rho) Z_j), which is the same law at
-    O(M) instead of O(m_tot^2) cost.  (m_tot therefore never affects the result.)
-    """
-    m = int(n_tests)
-    w = int(n_sims)
-    rho = params.rho
-    if not (0.0 <= rho <= 1.0):
-        raise InputError("correlation", f"gives a simulated correlation outside [0, 1]: {rho}")
-    scale = HLZ_MONTHLY_VOL / np.sqrt(HLZ_N_MONTHS)  # standard error of a factor's mean
-    z0 = rng.standard_normal((w, 1))
-    z = rng.standard_normal((w, m))
-    u = rng.random((w, m))
-    e = rng.exponential(params.lam, (w, m))
-    shock = np.sqrt(rho) * z0 + np.sqrt(1.0 - rho) * z  # in units of `scale`
-    mu = np.where(u > params.p0, e, 0.0) / scale
-    return np.abs(mu + shock)
-
-
 def lo_autocorrelation_factor(rho: Any, q: float) -> np.ndarray:
     """[LO] AR(1) factor eta(q) = [1 + 2 rho/(1-rho) (1 - (1 - rho^q) / (q (1-rho)))]^(-1/2).
 
@@ -259,22 +196,6 @@ def _holm_bhy_of_observed(p_sim: np.ndarray, p_obs: np.ndarray) -> tuple[np.ndar
         np.minimum(m * c / (k + 1.0) * p_obs, np.take_along_axis(bhy_suffix, k, axis=1)),
     )
     return holm, bhy
-
-
-def _median_and_se(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sample median over axis 0 and a distribution-free standard error for it.
-
-    SE = (x_(u) - x_(l)) / (2 * 1.96) with l, u = W/2 -/+ 1.96 sqrt(W)/2: the half-width of
-    the order-statistic 95 % confidence interval of the population median, divided by 1.96.
-    """
-    w = x.shape[0]
-    med = np.median(x, axis=0)
-    xs = np.sort(x, axis=0)
-    half = 1.959964 * np.sqrt(w) / 2.0
-    lo = int(max(0, np.floor(w / 2.0 - half)))
-    hi = int(min(w - 1, np.ceil(w / 2.0 + half)))
-    return med, (xs[hi] - xs[lo]) / (2.0 * 1.959964)
-
 
 
 def _median_and_se(x: np.ndarray) -> tuple[float, float]:

@@ -71,6 +71,23 @@ def _label(c: Checked, k: int | None) -> Any:
 def equity_curve(returns: ArrayLike, *, start_value: float = 1.0, check_returns: bool = True) -> np.ndarray | pd.Series:
     """Compounded wealth ``W_k = start_value * prod_{j<=k}(1 + r_j)`` after each observation.
 
+    Parameters
+    ----------
+    returns : array_like
+        Simple returns.
+    start_value : float
+        W_0.
+    check_returns : bool
+        Refuse inputs that are not returns.
+
+    Returns
+    -------
+    ndarray or Series
+
+    References
+    ----------
+    Magdon-Ismail & Atiya (2004), "Maximum drawdown", Risk 17(10) (the compounded curve).
+
     Returns the n values ``W_1..W_n``: a Series named ``"wealth"`` on the returns' index when pandas
     came in (wealth after observation k carries observation k's label), else an array. The starting
     point ``W_0 = start_value`` precedes the first observation and is not part of the output.
@@ -88,6 +105,21 @@ def equity_curve(returns: ArrayLike, *, start_value: float = 1.0, check_returns:
 
 def drawdown_series(returns: ArrayLike, *, check_returns: bool = True) -> np.ndarray | pd.Series:
     """Drawdown ``W_k / max(W_0..W_k) - 1`` after each observation (<= 0), peak including W_0 = 1.
+
+    Parameters
+    ----------
+    returns : array_like
+        Simple returns.
+    check_returns : bool
+        Refuse inputs that are not returns.
+
+    Returns
+    -------
+    ndarray or Series
+
+    References
+    ----------
+    Magdon-Ismail & Atiya (2004), Risk 17(10), eq. 1.
 
     Magdon-Ismail & Atiya (2004), eq. 1, on the compounded curve. A Series named ``"drawdown"`` on
     the returns' index when pandas came in, else an array of length n.
@@ -143,6 +175,22 @@ def _episodes_frame(c: Checked, peak, trough, recovery, depth) -> pd.DataFrame:
 
 def drawdown_episodes(returns: ArrayLike, *, check_returns: bool = True) -> pd.DataFrame:
     """Peak -> trough -> recovery episodes of the compounded curve, deepest first.
+
+    Parameters
+    ----------
+    returns : array_like
+        Simple returns.
+    check_returns : bool
+        Refuse inputs that are not returns.
+
+    Returns
+    -------
+    DataFrame
+        One row per episode (columns below).
+
+    References
+    ----------
+    Magdon-Ismail & Atiya (2004), Risk 17(10).
 
     Columns: ``peak``, ``trough``, ``recovery`` (positions: 0 = starting capital, k = after
     observation k; ``recovery`` is None while still under water), ``depth`` (W_trough / W_peak - 1,
@@ -216,6 +264,17 @@ def max_drawdown(returns: ArrayLike, *, check_returns: bool = True) -> DrawdownR
     """Maximum drawdown of the compounded equity curve, with its peak/trough/recovery, the longest
     spell under water and all episodes.
 
+    Parameters
+    ----------
+    returns : array_like
+        Simple returns (a Series with a DatetimeIndex gives dates).
+    check_returns : bool
+        Refuse inputs that are not returns.
+
+    Returns
+    -------
+    DrawdownResult
+
     ``MDD = min_k (W_k / max_{j<=k} W_j - 1)`` with ``W_0 = 1`` (Magdon-Ismail & Atiya 2004, eq. 1);
     the trough is the first point reaching it, the peak the last point at the running maximum before
     it. Labels are dates when a DatetimeIndex came in (see the module notes on positions).
@@ -229,7 +288,11 @@ def max_drawdown(returns: ArrayLike, *, check_returns: bool = True) -> DrawdownR
     >>> round(max_drawdown([0.1, -0.5, 0.2, 1.0]).max_drawdown, 3)
     -0.5
     """
-    c = _checked(returns, check_returns)
+    return _max_drawdown(_checked(returns, check_returns))
+
+
+def _max_drawdown(c: Checked) -> DrawdownResult:
+    """:func:`max_drawdown` of an already validated series."""
     w = _wealth(c.values)
     peak, trough, recovery, depth, dd = _episode_positions(w)
     episodes = _episodes_frame(c, peak, trough, recovery, depth)
@@ -257,6 +320,22 @@ def max_drawdown(returns: ArrayLike, *, check_returns: bool = True) -> DrawdownR
 
 def worst_losing_streak(returns: ArrayLike, *, check_returns: bool = True) -> np.ndarray | pd.Series:
     """The run of consecutive negative returns with the worst compounded loss ``prod(1 + r) - 1``.
+
+    Parameters
+    ----------
+    returns : array_like
+        Simple returns.
+    check_returns : bool
+        Refuse inputs that are not returns.
+
+    Returns
+    -------
+    ndarray or Series
+        The slice of ``returns``.
+
+    References
+    ----------
+    (descriptive; no inference) — see :func:`max_drawdown` for the curve conventions.
 
     Returns that slice of ``returns`` (a Series with its labels when pandas came in, else an array);
     empty when no return is negative. Equally bad runs: the earliest.

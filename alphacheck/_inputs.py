@@ -15,6 +15,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+__all__ = ["InputError"]  # the checks below are the library's, not the user's
+
 NanPolicy = Literal["raise", "omit"]
 ALTERNATIVES = ("two-sided", "greater", "less")
 

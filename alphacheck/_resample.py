@@ -48,6 +48,8 @@ from alphacheck._inputs import (
     require_variance,
 )
 
+__all__ = ["optimal_block_length", "bootstrap_indices", "bootstrap_statistic"]  # the engines below stay private
+
 METHODS = ("iid", "stationary", "circular", "moving")
 Scheme = Literal["stationary", "circular", "moving", "iid"]
 SeedLike = Any  # None | int | np.random.Generator | np.random.SeedSequence (read by _inputs.check_seed)

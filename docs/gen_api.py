@@ -18,24 +18,22 @@ API_DIR = DOCS / "api"
 
 # module -> one-line description of what it holds
 MODULES = {
-    "alphacheck.audit": "the battery of checks: audit() → AuditReport",
-    "alphacheck.verdict": "the verdict rule table and Check record",
+    "alphacheck._audit": "the battery of checks: audit() -> AuditReport, the verdict rule table",
     "alphacheck.significance": "tests of the mean and the Sharpe ratio, generic bootstrap and permutation tests",
     "alphacheck.sharpe": "Sharpe ratio, its standard error, PSR, DSR, minimum track record",
-    "alphacheck.alpha": "Jensen alpha, spread test, up/down beta, beta-hedged returns",
-    "alphacheck.overfitting": "PBO (CSCV), haircut Sharpe, multiple-testing adjustments, Reality Check / SPA / StepM",
-    "alphacheck.drawdown": "equity curve, drawdown series and episodes, max drawdown, losing streaks",
-    "alphacheck.ic": "information coefficient, its tests, quantile returns, IC decay",
+    "alphacheck.power": "power: minimum detectable effects, track records needed, equivalence bounds",
+    "alphacheck.alpha": "Jensen alpha (traded controls, centred states), spread test, up/down beta, hedged returns",
+    "alphacheck.overfitting": "PBO (CSCV), the Harvey-Liu haircut, p-value adjustment, Reality Check / SPA / StepM",
+    "alphacheck.risk": "equity curve, drawdowns and their episodes, max drawdown, losing streaks",
+    "alphacheck.ic": "information coefficient, its tests, quantile returns, IC decay, forward returns",
     "alphacheck.events": "event studies and event-driven trade returns",
-    "alphacheck.resample": "bootstrap index engines and block length",
-    "alphacheck.long_run_variance": "long-run (HAC) variance estimators",
-    "alphacheck.fixed_b": "fixed-b (Kiefer-Vogelsang) reference law of Bartlett-HAC t statistics",
-    "alphacheck.splits": "time-series cross-validation splitters (scikit-learn API)",
+    "alphacheck.splits": "time-series cross-validation splitters (scikit-learn protocol)",
     "alphacheck.walkforward": "walk-forward evaluation of a parameterised strategy",
-    "alphacheck.plots": "matplotlib figures for reports",
-    "alphacheck.report_render": "Markdown / HTML rendering of an AuditReport",
-    "alphacheck.results": "shared result base classes",
-    "alphacheck._inputs": "the validation layer: InputError and the checked-array helpers",
+    "alphacheck._resample": "bootstrap indices, the generic bootstrap, the automatic block length",
+    "alphacheck._hac": "long-run (HAC) variance and the Newey-West lag rule",
+    "alphacheck._results": "the result protocol: Result, TestResult, ConfidenceInterval, NoIntervalError",
+    "alphacheck._inputs": "the validation layer: InputError",
+    "alphacheck.report": "the report model (blocks -> Markdown / HTML) and the figures",
     "alphacheck.cli": "the `alphacheck` command line",
 }
 
@@ -47,16 +45,28 @@ def first_line(obj) -> str:
 
 
 def signature(obj) -> str:
-    """The live signature, with string annotations resolved to readable type names when possible."""
+    """The live signature, annotations as written in the code."""
     try:
         sig = inspect.signature(obj)
     except (TypeError, ValueError):
         return "(...)"
-    try:
-        sig = inspect.signature(obj, eval_str=True)
-    except Exception:  # an annotation that cannot be evaluated outside its module: keep the text
-        pass
-    text = str(sig)
+    def ann(a) -> str:
+        return a if isinstance(a, str) else inspect.formatannotation(a)
+
+    parts, star_done = [], False
+    for p in sig.parameters.values():
+        if p.kind is p.KEYWORD_ONLY and not star_done:
+            parts.append("*")
+            star_done = True
+        if p.kind is p.VAR_POSITIONAL:
+            star_done = True
+        prefix = "*" if p.kind is p.VAR_POSITIONAL else "**" if p.kind is p.VAR_KEYWORD else ""
+        piece = prefix + p.name + (f": {ann(p.annotation)}" if p.annotation is not p.empty else "")
+        if p.default is not p.empty:
+            piece += (" = " if p.annotation is not p.empty else "=") + repr(p.default)
+        parts.append(piece)
+    ret = "" if sig.return_annotation is sig.empty else f" -> {ann(sig.return_annotation)}"
+    text = f"({', '.join(parts)}){ret}"  # annotations as written (ArrayLike, Literal[...]), not expanded
     return text.replace("typing.", "").replace("collections.abc.", "")
 
 
@@ -122,7 +132,11 @@ def generate() -> dict[Path, str]:
 
 def main() -> int:
     API_DIR.mkdir(exist_ok=True)
-    for path, text in generate().items():
+    pages = generate()
+    for stale in set(API_DIR.glob("*.md")) - set(pages):  # a module that moved or went away
+        stale.unlink()
+        print(f"removed {stale.relative_to(DOCS.parent)}")
+    for path, text in pages.items():
         path.write_text(text, encoding="utf-8")
         print(f"wrote {path.relative_to(DOCS.parent)}")
     return 0

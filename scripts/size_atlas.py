@@ -151,12 +151,17 @@ def run(worlds: int, reps: int, jobs: int, cache: Path, only: str | None = None,
                     todo.append((key, spec, kind, n_pow, k_pow, spec.effect))
     names = {sp.name: sp for sp in spec_list(reps)}
     t0 = time.perf_counter()
-    out = Parallel(n_jobs=jobs)(
-        delayed(_cell)(names[sp.name], kind, n, k, eff, worlds, seed) for _, sp, kind, n, k, eff in todo)
-    for (key, *_), res in zip(todo, out):
-        done[key] = list(res)
     cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_text(json.dumps(done, indent=1, sort_keys=True))
+    batch = max(jobs, 1) * 4
+    with Parallel(n_jobs=jobs) as pool:
+        for lo in range(0, len(todo), batch):  # save after every batch: a long run can be stopped and resumed
+            part = todo[lo : lo + batch]
+            out = pool(delayed(_cell)(names[sp.name], kind, n, k, eff, worlds, seed) for _, sp, kind, n, k, eff in part)
+            for (key, *_), res in zip(part, out):
+                done[key] = list(res)
+            cache.write_text(json.dumps(done, indent=1, sort_keys=True))
+            if verbose:
+                print(f"[atlas] {lo + len(part)}/{len(todo)} cells, {time.perf_counter() - t0:.0f} s", flush=True)
     if verbose:
         print(f"[atlas] {len(todo)} cells x {worlds} worlds in {time.perf_counter() - t0:.0f} s")
     return done

@@ -262,7 +262,8 @@ def _data(res):
         "basket): " + (", ".join(f"{k} {int(v)} trades" for k, v in cv.members_missing_at_entry.items()) or "none")
         + ".",
     ]))
-    cnt = c.rename(columns={"variant": "what"})[["what", *lv]].astype(str)
+    cnt = c.rename(columns={"variant": "what"})[["what", *lv]].astype(str).rename(
+        columns={"volume_only": "volume-only"})
     cnt.index.name = "variant"
     B.append(Table(cnt, caption="Merged event counts (48 h rule) under each caveat's variant"))
     B.append(Paragraph("Rules. " + " ".join([MERGE_RULE, f"The hold is {res.book.hold} h, so events within "
@@ -350,7 +351,7 @@ def _cfi(res):
 
 def _fade_numbers(f) -> dict:
     return {
-        f"IS Sharpe ({SHARPE_SEED}, mean over quarters)": num(f.is_sharpe_seed_conv),
+        f"IS Sharpe ({SHARPE_SEED}, mean over quarters with ≥ 2 IS trades)": num(f.is_sharpe_seed_conv),
         f"OOS Sharpe ({SHARPE_SEED})": num(f.oos_sharpe_seed_conv),
         f"IS Sharpe ({SHARPE_TPY})": num(f.is_sharpe), f"OOS Sharpe ({SHARPE_TPY})": num(f.oos_sharpe),
         "IS Sharpe (hourly × √8760)": num(f.is_sharpe_hourly), "OOS Sharpe (hourly × √8760)": num(f.oos_sharpe_hourly),
@@ -385,7 +386,8 @@ def _zero_quarters_text(f) -> str:
 
 def _exp05(res):
     f = res.fade
-    seed = {f"IS Sharpe ({SHARPE_SEED}, mean over quarters)": "9.37", f"OOS Sharpe ({SHARPE_SEED})": "-3.66",
+    seed = {f"IS Sharpe ({SHARPE_SEED}, mean over quarters with ≥ 2 IS trades)": "9.37",
+            f"OOS Sharpe ({SHARPE_SEED})": "-3.66",
             "OOS win rate": "37.3%", "OOS mean per trade": "-63.9 bp"}
     ours = _fade_numbers(f)
     B = [Heading("Exp 05 — BTC cascade fade, 72-combination walk-forward"),
@@ -515,10 +517,10 @@ def robustness_tables(res) -> tuple[Table, Table]:
     the verdict."""
     rob = res.robustness
     tab = rob.table()
-    a = [{"cell": f"{r['group']}: {r['cell']}" if r["group"] != "main" else r["cell"], "trades": count(r["trades"]),
+    a = [{"cell": r["cell"], "trades": count(r["trades"]),
           "mean/trade": pct(r["mean"]), "p (mean > 0)": pval(r["mean_p"]), "BH p": pval(r["mean_p_bh"]),
           "Holm p": pval(r["mean_p_holm"]), "StepM p": pval(r["mean_p_stepm"])} for _, r in tab.iterrows()]
-    b = [{"cell": f"{r['group']}: {r['cell']}" if r["group"] != "main" else r["cell"], "alpha": pct(r["alpha"]),
+    b = [{"cell": r["cell"], "alpha": pct(r["alpha"]),
           "p (HAC)": pval(r["alpha_p_hac"]), "p (bootstrap)": pval(r["alpha_p_boot"]), "BH p": pval(r["alpha_p_bh"]),
           "beta": num(r["beta"]), "verdict": r["verdict"],
           "changes?": ("n/a" if r["verdict"] == "too few trades" else "YES" if r["verdict_changes"] else "no")}
@@ -548,8 +550,11 @@ def _robustness(res, figs):
                    "separate tests although they share most trades, so they are conservative here; StepM accounts "
                    "for that overlap."),
          ta, tb, figs["robustness"],
-         Paragraph("Which conclusions survive every cell, and which hang on one choice:"),
-         BulletList([c.sentence() for c in rob.conclusions])]
+         Paragraph("Which conclusions survive every cell, and which hang on one choice"
+                   + (f" (untested, fewer than {MIN_TRADES} trades: "
+                      + ", ".join(f"{c.spec.label} ({c.n} trades)" for c in rob.cells if not c.tested) + ")"
+                      if any(not c.tested for c in rob.cells) else "") + ":"),
+         BulletList([c.sentence(untested=False) for c in rob.conclusions])]
     sm, sa = rob.stepm_mean, rob.stepm_alpha
     if sm is not None:
         B.append(Paragraph(f"StepM ({sm.method}): {len(sm.superior)} of {sm.k} cells have a significantly positive "

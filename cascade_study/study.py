@@ -10,6 +10,7 @@ inputs).
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -83,8 +84,14 @@ def run_study(md: MarketData | None = None, data_dir=None, seed: int = 0, reps: 
     steps = ["data", "features", "trades", "event study", "CFI", "BTC fade walk-forward",
              "alt contagion", "beta", "cross-section", "drawdown", "robustness", "data caveats"]
     bar = tqdm(total=len(steps), desc="cascade study", disable=not progress)
+    timings: dict[str, float] = {}
+    clock = [time.perf_counter(), None]
 
     def step(name):
+        now = time.perf_counter()
+        if clock[1] is not None:
+            timings[clock[1]] = now - clock[0]
+        clock[0], clock[1] = now, name
         bar.set_postfix_str(name)
 
     step("data")
@@ -126,6 +133,7 @@ def run_study(md: MarketData | None = None, data_dir=None, seed: int = 0, reps: 
     step("data caveats")
     cav = measure_caveats(md, features, ac.book)
     bar.update()
+    step(None)
     bar.close()
     ev = gather_evidence(es, cfi, fades["ours"], ac, beta, cs, dd)
     idx = md.index
@@ -136,4 +144,5 @@ def run_study(md: MarketData | None = None, data_dir=None, seed: int = 0, reps: 
         fade=fades["ours"], fade_seed_windows=fades["seed"], alt_contagion=ac, beta=beta, cross_section=cs,
         drawdown=dd, robustness=rob, caveats=cav, evidence=ev, verdicts=experiment_verdicts(ev),
         final=final_verdict(ev), seed=seed, reps=reps,
-        settings={"alpha_level": ALPHA_LEVEL, "hold_hours": book.hold, "cost_bps": book.cost_bps})
+        settings={"alpha_level": ALPHA_LEVEL, "hold_hours": book.hold, "cost_bps": book.cost_bps,
+                  "seconds": timings})

@@ -325,7 +325,7 @@ class Conclusion:
         more = len(self.fails) - most
         return f"fails in: {shown}" + (f" and {more} more" if more > 0 else "")
 
-    def sentence(self) -> str:
+    def sentence(self, untested: bool = True) -> str:
         n = len(self.holds) + len(self.fails)
         if self.survives:
             out = f"{self.claim}: holds in all {n} tested cells"
@@ -333,7 +333,7 @@ class Conclusion:
             out = f"{self.claim}: fails in all {n} tested cells"
         else:
             out = f"{self.claim}: holds in {len(self.holds)} of {n} tested cells; fails in: {', '.join(self.fails)}"
-        if self.untested:
+        if self.untested and untested:
             out += f" (untested, fewer than {MIN_TRADES} trades: {', '.join(self.untested)})"
         return out + "."
 

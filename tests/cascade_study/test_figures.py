@@ -123,3 +123,45 @@ def test_the_overlap_check_can_fail():
     coll = cont.lines[2][0]
     p, q = coll.get_transform().transform(np.asarray(coll.get_segments()[0]))
     assert _segment_hits_box(p, q, box)
+
+
+def test_event_study_bars_and_their_error_bars_are_the_same_quantity(figures, bundled_study):
+    """0.1 drew the pooled mean as the bar and the CI of the per-event mean as its error bar."""
+    from matplotlib.container import BarContainer
+
+    t = bundled_study.event_study.table
+    ax = figures["event_study"].axes[0]
+    bars = [c for c in ax.containers if isinstance(c, BarContainer)]
+    errs = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+    for bar, err, (mean, lo, hi) in zip(bars, errs, (("alt_event_mean", "alt_ci_low", "alt_ci_high"),
+                                                      ("btc_mean", "btc_ci_low", "btc_ci_high"))):
+        heights = np.array([p.get_height() for p in bar.patches])
+        np.testing.assert_allclose(heights, 100 * t[mean].to_numpy(), rtol=1e-12)
+        ys = np.array([[seg[0][1], seg[1][1]] for seg in err.lines[2][0].get_segments()])
+        np.testing.assert_allclose(np.sort(ys, axis=1), 100 * t[[lo, hi]].to_numpy(), rtol=1e-12)
+        assert ((ys.min(axis=1) <= heights) & (heights <= ys.max(axis=1))).all()
+
+
+def test_equity_legend_uses_the_table_names(figures):
+    from cascade_study.strategies import VARIANT_LABELS
+
+    labels = [t.get_text() for t in figures["equity_curve"].axes[0].get_legend().get_texts()]
+    assert any(VARIANT_LABELS["btc_fade"] in lab for lab in labels)
+    assert not any("buy-the-dip" in lab for lab in labels)
+
+
+def test_no_figure_is_a_picture_of_a_table(figures):
+    from matplotlib.table import Table as MplTable
+
+    for name, fig in figures.items():
+        assert not fig.findobj(MplTable), f"{name} draws a table"
+
+
+def test_every_sharpe_in_a_figure_names_its_convention(figures):
+    seen = 0
+    for name, fig in figures.items():
+        for t in fig.findobj(Text):
+            if "Sharpe" in t.get_text():
+                seen += 1
+                assert "√" in t.get_text() or "×" in t.get_text(), f"{name}: {t.get_text()!r}"
+    assert seen >= 4

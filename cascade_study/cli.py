@@ -42,8 +42,8 @@ def cmd_run(args) -> int:
     paths = write_report(res, args.out)
     print(f"report (Markdown): {paths['markdown']}")
     print(f"report (HTML):     {paths['html']}")
-    print(f"figures:           {paths['figures']}/ (10 PNG)")
-    print(f"verdict: {res.final.label.upper()} — {res.final.text}")
+    print(f"figures:           {paths['figures']}/ ({paths['n_figures']} PNG)")
+    print(f"verdict: {res.final.label} — {res.final.text}")
     print(f"done in {time.perf_counter() - t0:.1f} s")
     return 0
 

@@ -8,6 +8,14 @@ or before it. A funding settlement stamped ``τ`` (e.g. 08:00:00.004) is assigne
 ``floor(τ, 1h)`` (the 08:00 bar, which closes at 09:00, after ``τ``) and forward filled from there to
 later hours, for at most ``funding_max_stale_hours`` (default 24 h: Binance settles every <= 8 h,
 so an older rate means the symbol stopped trading perps, e.g. FTM's two months of funding).
+Funding rates are per settlement. Binance settles every 8 h, but shortened some intervals under stress
+(SOL settled every 2 h/4 h in November 2022, during the FTX crash). Every rate is put on the 8 h scale
+before it enters a feature (:func:`funding_per_8h`): ``r_8h = r x 8 / h`` with ``h`` = hours since the
+symbol's previous settlement (rounded, at least 1, at most 8 — a longer spacing is a data gap, not a
+longer interval; the first settlement counts as 8 h). From the timestamps alone this reproduces the
+archive's ``funding_interval_hours`` on every SOL settlement but one (2022-11-10 04:00, 4 h after the
+previous one, stated as 2 h — the interval was switched during that period; we scale by the 4 h actually
+accrued).
 All rolling windows are trailing and include the current hour unless stated otherwise; the
 volume ratio's baseline excludes it. Returns are never computed across a gap
 (:meth:`MarketData.returns`).
@@ -79,6 +87,37 @@ def volume_ratio(volume: pd.DataFrame | pd.Series, window: int = 24):
     return (volume / base.where(base > 0))
 
 
+FUNDING_BASE_HOURS = 8
+FUNDING_RULE = ("Funding rates are put on the 8 h scale before use: rate x 8 / h, with h the hours since the "
+                "symbol's previous settlement (rounded, between 1 and 8; the first settlement counts as 8 h). "
+                "This matters only for SOL in November 2022, when Binance settled every 2 h/4 h.")
+
+
+def settlement_hours(rates: pd.Series, base_hours: int = FUNDING_BASE_HOURS) -> pd.Series:
+    """Accrual interval of each settlement of one symbol (hours since its previous settlement, rounded,
+    clipped to ``[1, base_hours]``; the first settlement gets ``base_hours``). NaN rates are skipped."""
+    s = rates.dropna()
+    if s.empty:
+        return pd.Series(dtype=float, index=s.index)
+    ns = s.index.as_unit("ns").asi8
+    h = np.r_[float(base_hours), np.round(np.diff(ns) / 3.6e12)]
+    return pd.Series(np.clip(h, 1.0, float(base_hours)), index=s.index, name="interval_hours")
+
+
+def funding_per_8h(funding: pd.DataFrame | None, base_hours: int = FUNDING_BASE_HOURS) -> pd.DataFrame | None:
+    """Per-settlement rates rescaled to the 8 h convention: ``r * base_hours / h`` (h from
+    :func:`settlement_hours`, per symbol). Rates already on an 8 h spacing are returned unchanged (bit for bit)."""
+    if funding is None or funding.empty:
+        return funding
+    out = funding.copy()
+    for s in out.columns:
+        h = settlement_hours(out[s], base_hours)
+        if len(h) and (h != base_hours).any():
+            scale = (base_hours / h).reindex(out.index)
+            out[s] = out[s] * scale.where(out[s].notna())
+    return out
+
+
 def latest_rates(funding: pd.DataFrame | None, index: pd.DatetimeIndex, symbols,
                  max_stale_hours: int) -> pd.DataFrame:
     """Latest published rate per symbol at each hour (see module docstring for timing)."""
@@ -96,13 +135,51 @@ def latest_rates(funding: pd.DataFrame | None, index: pd.DatetimeIndex, symbols,
     return out
 
 
+def usd_volume_24h(md: MarketData) -> pd.DataFrame:
+    """Trailing 24 h USD volume per symbol (sum of close x volume over hours t-23 .. t; NaN until 24 bars)."""
+    return (md.close * md.volume).rolling(24, min_periods=24).sum()
+
+
+def aggregate_funding(md: MarketData, *, symbols=None, rescale: bool = True, max_stale_hours: int = 24,
+                      usd24: pd.DataFrame | None = None,
+                      latest: pd.DataFrame | None = None) -> tuple[pd.Series, pd.DataFrame]:
+    """The volume-weighted aggregate Binance funding rate and the latest published rate per symbol.
+
+    ``funding_agg_t = sum_s w_s,t f_s,t / sum_s w_s,t`` over ``symbols`` (default all) with ``f_s,t`` the
+    latest published rate (8 h scale unless ``rescale=False``, the 0.1 behaviour) and ``w_s,t`` the symbol's
+    trailing-24 h USD volume; only symbols having both enter. ``symbols`` and ``rescale`` exist to measure
+    how the funding-conditioned cascade counts depend on the coverage and the rescaling (data caveats);
+    ``latest`` may pass the latest-rates frame this function returned (same ``rescale``) to skip recomputing it.
+    """
+    syms = md.symbols
+    raw = md.funding.get("binance")
+    fb = latest if latest is not None else latest_rates(funding_per_8h(raw) if rescale else raw, md.index, syms,
+                                                        max_stale_hours)
+    if usd24 is None:
+        usd24 = usd_volume_24h(md)
+    use = fb
+    if symbols is not None:
+        use = fb.copy()
+        use.loc[:, ~fb.columns.isin(list(symbols))] = np.nan
+    w = usd24.where(use.notna() & (usd24 > 0))
+    wsum = w.sum(axis=1, min_count=1)
+    agg = (w * use).sum(axis=1, min_count=1) / wsum.where(wsum > 0)
+    return agg.rename("funding_agg"), fb
+
+
+def funding_zscore(md: MarketData, *, z_window: int = 168, **kw) -> pd.Series:
+    """``fr_z`` from :func:`aggregate_funding` (same keywords), as in :func:`compute_features`."""
+    return _zscore(aggregate_funding(md, **kw)[0], z_window).rename("fr_z")
+
+
 def compute_features(md: MarketData, z_window: int = 168, vol_window: int = 24,
                      funding_max_stale_hours: int = 24) -> pd.DataFrame:
     """The 29 hourly features of ``FEATURE_DESCRIPTIONS`` (columns in that order), causal.
 
     Aggregate funding (seed: "volume-weighted average funding rate ... z-scored over 168 hours"):
     ``funding_agg_t = sum_s w_s,t f_s,t / sum_s w_s,t`` with ``f_s,t`` the latest published Binance
-    rate and ``w_s,t`` the symbol's USD volume (sum of close*volume) over hours ``t-23 .. t``; only
+    rate on the 8 h scale (:func:`funding_per_8h`) and ``w_s,t`` the symbol's USD volume (sum of
+    close*volume) over hours ``t-23 .. t``; only
     symbols having both enter. Hyperliquid rates are hourly and are multiplied by 8 before
     comparison with 8h Binance/Bybit rates in ``funding_xex_gap``.
 
@@ -147,19 +224,16 @@ def compute_features(md: MarketData, z_window: int = 168, vol_window: int = 24,
     total_usd = usd.sum(axis=1, min_count=1)
     f["mkt_vol_z"] = _zscore(np.log(total_usd.where(total_usd > 0)), z_window)
 
-    # --- funding
+    # --- funding (every rate on the 8 h scale, FUNDING_RULE)
     syms = md.symbols
-    fb = latest_rates(md.funding.get("binance"), idx, syms, funding_max_stale_hours)
     usd24 = usd.rolling(24, min_periods=24).sum()
-    w = usd24.where(fb.notna() & (usd24 > 0))
-    wsum = w.sum(axis=1, min_count=1)
-    f["funding_agg"] = (w * fb).sum(axis=1, min_count=1) / wsum.where(wsum > 0)
+    f["funding_agg"], fb = aggregate_funding(md, usd24=usd24, max_stale_hours=funding_max_stale_hours)
     f["fr_z"] = _zscore(f["funding_agg"], z_window)
     f["funding_btc"] = fb[BTC]
     f["funding_change_24h"] = f["funding_agg"] - f["funding_agg"].shift(24)
     f["funding_disp"] = fb.std(axis=1)
     f["funding_disp_z"] = _zscore(f["funding_disp"], z_window)
-    by = latest_rates(md.funding.get("bybit"), idx, syms, funding_max_stale_hours)
+    by = latest_rates(funding_per_8h(md.funding.get("bybit")), idx, syms, funding_max_stale_hours)
     hl = latest_rates(md.funding.get("hyperliquid"), idx, syms, funding_max_stale_hours) * 8.0
     other = pd.concat([by, hl]).groupby(level=0, sort=False).mean()  # per symbol mean of available
     other = other.reindex(idx)

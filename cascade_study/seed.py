@@ -24,11 +24,27 @@ class SeedNumber:
     def fmt(self) -> str:
         return format_value(self.value, self.unit)
 
+    @property
+    def finding(self) -> str:
+        """How the row is compared in the "same finding" column: "estimate" (a signed estimate: its sign and,
+        where the seed gives a test, its significance), "p" (a p-value: significant at 5 % or not) or "none"
+        (a count, rate, R² or statistic: no finding to compare)."""
+        return FINDING.get(self.key, "estimate" if self.unit in ("pct", "bps", "ic", "sharpe") else "none")
+
+    @property
+    def seed_significant(self) -> bool | None:
+        """Whether the write-up reports this estimate as significant at 5 % (None: it gives no test)."""
+        p = SEED_P.get(self.key)
+        return None if p is None else p < 0.05
+
+
+MISSING = "n/a"  # the one missing-value marker (as alphacheck.report.blocks.MISSING)
+
 
 def format_value(value: float | None, unit: str) -> str:
-    """Format a number in ``unit`` (shared by seed and our numbers so they print alike)."""
+    """Format a number in ``unit`` (shared by seed and our numbers so they print alike); NaN/None -> "n/a"."""
     if value is None or value != value:
-        return "n/a"
+        return MISSING
     if unit == "pct":
         return f"{100 * value:+.2f}%"
     if unit == "pct_abs":
@@ -36,7 +52,7 @@ def format_value(value: float | None, unit: str) -> str:
     if unit == "bps":
         return f"{1e4 * value:+.1f} bp"
     if unit == "count":
-        return f"{int(round(value))}"
+        return f"{round(value)}"
     if unit == "p":
         return f"{value:.3g}" if value >= 1e-4 else f"{value:.1e}"
     return f"{value:.3g}"
@@ -81,9 +97,9 @@ _ROWS = [
     SeedNumber("cfi_crash_ratio", "Crash rate Q5/Q1 of CFI", 5.13, "ratio", "CFI",
                "CFI flags tail risk (regime filter)", "Part 8"),
     # Exp 05 BTC fade walk-forward
-    SeedNumber("fade_train_sharpe", "Fade grid: in-sample Sharpe", 9.37, "sharpe", "Exp 05",
+    SeedNumber("fade_train_sharpe", "Fade grid: in-sample Sharpe, per trade × √(8760/hold)", 9.37, "sharpe", "Exp 05",
                "overfitting", "Part 3, Exp 5"),
-    SeedNumber("fade_oos_sharpe", "Fade grid: OOS Sharpe", -3.66, "sharpe", "Exp 05",
+    SeedNumber("fade_oos_sharpe", "Fade grid: OOS Sharpe, per trade × √(8760/hold)", -3.66, "sharpe", "Exp 05",
                "FAILED: overfitting", "Part 3, Exp 5"),
     SeedNumber("fade_oos_win", "Fade grid: OOS win rate", 0.373, "pct_abs", "Exp 05",
                "FAILED: overfitting", "Part 3, Exp 5"),
@@ -94,7 +110,7 @@ _ROWS = [
                "PASS: significant", "Part 4"),
     SeedNumber("alt_p", "Alts long-only: p (mean > 0)", 0.029, "p", "Exp 05b", "PASS: significant",
                "Part 4"),
-    SeedNumber("alt_sharpe", "Alts long-only: Sharpe (annualized)", 3.58, "sharpe", "Exp 05b",
+    SeedNumber("alt_sharpe", "Alts long-only: Sharpe, per trade × √(8760/hold)", 3.58, "sharpe", "Exp 05b",
                "PASS", "TL;DR"),
     SeedNumber("alt_n", "Alts long-only: OOS trades 2021-2025", 72, "count", "Exp 05b", "PASS",
                "TL;DR"),
@@ -133,6 +149,21 @@ _ROWS = [
 ]
 
 SEED = MappingProxyType({s.key: s for s in _ROWS})
+
+#: p-values (or their bounds) the write-up gives for its estimates; keys without an entry have no test there
+SEED_P = MappingProxyType({
+    "spread_t24": 0.001, "spread_t48": 0.001,          # "All differences significant at p < 0.001"
+    "ic_depth": 0.0001, "ic_overshoot": 0.0001, "ic_overshoot_p": 0.0001,
+    "q5_t48": 1e-6,                                    # t = 7.02
+    "cfi_ic": 1e-6,                                    # "p < 10^-6"
+    "alt_mean": 0.029, "alt_p": 0.029, "mn_p": 0.28,
+    "alpha": 0.182, "alpha_p": 0.182, "alpha_vol": 0.797, "alpha_vol_p": 0.797,
+})
+#: rows compared other than by their unit's default
+FINDING = MappingProxyType({
+    "ic_overshoot_p": "p", "alt_p": "p", "mn_p": "p", "alpha_p": "p", "alpha_vol_p": "p",
+    "beta": "estimate", "alt_cum": "estimate", "max_dd": "none", "q5_t": "none",
+})
 
 #: The seed's experiment verdicts (Appendix) in the vocabulary the report compares.
 SEED_VERDICTS = MappingProxyType({

@@ -2,7 +2,7 @@
 
 ``run_study()`` loads the data (bundled by default), computes the features, builds the trades and
 runs every experiment; it returns a frozen :class:`StudyResult`. The verdicts — per experiment and
-final — are derived by the rule functions :func:`experiment_verdicts` and :func:`final_verdict`
+final — are derived by the rule functions of :mod:`cascade_study.verdicts` (re-exported here)
 from the numbers alone (nothing is hard-coded; the rules are tested branch by branch on fabricated
 inputs).
 """
@@ -10,8 +10,9 @@ inputs).
 from __future__ import annotations
 
 import sys
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import pandas as pd
 from tqdm.auto import tqdm
@@ -22,124 +23,16 @@ from .experiments.beta import BetaExperiment, run_beta
 from .experiments.btc_fade_wf import FadeExperiment, run_btc_fade
 from .experiments.cfi import CFIExperiment, run_cfi
 from .experiments.cross_section import CrossSectionExperiment, run_cross_section
+from .experiments.data_caveats import DataCaveats, measure_caveats
 from .experiments.drawdown import DrawdownExperiment, run_drawdown
 from .experiments.event_study import EventStudyExperiment, run_event_study
+from .experiments.robustness import RobustnessExperiment, run_robustness
 from .features import compute_features
-from .strategies import TradeBook, build_trades, cascade_entries
+from .strategies import COST_BPS, TradeBook, build_trades, cascade_entries
+from .verdicts import ALPHA_LEVEL, Evidence, FinalVerdict, alpha_power, experiment_verdicts, final_verdict
 
-ALPHA_LEVEL = 0.05
-SEVERE_DRAWDOWN = -0.20
-
-
-# ----------------------------------------------------------------------------- verdict rules
-@dataclass(frozen=True)
-class Evidence:
-    """The numbers the verdict rules read (all measured by the experiments)."""
-    spread48: float
-    spread48_p: float
-    cfi_ic: float
-    cfi_ic_p: float
-    cfi_crash_ratio: float
-    fade_oos_sharpe: float
-    fade_pbo: float
-    long_mean: float
-    long_p: float
-    mn_mean: float
-    mn_p: float
-    alpha: float
-    alpha_p_hac: float
-    alpha_p_boot: float
-    alpha_vol: float
-    alpha_vol_p: float
-    beta: float
-    r2: float
-    ls_mean: float
-    ls_p: float
-    max_drawdown: float
-
-
-@dataclass(frozen=True)
-class FinalVerdict:
-    label: str          # "alpha" | "beta, not alpha" | "inconclusive" | "no significant return"
-    text: str           # plain words, built from the numbers
-    reasons: tuple
-    standalone_alpha: bool
-
-
-def experiment_verdicts(e: Evidence, a: float = ALPHA_LEVEL) -> dict[str, str]:
-    """Per-experiment verdicts in the seed's vocabulary (Appendix), by rule:
-
-    * Exp 02: "promising" if the T+48h alt-minus-BTC spread is > 0 with p < a, else "not confirmed".
-    * CFI: "momentum, not crash predictor" if IC(CFI, fwd 24h) > 0 with p < a; "crash predictor" if
-      IC < 0 with p < a; otherwise "no signal (not a crash predictor)" — the sign alone is not evidence.
-    * CFI tail: "strong tail-risk flag" if the Q5/Q1 crash-rate ratio >= 2, else "weak tail-risk flag".
-    * Exp 05: "FAILED" if the OOS Sharpe <= 0 or PBO > 0.5, else "PASS".
-    * Exp 05b: "PASS" if the alts long-only mean > 0 with p < a, else "FAILED".
-    * Exp 06: "alpha" if alpha > 0 and both HAC and bootstrap p < a, else "beta, not alpha".
-    * Exp 07: "FAILED" unless the long/short mean > 0 with p < a ("PASS").
-    * Drawdown: "severe" if max drawdown < −20 %, else "moderate".
-    """
-    return {
-        "Exp 02": "promising" if e.spread48 > 0 and e.spread48_p < a else "not confirmed",
-        "CFI": ("no signal (not a crash predictor)" if e.cfi_ic_p >= a
-                else "momentum, not crash predictor" if e.cfi_ic > 0 else "crash predictor"),
-        "CFI tail": "strong tail-risk flag" if e.cfi_crash_ratio >= 2 else "weak tail-risk flag",
-        "Exp 05": "FAILED" if (e.fade_oos_sharpe <= 0 or e.fade_pbo > 0.5) else "PASS",
-        "Exp 05b": "PASS" if e.long_mean > 0 and e.long_p < a else "FAILED",
-        "Exp 06": ("alpha" if e.alpha > 0 and e.alpha_p_hac < a and e.alpha_p_boot < a
-                   else "beta, not alpha"),
-        "Exp 07": "PASS" if e.ls_mean > 0 and e.ls_p < a else "FAILED",
-        "Drawdown": "severe" if e.max_drawdown < SEVERE_DRAWDOWN else "moderate",
-    }
-
-
-def final_verdict(e: Evidence, a: float = ALPHA_LEVEL) -> FinalVerdict:
-    """The final verdict, by rule (first match wins):
-
-    1. alts long-only significant (mean > 0, p < a), Jensen alpha > 0 with HAC and bootstrap p < a,
-       and the market-neutral spread significant -> "alpha".
-    2. alts long-only significant and alpha significant but market-neutral not -> "inconclusive".
-    3. alts long-only significant but alpha not (HAC or bootstrap p >= a, or alpha <= 0)
-       -> "beta, not alpha".
-    4. alts long-only not significant but alpha significant -> "inconclusive".
-    5. otherwise -> "no significant return".
-    """
-    long_sig = e.long_mean > 0 and e.long_p < a
-    alpha_sig = e.alpha > 0 and e.alpha_p_hac < a and e.alpha_p_boot < a
-    mn_sig = e.mn_mean > 0 and e.mn_p < a
-    r = [f"alts long-only: mean {e.long_mean:+.2%}/trade, one-sided p = {e.long_p:.3g}",
-         f"Jensen alpha {e.alpha:+.2%}/trade (HAC p = {e.alpha_p_hac:.3g}, bootstrap p = "
-         f"{e.alpha_p_boot:.3g}), beta {e.beta:.3f}, R² {e.r2:.3f}",
-         f"with volatility control: alpha {e.alpha_vol:+.2%} (p = {e.alpha_vol_p:.3g})",
-         f"market-neutral (alts − BTC): mean {e.mn_mean:+.2%}/trade, p = {e.mn_p:.3g}",
-         f"long hardest / short least-hit: {e.ls_mean:+.2%}/trade (p = {e.ls_p:.3g})"]
-    if long_sig and alpha_sig and mn_sig:
-        label = "alpha"
-        text = (f"Alpha: the post-cascade alt return survives the BTC beta — Jensen alpha "
-                f"{e.alpha:+.2%}/trade is significant and so is the market-neutral spread.")
-    elif long_sig and alpha_sig:
-        label = "inconclusive"
-        text = (f"Inconclusive: the regression alpha ({e.alpha:+.2%}/trade) is significant but the "
-                f"market-neutral spread is not (p = {e.mn_p:.3g}).")
-    elif long_sig:
-        label = "beta, not alpha"
-        text = (f"Beta, not alpha: the alts long-only return ({e.long_mean:+.2%}/trade, p = "
-                f"{e.long_p:.3g}) is significant, but once BTC's own return over the trade is "
-                f"regressed out (beta {e.beta:.2f}, R² {e.r2:.2f}) the alpha of {e.alpha:+.2%} is "
-                f"not (p = {e.alpha_p_hac:.3g}); the market-neutral spread is "
-                f"{'not ' if not mn_sig else ''}significant (p = {e.mn_p:.3g}). The post-cascade "
-                f"alt 'alpha' is leveraged BTC beta.")
-    elif alpha_sig:
-        label = "inconclusive"
-        text = (f"Inconclusive: the long-only return is not significant (p = {e.long_p:.3g}) but "
-                f"the regression alpha is ({e.alpha:+.2%}/trade).")
-    else:
-        label = "no significant return"
-        text = (f"No significant return: neither the alts long-only mean ({e.long_mean:+.2%}/trade, "
-                f"p = {e.long_p:.3g}) nor the Jensen alpha ({e.alpha:+.2%}, p = "
-                f"{e.alpha_p_hac:.3g}) is significant; what co-movement there is, is BTC beta "
-                f"{e.beta:.2f}. No standalone alpha.")
-    return FinalVerdict(label=label, text=text, reasons=tuple(r), standalone_alpha=label == "alpha")
+__all__ = ["ALPHA_LEVEL", "Evidence", "FinalVerdict", "StudyResult", "experiment_verdicts", "final_verdict",
+           "gather_evidence", "run_study"]
 
 
 # ----------------------------------------------------------------------------- the study
@@ -150,11 +43,14 @@ class StudyResult:
     book: TradeBook                  # all merged volume-only trades (all years)
     event_study: EventStudyExperiment
     cfi: CFIExperiment
-    fade: FadeExperiment
+    fade: FadeExperiment             # ours: expanding training window (first 365 days)
+    fade_seed_windows: FadeExperiment  # the seed's rolling 3-month training windows, same test quarters
     alt_contagion: AltContagionExperiment
     beta: BetaExperiment
     cross_section: CrossSectionExperiment
     drawdown: DrawdownExperiment
+    robustness: RobustnessExperiment
+    caveats: DataCaveats
     evidence: Evidence
     verdicts: Mapping[str, str]
     final: FinalVerdict
@@ -164,18 +60,20 @@ class StudyResult:
 
 
 def gather_evidence(es, cfi, fade, ac, beta, cs, dd) -> Evidence:
+    """The numbers the verdict rules read, with what the alpha tests can rule out (margin: the mean return)."""
     lt, mn = ac.overall["alt_long"], ac.overall["market_neutral"]
     t48 = es.table.loc[48]
+    power = alpha_power(beta.plain, beta.plain_boot, margin=lt.mean, alpha_level=ALPHA_LEVEL)
     return Evidence(
         spread48=float(t48["spread"]), spread48_p=float(t48["spread_p"]), cfi_ic=cfi.ic,
         cfi_ic_p=float(cfi.ic_test.pvalue), cfi_crash_ratio=cfi.crash_ratio,
-        fade_oos_sharpe=fade.oos_sharpe, fade_pbo=float(fade.pbo.pbo),
+        fade_oos_sharpe=fade.oos_sharpe_seed_conv, fade_pbo=float(fade.pbo.pbo),
         long_mean=lt.mean, long_p=lt.pvalue, mn_mean=mn.mean, mn_p=mn.pvalue,
         alpha=beta.plain.alpha, alpha_p_hac=beta.plain.pvalue,
         alpha_p_boot=float(beta.plain_boot.pvalue), alpha_vol=beta.vol_control.alpha,
         alpha_vol_p=beta.vol_control.pvalue, beta=beta.plain.beta, r2=beta.plain.rsquared,
         ls_mean=cs.long_short_mean, ls_p=float(cs.tests["long_short"].pvalue),
-        max_drawdown=dd.max_drawdown)
+        max_drawdown=dd.max_drawdown, power=power, trades_per_year=lt.trades_per_year)
 
 
 def run_study(md: MarketData | None = None, data_dir=None, seed: int = 0, reps: int = 9_999,
@@ -184,10 +82,16 @@ def run_study(md: MarketData | None = None, data_dir=None, seed: int = 0, reps: 
     if progress is None:
         progress = sys.stderr.isatty()
     steps = ["data", "features", "trades", "event study", "CFI", "BTC fade walk-forward",
-             "alt contagion", "beta", "cross-section", "drawdown"]
+             "alt contagion", "beta", "cross-section", "drawdown", "robustness", "data caveats"]
     bar = tqdm(total=len(steps), desc="cascade study", disable=not progress)
+    timings: dict[str, float] = {}
+    clock = [time.perf_counter(), None]
 
     def step(name):
+        now = time.perf_counter()
+        if clock[1] is not None:
+            timings[clock[1]] = now - clock[0]
+        clock[0], clock[1] = now, name
         bar.set_postfix_str(name)
 
     step("data")
@@ -198,7 +102,8 @@ def run_study(md: MarketData | None = None, data_dir=None, seed: int = 0, reps: 
     features = compute_features(md)
     bar.update()
     step("trades")
-    book = build_trades(md, cascade_entries(features))
+    r1 = md.returns(1)
+    book = build_trades(md, cascade_entries(features), returns_1h=r1)
     bar.update()
     step("event study")
     es = run_event_study(md, features, reps=reps, seed=seed)
@@ -207,7 +112,7 @@ def run_study(md: MarketData | None = None, data_dir=None, seed: int = 0, reps: 
     cfi = run_cfi(md, features, seed=seed)
     bar.update()
     step("BTC fade walk-forward")
-    fade = run_btc_fade(md, features)
+    fades = run_btc_fade(md, features, reps=reps, seed=seed)
     bar.update()
     step("alt contagion")
     ac = run_alt_contagion(book, reps=reps, seed=seed)
@@ -221,13 +126,23 @@ def run_study(md: MarketData | None = None, data_dir=None, seed: int = 0, reps: 
     step("drawdown")
     dd = run_drawdown(ac.book)
     bar.update()
+    step("robustness")
+    rob = run_robustness(md, features, reps=reps, seed=seed,
+                         books={("volume_only", book.hold, 0, COST_BPS): book})
+    bar.update()
+    step("data caveats")
+    cav = measure_caveats(md, features, ac.book)
+    bar.update()
+    step(None)
     bar.close()
-    ev = gather_evidence(es, cfi, fade, ac, beta, cs, dd)
+    ev = gather_evidence(es, cfi, fades["ours"], ac, beta, cs, dd)
     idx = md.index
     summary = {"hours": len(idx), "first": str(idx[0]) if len(idx) else "", "last": str(idx[-1]) if len(idx) else "",
                "symbols": md.symbols, "btc_hours": int(md.close["BTC"].notna().sum())}
     return StudyResult(
         data_summary=summary, gap_report=md.gap_report(), book=book, event_study=es, cfi=cfi,
-        fade=fade, alt_contagion=ac, beta=beta, cross_section=cs, drawdown=dd, evidence=ev,
-        verdicts=experiment_verdicts(ev), final=final_verdict(ev), seed=seed, reps=reps,
-        settings={"alpha_level": ALPHA_LEVEL, "hold_hours": book.hold, "cost_bps": book.cost_bps})
+        fade=fades["ours"], fade_seed_windows=fades["seed"], alt_contagion=ac, beta=beta, cross_section=cs,
+        drawdown=dd, robustness=rob, caveats=cav, evidence=ev, verdicts=experiment_verdicts(ev),
+        final=final_verdict(ev), seed=seed, reps=reps,
+        settings={"alpha_level": ALPHA_LEVEL, "hold_hours": book.hold, "cost_bps": book.cost_bps,
+                  "seconds": timings})

@@ -11,7 +11,7 @@ Statistics (all from alphacheck):
   H1 mean > 0, **stationary bootstrap** (Politis & Romano 1994) with automatic block length — trades
   do not overlap, but they cluster in turbulent months, so a block bootstrap is the safer choice;
   9,999 replicates, seeded.
-* Sharpe: :func:`alphacheck.sharpe.sharpe_ratio` of per-trade returns annualized with the realized
+* Sharpe: :func:`alphacheck.sharpe_ratio` of per-trade returns annualized with the realized
   number of trades per year (``n / years`` of the window) — what an investor holding the strategy
   would see. The seed's 3.58 matches instead ``sqrt(8760 / hold)`` annualization (as if a 48 h trade
   were placed back to back all year; 2.33 %/trade and 3.58 imply a per-trade s.d. of 8.8 %, which is
@@ -21,12 +21,11 @@ Statistics (all from alphacheck):
 
 from __future__ import annotations
 
-import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from alphacheck import CalendarWindows, InputError, mean_test, sharpe_ratio
@@ -96,7 +95,7 @@ class AltContagionExperiment:
     by_year: pd.DataFrame               # rows (year, variant)
     positive_years: Mapping[str, int]
     n_years: int
-    excluded_alt_returns: int           # alt legs dropped for gaps / end of data
+    legs_closed_early: int              # alt legs closed at the last close before a gap (EXIT_RULE)
 
     def table(self) -> pd.DataFrame:
         return pd.DataFrame([self.overall[v].row() for v in self.overall]).set_index("variant")
@@ -125,4 +124,4 @@ def run_alt_contagion(book: TradeBook, reps: int = 9_999, seed: int = 0,
     n_years = len(by_year.index.get_level_values("year").unique()) if rows else 0
     return AltContagionExperiment(book=oos, overall=MappingProxyType(overall), by_year=by_year,
                                   positive_years=MappingProxyType(pos), n_years=n_years,
-                                  excluded_alt_returns=int(oos.excluded.sum()))
+                                  legs_closed_early=int(oos.legs_closed_early.sum()))

@@ -74,6 +74,13 @@ def bundled_market():
 
 
 @pytest.fixture(scope="session")
+def bundled_study():
+    """The whole study on the bundled data, reduced replicates (shared by the report and figure tests)."""
+    from cascade_study.study import run_study
+    return run_study(reps=199, seed=3, progress=False)
+
+
+@pytest.fixture(scope="session")
 def synth():
     """The synthetic-data factories (test modules here are not a package, so no imports)."""
     from types import SimpleNamespace

@@ -16,6 +16,7 @@ from cascade_study.experiments.event_study import run_event_study
 from cascade_study.features import compute_features
 from cascade_study.strategies import build_trades, cascade_entries
 from cascade_study.study import Evidence, experiment_verdicts, final_verdict
+from cascade_study.verdicts import RULED_OUT, TRADE_VERDICTS, UNPROVEN, AlphaPower, alpha_power
 
 from .test_strategies import PLANTED_BETA, make_cascade_market
 
@@ -58,6 +59,18 @@ def test_beta_decomposition_recovers_the_planted_beta(synthetic):
     assert vol.n == ok.sum()
     assert vol.alpha == pytest.approx(y.mean() - vol.beta * b.mean(), rel=1e-9)
     assert vol.details["state_means"][res.control_name] == pytest.approx(ctrl[ok].mean(), rel=1e-12)
+    # against an independent least-squares fit: centred control -> intercept = alpha at the mean volatility;
+    # the uncentred (0.1) intercept is the alpha at zero volatility and differs by delta * mean(v)
+    v = ctrl[ok].to_numpy()
+    X = np.column_stack([np.ones(ok.sum()), b.to_numpy(), v - v.mean()])
+    coef = np.linalg.lstsq(X, y.to_numpy(), rcond=None)[0]
+    assert vol.alpha == pytest.approx(coef[0], rel=1e-9) and res.control_slope == pytest.approx(coef[2], rel=1e-9)
+    X0 = np.column_stack([np.ones(ok.sum()), b.to_numpy(), v])
+    coef0 = np.linalg.lstsq(X0, y.to_numpy(), rcond=None)[0]
+    assert res.vol_uncentred.alpha == pytest.approx(coef0[0], rel=1e-9)
+    assert res.vol_uncentred.alpha == pytest.approx(vol.alpha - coef[2] * v.mean(), rel=1e-9)
+    assert abs(res.vol_uncentred.alpha - vol.alpha) > 10 * abs(vol.alpha - (y.mean() - vol.beta * b.mean()))
+    assert res.control_mean == pytest.approx(v.mean(), rel=1e-12)
 
 
 def test_beta_zero_planted_is_recovered_too():
@@ -117,10 +130,14 @@ def test_run_drawdown_dates_by_exit(synthetic):
 
 
 # --------------------------------------------------------------------------- verdict rules
+UNDERPOWERED = AlphaPower(alpha=0.014, mde=0.03, upper=0.033, margin=0.023, ruled_out=False, n_needed=340.0,
+                          power_at_estimate=0.2, n=69)
+POWERFUL = dataclasses.replace(UNDERPOWERED, upper=0.01, ruled_out=True, mde=0.008, n_needed=30.0)
 BASE = Evidence(spread48=0.014, spread48_p=0.03, cfi_ic=0.05, cfi_ic_p=1e-6, cfi_crash_ratio=1.4,
                 fade_oos_sharpe=-0.3, fade_pbo=0.55, long_mean=0.023, long_p=0.02, mn_mean=0.012,
                 mn_p=0.07, alpha=0.014, alpha_p_hac=0.16, alpha_p_boot=0.14, alpha_vol=0.003,
-                alpha_vol_p=0.9, beta=1.25, r2=0.51, ls_mean=0.001, ls_p=0.9, max_drawdown=-0.41)
+                alpha_vol_p=0.9, beta=1.25, r2=0.51, ls_mean=0.001, ls_p=0.9, max_drawdown=-0.41,
+                power=UNDERPOWERED, trades_per_year=13.8)
 
 
 def ev(**kw):
@@ -128,25 +145,55 @@ def ev(**kw):
 
 
 @pytest.mark.parametrize("kw, label", [
-    (dict(), "beta, not alpha"),                                                  # rule 3 (the seed)
+    (dict(), UNPROVEN),                                                           # the seed's case, underpowered
+    (dict(power=POWERFUL), RULED_OUT),                                            # same, alpha excluded
     (dict(alpha_p_hac=0.01, alpha_p_boot=0.01, mn_p=0.01), "alpha"),              # rule 1
     (dict(alpha_p_hac=0.01, alpha_p_boot=0.01, mn_p=0.3), "inconclusive"),        # rule 2
-    (dict(alpha_p_hac=0.01, alpha_p_boot=0.2), "beta, not alpha"),                # one test only
-    (dict(alpha=-0.01, alpha_p_hac=0.01, alpha_p_boot=0.01), "beta, not alpha"),  # negative alpha
-    (dict(long_p=0.2, alpha_p_hac=0.01, alpha_p_boot=0.01), "inconclusive"),      # rule 4
-    (dict(long_p=0.2), "no significant return"),                                  # rule 5
+    (dict(alpha_p_hac=0.01, alpha_p_boot=0.2), UNPROVEN),                         # one test only
+    (dict(alpha=-0.01, alpha_p_hac=0.01, alpha_p_boot=0.01), UNPROVEN),           # negative alpha
+    (dict(long_p=0.2, alpha_p_hac=0.01, alpha_p_boot=0.01), "inconclusive"),      # rule 5
+    (dict(long_p=0.2), "no significant return"),                                  # rule 6
     (dict(long_mean=-0.01, long_p=0.01), "no significant return"),                # wrong sign
+    (dict(long_p=float("nan")), "no significant return"),                         # untested never significant
 ])
 def test_final_verdict_branches(kw, label):
     v = final_verdict(ev(**kw))
-    assert v.label == label
+    assert v.label == label and label in TRADE_VERDICTS
     assert v.standalone_alpha == (label == "alpha")
     assert v.text and len(v.reasons) == 5
+    assert not v.text.lower().startswith(label)          # the headline does not stutter
+
+
+def test_power_aware_labels_are_the_audits():
+    import alphacheck
+
+    assert RULED_OUT in alphacheck.VERDICTS and UNPROVEN in alphacheck.VERDICTS
 
 
 def test_final_verdict_text_is_built_from_the_numbers():
     v = final_verdict(ev(long_mean=0.0345, alpha=0.0111))
     assert "+3.45%" in v.text and "+1.11%" in v.text
+    assert "69 trades" in v.power_text and "340 trades" in v.power_text and "25 years" in v.power_text
+    assert "cannot rule out" in v.power_text
+    assert "rule out an alpha as large as" in final_verdict(ev(power=POWERFUL)).power_text
+
+
+def test_alpha_power_matches_the_library_and_decides_ruled_out():
+    """alpha_power is power_analysis / equivalence_bound of both tests (the binding one), as the audit."""
+    from alphacheck import jensen_alpha
+    from alphacheck.power import equivalence_bound, power_analysis
+
+    rng = np.random.default_rng(11)
+    b = rng.normal(0.0, 0.05, 80)
+    y = 0.004 + 1.2 * b + rng.normal(0, 0.02, 80)
+    hac = jensen_alpha(y, b)
+    boot = jensen_alpha(y, b, method="bootstrap", reps=REPS, seed=2)
+    pw = alpha_power(hac, boot, margin=float(np.mean(y)))
+    assert pw.upper == max(equivalence_bound(hac), equivalence_bound(boot))
+    assert pw.mde == max(power_analysis(hac).minimum_detectable_effect, power_analysis(boot).minimum_detectable_effect)
+    assert pw.ruled_out == (pw.upper < np.mean(y)) and pw.n == 80
+    assert alpha_power(hac, margin=pw.upper + 1e-6).ruled_out is (equivalence_bound(hac) < pw.upper + 1e-6)
+    assert alpha_power(hac, margin=-0.01).ruled_out is False      # no positive margin, nothing to rule out
 
 
 def test_experiment_verdict_branches():

@@ -147,3 +147,68 @@ def test_bundled_features_sane(bundled_market):
     breadth = f["alt_breadth_down"].dropna()
     assert len(breadth) > 0.9 * len(f) and breadth.between(0, 1).all()
     assert not np.isinf(f.to_numpy()).any()
+
+
+# --------------------------------------------------------------------------- funding interval (0.2 fix)
+def _two_hour_market(synth):
+    """BTC/ETH/SOL, Binance funding every 8 h, except SOL settles every 2 h (rate per 2 h) from hour 96 on,
+    as SOL did in November 2022."""
+    md = synth.make_market(n=200, symbols=("BTC", "ETH", "SOL"), seed=5, bybit=False, hl_from=10_000)
+    fb = md.funding["binance"].copy()
+    t0 = md.index[0]
+    extra = pd.date_range(t0 + pd.Timedelta(hours=96), t0 + pd.Timedelta(hours=200), freq="2h")
+    extra = extra + pd.Timedelta(milliseconds=7)
+    sol = pd.concat([fb["SOL"].dropna().loc[: t0 + pd.Timedelta(hours=95)],
+                     pd.Series(np.linspace(-4e-4, 4e-4, len(extra)), index=extra)])
+    fb = fb.drop(columns="SOL").join(sol.rename("SOL"), how="outer")
+    from dataclasses import replace
+    return replace(md, funding={**md.funding, "binance": fb})
+
+
+def test_settlement_hours_from_the_spacing():
+    from cascade_study.features import settlement_hours
+
+    t = pd.to_datetime(["2022-11-09 16:00:00.004", "2022-11-09 20:00:00.01", "2022-11-10 00:00", "2022-11-10 02:00",
+                        "2022-11-10 04:00:00.3", "2022-11-10 12:00", "2022-12-20 00:00"], utc=True, format="ISO8601")
+    h = settlement_hours(pd.Series(1e-4, index=t))
+    assert h.tolist() == [8, 4, 4, 2, 2, 8, 8]          # first = 8; a 40-day hole is a gap, not an interval
+
+
+def test_two_hour_settlements_enter_on_the_8h_scale(synth):
+    """0.1 used a 2 h rate as if it were an 8 h rate (4x too small); 0.2 rescales it by 8 / 2."""
+    from cascade_study.features import aggregate_funding, funding_per_8h
+
+    md = _two_hour_market(synth)
+    raw = md.funding["binance"]
+    scaled = funding_per_8h(raw)
+    t_two = raw["SOL"].dropna().index[raw["SOL"].dropna().index > md.index[100]][0]
+    assert scaled.loc[t_two, "SOL"] == pytest.approx(4 * raw.loc[t_two, "SOL"], rel=1e-15)
+    np.testing.assert_array_equal(scaled["BTC"].to_numpy(), raw["BTC"].to_numpy())  # 8 h rates untouched
+    f = compute_features(md)
+    lat = latest_rates(raw, md.index, md.symbols, 24)
+    t = t_two.floor("h")
+    assert f.loc[t, "funding_btc"] == lat.loc[t, "BTC"]
+    # the aggregate weighs SOL's 8 h-equivalent rate, not the raw 2 h rate
+    agg, fb = aggregate_funding(md)
+    assert fb.loc[t, "SOL"] == pytest.approx(4 * raw.loc[t_two, "SOL"], rel=1e-15)
+    assert f.loc[t, "funding_agg"] == agg.loc[t]
+    old, _ = aggregate_funding(md, rescale=False)
+    assert old.loc[t] != pytest.approx(agg.loc[t], rel=1e-6)
+    np.testing.assert_array_equal(agg.iloc[:96].to_numpy(), old.iloc[:96].to_numpy())  # identical before
+
+
+def test_interval_rule_reproduces_the_archive_interval_column(synth):
+    """On the staged SOL archive (funding_interval_hours column) the spacing rule agrees on every settlement
+    but the one where Binance switched the interval between two settlements (2022-11-10 04:00, 4 h accrued)."""
+    from cascade_study.features import settlement_hours
+
+    path = synth.shared_data / "funding" / "SOLUSDT_funding_binance.csv.gz"
+    if not path.exists():
+        pytest.skip(f"{path} not present (only the bundled copy is shipped, without the interval column)")
+    df = pd.read_csv(path)
+    idx = pd.DatetimeIndex(pd.to_datetime(df["funding_time_ms"], unit="ms", utc=True))
+    h = settlement_hours(pd.Series(df["funding_rate"].to_numpy(), index=idx)).to_numpy()
+    stated = df["funding_interval_hours"].to_numpy()
+    differ = idx[h != stated]
+    assert (stated != 8).sum() == 101
+    assert list(differ.strftime("%Y-%m-%d %H:%M")) == ["2022-11-10 04:00"]

@@ -1,4 +1,4 @@
-"""The CLI end to end on the bundled data (about 10 s with reduced replicates) and its error path."""
+"""The report on the bundled data (reduced replicates), the CLI end to end, and its error paths."""
 
 from __future__ import annotations
 
@@ -7,57 +7,134 @@ import re
 
 import pytest
 
+from alphacheck.report import Table
 from cascade_study.cli import main
-from cascade_study.figures import FIGURES
+from cascade_study.experiments.beta import VOL_CONTROL_TEXT
+from cascade_study.figures import FIGURES, SHARPE_SEED, SHARPE_TPY
+from cascade_study.report import MAX_COLUMNS, build_blocks, render_figures, same_finding, write_report
 from cascade_study.seed import SEED
 
 
 @pytest.fixture(scope="module")
-def run_dir(tmp_path_factory):
+def run_dir(tmp_path_factory, bundled_study):
     out = tmp_path_factory.mktemp("cascade_report")
-    code = main(["run", "--out", str(out), "--reps", "199", "--seed", "3"])
-    assert code == 0
+    write_report(bundled_study, out)
     return out
 
 
-def test_run_writes_report_and_ten_figures(run_dir, capsys):
+@pytest.fixture(scope="module")
+def blocks(bundled_study):
+    return build_blocks(bundled_study, render_figures(bundled_study))
+
+
+def test_report_writes_markdown_html_and_every_figure(run_dir):
     pngs = sorted(p.name for p in (run_dir / "figures").glob("*.png"))
     assert pngs == sorted(f"{name}.png" for name, _ in FIGURES)
-    assert len(pngs) == 10
-    for p in (run_dir / "figures").glob("*.png"):
-        assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(pngs) == 11
     md = (run_dir / "report.md").read_text()
     html = (run_dir / "report.html").read_text()
     for name, _ in FIGURES:
         assert f"figures/{name}.png" in md
-    imgs = re.findall(r"src='data:image/png;base64,([A-Za-z0-9+/=]+)'", html)
-    assert len(imgs) == 10 and all(base64.b64decode(i)[:4] == b"\x89PNG" for i in imgs)
+    imgs = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
+    assert len(imgs) == 11 and all(base64.b64decode(i)[:4] == b"\x89PNG" for i in imgs)
     assert "<script" not in html and "http" not in html.split("<body>")[1]
 
 
-def test_report_content_has_seed_numbers_verdicts_and_rules(run_dir):
+def test_report_content_has_seed_numbers_verdicts_and_rules(run_dir, bundled_study):
     md = (run_dir / "report.md").read_text()
-    assert "FINAL VERDICT" in md
-    assert "verdict agrees?" in md
-    assert "One trade at a time" in md                  # merging rule stated
+    assert "Final verdict: " + bundled_study.final.label in md
+    assert "verdict agrees?" in md and "same finding" in md
+    assert "One trade at a time" in md and "Basket membership is decided at entry" in md
+    assert "Missing exit price" in md and "8 h scale" in md
     assert "returns excluded because of data gaps" in md
     assert md.count("seed") > 20
     for key in ("alt_mean", "beta", "alpha_p", "max_dd", "ls_mean"):
         assert SEED[key].label in md and SEED[key].fmt() in md
     for n in (4, 15, 36, 84):                           # event counts per level beside the seed's
         assert f"| {n} |" in md
-    # 0.2: Exp 06 reports the studentised bootstrap alpha beside the HAC one, and the volatility control
-    # as a centred state variable
     assert "studentised paired stationary bootstrap p =" in md
-    assert "centred state variable (the alpha is at the average volatility)" in md
+    assert VOL_CONTROL_TEXT in md                        # the report says what the control does
+    assert "zero volatility" in md
 
 
-def test_run_prints_where_outputs_went(tmp_path, capsys):
+def test_headline_does_not_stutter_and_states_power(run_dir, bundled_study):
+    md = (run_dir / "report.md").read_text()
+    head = md.split("\n## ")[0]
+    f = bundled_study.final
+    lines = [x for x in head.splitlines() if x.strip()]
+    verdict = next(i for i, x in enumerate(lines) if x.startswith("> **Final verdict"))
+    assert lines[verdict] == f"> **Final verdict: {f.label}**"
+    # the sentence under the headline does not repeat it (0.1: "BETA, NOT ALPHA. Beta, not alpha: ...")
+    assert f.label.split(" (")[0] not in lines[verdict + 1].lower()[:40]
+    assert f.label.upper() not in head
+    assert "What the trades can and cannot rule out" in head
+    assert f"With {bundled_study.alt_contagion.overall['alt_long'].n} trades" in head
+    assert "would need about" in head
+
+
+def test_robustness_section_lists_every_cell_and_the_conclusions(run_dir, bundled_study):
+    md = (run_dir / "report.md").read_text()
+    rob = md.split("## Robustness")[1].split("## Method notes")[0]
+    for c in bundled_study.robustness.cells:
+        assert c.spec.label in rob
+    for c in bundled_study.robustness.conclusions:
+        assert c.sentence(untested=False) in rob
+    assert "BH p" in rob and "StepM p" in rob and "Holm p" in rob
+    assert "3-month rolling" in rob and "figures/robustness.png" in rob and "figures/fade_training.png" in rob
+
+
+def test_one_missing_marker(run_dir):
+    md = (run_dir / "report.md").read_text()
+    cells = [c.strip() for line in md.splitlines() if line.startswith("|") for c in line.strip("|").split("|")]
+    bad = {c for c in cells if c in ("-", "nan", "NaN", "None", "NaT", "<NA>", "inf", "-inf", "")}
+    assert not bad, bad
+    assert not re.search(r"\b(nan|NaN|NaT|None)\b", md)
+    assert "n/a" in md
+
+
+def test_every_sharpe_names_its_convention(run_dir):
+    md = (run_dir / "report.md").read_text()
+    conventions = (SHARPE_SEED, SHARPE_TPY, "hourly × √8760", "Sharpe conventions")
+    pieces = re.split(r"\||(?<=\.) |\n", md)
+    unlabelled = [p for p in pieces if "Sharpe" in p and re.search(r"\d", p)
+                  and not any(c in p for c in conventions)]
+    assert not unlabelled, unlabelled[:5]
+
+
+def test_tables_fit_a_1200px_page(blocks):
+    """At most MAX_COLUMNS columns, and an estimated width (7 px per character of the widest cell of each
+    column, cells wrapping at 30 characters, 16 px padding) under the 1,150 px body of the HTML."""
+    tables = [b for b in blocks if isinstance(b, Table)]
+    assert len(tables) > 20
+    for t in tables:
+        df = t.frame.reset_index() if t.index else t.frame
+        assert df.shape[1] <= MAX_COLUMNS, list(df.columns)
+        width = 0
+        for col in df.columns:
+            longest = max([len(str(col))] + [len(str(v)) for v in df[col]])
+            width += 7 * min(longest, 30) + 16
+        assert width <= 1150, (list(df.columns), width)
+
+
+def test_same_finding_compares_sign_and_significance():
+    # the issue's case: IC 0.117 (p 0.37) against the seed's 0.70 (p < 0.0001) is not the same finding
+    assert same_finding(0.70, 0.0001, 0.117, 0.37, "estimate") == "no: ours not significant"
+    assert same_finding(0.0233, 0.029, 0.0232, 0.026, "estimate") == "yes"
+    assert same_finding(-0.0074, 0.797, 0.0139, 0.16, "estimate") == "no: sign differs, neither significant"
+    assert same_finding(0.0098, 0.182, 0.0139, 0.03, "estimate") == "no: seed not significant"
+    assert same_finding(1.158, None, 1.25, None, "estimate") == "sign only: same"
+    assert same_finding(-0.0064, None, 0.0009, 0.91, "estimate") == "sign only: differs"
+    assert same_finding(0.28, 0.28, 0.08, 0.08, "p") == "yes"
+    assert same_finding(84, None, 98, None, "none") == "n/a"
+
+
+def test_cli_run_prints_where_outputs_went(tmp_path, capsys):
     code = main(["run", "--out", str(tmp_path / "o"), "--reps", "99"])
     out = capsys.readouterr().out
     assert code == 0
     assert str(tmp_path / "o" / "report.md") in out and str(tmp_path / "o" / "report.html") in out
-    assert "verdict:" in out
+    assert "(11 PNG)" in out and "verdict: beta, not alpha" in out
+    assert len(list((tmp_path / "o" / "figures").glob("*.png"))) == 11
 
 
 def test_missing_data_dir_is_a_one_line_error(tmp_path, capsys):

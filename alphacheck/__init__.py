@@ -17,6 +17,9 @@ from alphacheck._inputs import InputError
 from alphacheck._resample import bootstrap_indices, bootstrap_statistic, optimal_block_length
 from alphacheck._results import ConfidenceInterval, NoIntervalError, Result, TestResult
 
+# what could the data have detected?
+from alphacheck.power import PowerResult, equivalence_bound, power_analysis
+
 # alpha or beta?
 from alphacheck.alpha import AlphaResult, UpDownBetaResult, beta_adjusted, jensen_alpha, spread_test, updown_beta
 from alphacheck.events import EventStudyResult, event_study, event_trades
@@ -82,6 +85,7 @@ __all__ = [
     "mean_test", "sharpe_test", "bootstrap_test", "permutation_test",
     "sharpe_ratio", "sharpe_se", "probabilistic_sharpe_ratio", "deflated_sharpe_ratio",
     "deflated_sharpe_ratio_from_stats", "min_track_record_length", "expected_max_sharpe", "SharpeProbabilityResult",
+    "power_analysis", "equivalence_bound", "PowerResult",
     "jensen_alpha", "spread_test", "updown_beta", "beta_adjusted", "AlphaResult", "UpDownBetaResult",
     "information_coefficient", "ic_test", "quantile_returns", "ic_decay", "forward_returns", "ICResult",
     "QuantileResult", "event_study", "event_trades", "EventStudyResult",

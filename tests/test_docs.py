@@ -122,4 +122,4 @@ def test_cascade_example_runs_as_a_script(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "verdict:" in proc.stdout
     assert (out / "report.html").exists() and (out / "report.md").exists()
-    assert len(list((out / "figures").glob("*.png"))) == 10
+    assert len(list((out / "figures").glob("*.png"))) == 11

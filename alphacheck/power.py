@@ -166,6 +166,31 @@ def equivalence_bound(result: TestResult, *, alpha_level: float = 0.05) -> float
     """The one-sided upper (1 − α) confidence bound of the estimate, from the test's own interval rule.
 
     An effect as large as Δ is ruled out at level α when this bound is below Δ (Schuirmann 1987).
+
+    Parameters
+    ----------
+    result : TestResult
+        Any test with an interval rule (bootstrap pivots included).
+    alpha_level : float
+        The level of the equivalence test.
+
+    Returns
+    -------
+    float
+        The upper bound: every effect above it is rejected at ``alpha_level``.
+
+    References
+    ----------
+    Schuirmann (1987), "A comparison of the two one-sided tests procedure ...", J. Pharmacokinetics and
+    Biopharmaceutics 15(6); Wellek (2010), Testing Statistical Hypotheses of Equivalence and Noninferiority, ch. 4.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from alphacheck import mean_test
+    >>> r = np.random.default_rng(0).normal(0.0, 0.01, 2000)
+    >>> equivalence_bound(mean_test(r, method="t")) < 0.001   # a mean of 10 bp per period is ruled out
+    True
     """
     a = check_probability(alpha_level, "alpha_level")
     pivots = None if result.bootstrap_distribution is None else np.asarray(result.bootstrap_distribution)

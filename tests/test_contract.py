@@ -23,7 +23,7 @@ from alphacheck._results import Result, TestResult
 DATA = {
     "returns", "benchmark", "controls", "states", "trials", "signal", "forward_returns", "returns_panel", "events",
     "prices", "entries", "x", "y", "data", "statistic", "strategy", "param_grid", "pvalues", "sharpe", "n",
-    "n_trials", "long", "short", "losses", "incumbent",
+    "n_trials", "long", "short", "losses", "incumbent", "result",
 }
 # option names of the dialect (docs/architecture.md) and the function-specific options allowed beside them
 DIALECT = {

@@ -120,13 +120,7 @@ def optimal_block_length(x: ArrayLike, *, bootstrap: Scheme = "stationary") -> f
     require_variance(checked.values, "x")
     if method == "iid":
         return 1.0
-    from alphacheck._blocklength import politis_white
-
-    table = politis_white(checked.values)
-    b = float(np.max(table[:, 0 if method == "stationary" else 1]))
-    if not np.isfinite(b):
-        raise InputError("x", "the Politis-White block length is not finite for this series")
-    return max(b, 1.0)
+    return politis_white_max(checked.values, method)
 
 
 def _resolve_block_length(method: str, b: Any, n: int) -> float:
@@ -170,9 +164,35 @@ def resolve_block_length(block_length: Any, data: Any, method: str = "stationary
     n = int(np.shape(data)[0])
     if method == "iid":
         return 1.0
-    if block_length is None or (isinstance(block_length, str) and block_length == "auto"):
-        return min(max(optimal_block_length(data, bootstrap=method), n / MAX_BLOCKS), float(n))
+    if is_auto(block_length):
+        return auto_block_length(optimal_block_length(data, bootstrap=method), n)
     return _resolve_block_length(method, block_length, n)
+
+
+def is_auto(block_length: Any) -> bool:
+    """``block_length`` asks for the data-driven length (None or "auto")."""
+    return block_length is None or (isinstance(block_length, str) and block_length == "auto")
+
+
+def auto_block_length(politis_white_length: float, n: int) -> float:
+    """What "auto" resolves to once the Politis-White length (floored at 1) is known: max(it, n / 1,000), at most n.
+
+    The one formula behind :func:`resolve_block_length`, also used by engines that compute the Politis-White
+    length chunk by chunk of columns (the maximum over chunks is the maximum over columns).
+    """
+    return min(max(float(politis_white_length), n / MAX_BLOCKS), float(n))
+
+
+def politis_white_max(values: np.ndarray, method: str) -> float:
+    """Largest Politis-White length over the columns of validated ``values`` (n, k), floored at 1 (as
+    :func:`optimal_block_length`); per column, so the maximum of chunk maxima is the maximum over columns."""
+    from alphacheck._blocklength import politis_white
+
+    table = politis_white(values)
+    b = float(np.max(table[:, 0 if method == "stationary" else 1]))
+    if not np.isfinite(b):
+        raise InputError("x", "the Politis-White block length is not finite for this series")
+    return max(b, 1.0)
 
 
 def _chunk_reps(n: int, b: float) -> int:
@@ -288,6 +308,16 @@ def _chunk_specs(n: int, reps: int, method: str, b: float, seed: np.random.SeedS
     step = _chunk_reps(n, b)
     sizes = [min(step, reps - lo) for lo in range(0, reps, step)]
     return list(zip(child_seeds(seed, len(sizes)), sizes))
+
+
+def plan_specs(n: int, reps: int, method: str, block_length: float | None, seed: Any) -> list[tuple[Any, int]]:
+    """The (child seed, replicates) of every plan chunk of :func:`bootstrap_plan` with these arguments.
+
+    A chunk's draws are a function of its spec alone, so chunks can be generated anywhere (another thread,
+    another process, a Dask worker) and give the replicates of :func:`bootstrap_plan`.
+    """
+    n, reps, method, b, root = _check_common(n, reps, method, block_length, seed)
+    return _chunk_specs(n, reps, method, b, root)
 
 
 def _make_plan(spec: tuple[Any, int], n: int, method: str, b: float) -> BlockPlan:
@@ -426,6 +456,14 @@ def streamed_sums(
     a, one_d = _as_columns(x, np.shape(x)[0] if np.ndim(x) else 0)
     n, reps, method, b, root = _check_common(a.shape[0], reps, method, block_length, seed)
     specs = _chunk_specs(n, reps, method, b, root)
+    out = np.concatenate(run_chunks(sums_worker(a, method, b), specs, n_jobs))
+    return out[:, 0] if one_d else out
+
+
+def sums_worker(a: np.ndarray, method: str, b: float) -> Callable[[tuple[Any, int]], np.ndarray]:
+    """``work(spec)`` -> (rows, k) resampled sums of the validated 2-D ``a`` for one plan chunk (see
+    :func:`plan_specs`); the per-chunk computation of :func:`streamed_sums`."""
+    n = a.shape[0]
     if _unit_blocks(method, b):
         def work(spec: tuple[Any, int]) -> np.ndarray:
             return _unit_counts(spec, n) @ a
@@ -434,9 +472,7 @@ def streamed_sums(
 
         def work(spec: tuple[Any, int]) -> np.ndarray:
             return _sums_from_prefix(prefix, _make_plan(spec, n, method, b), None)
-
-    out = np.concatenate(run_chunks(work, specs, n_jobs))
-    return out[:, 0] if one_d else out
+    return work
 
 
 def _plan_indices(plan: BlockPlan) -> np.ndarray:
@@ -733,10 +769,12 @@ def _stationary_moments_chunk(spec: tuple[Any, int], n: int, b: float, cols: np.
     col_index = np.arange(keep)
     k = cols.shape[0]
     sums, cross, lsum, l2 = out
+    diagonal = pairs[2] and bool(np.array_equal(pairs[0], np.arange(k)))
     ln_all = _buffer("ln", slab * keep, np.int64)
     e_all = _buffer("e", slab * keep, np.int64)
     lf_all = _buffer("lf", slab * keep, np.float64)
-    blk_all = _buffer("blk", k * slab * keep, np.float64)
+    # squares only: one column's block sums at a time (memory O(slab x blocks), not O(k x slab x blocks))
+    blk_all = _buffer("blk", (1 if diagonal else k) * slab * keep, np.float64)
     g2_all = _buffer("g2", slab * keep, np.float64)
     for lo in range(0, rows, slab):
         r = min(slab, rows - lo)
@@ -756,8 +794,18 @@ def _stationary_moments_chunk(spec: tuple[Any, int], n: int, b: float, cols: np.
         np.copyto(lf, ln)
         sl = slice(lo, lo + r)
         l2[sl] = np.einsum("ij,ij->i", lf, lf)
-        blocks = blk_all[: k * r * keep].reshape(k, r, keep)
         g2 = g2_all[: r * keep].reshape(shape)
+        if diagonal:  # the arithmetic of _accumulate, column by column
+            bi = blk_all[: r * keep].reshape(shape)
+            for i, c in enumerate(cols):
+                np.take(c, e, out=bi, mode="clip")
+                np.take(c, starts, out=g2, mode="clip")
+                bi -= g2
+                sums[sl, i] = bi.sum(axis=1)
+                lsum[sl, i] = np.einsum("ij,ij->i", bi, lf)
+                cross[sl, i] = np.einsum("ij,ij->i", bi, bi)
+            continue
+        blocks = blk_all[: k * r * keep].reshape(k, r, keep)
         for i, c in enumerate(cols):
             np.take(c, e, out=blocks[i], mode="clip")  # indices are in range; "raise" would buffer out
             np.take(c, starts, out=g2, mode="clip")
@@ -842,6 +890,17 @@ def streamed_block_moments(
     """
     a, one_d = _as_columns(x, np.shape(x)[0] if np.ndim(x) else 0)
     n, reps, method, b, root = _check_common(a.shape[0], reps, method, block_length, seed)
+    work, mean = _moments_worker(a, method, b, pairs)
+    parts = run_chunks(work, _chunk_specs(n, reps, method, b, root), n_jobs)
+    out = tuple(np.concatenate([p[i] for p in parts]) for i in range(4))
+    return _wrap_moments(_shift_moments(out, mean, n), one_d)
+
+
+def _moments_worker(a: np.ndarray, method: str, b: float, pairs: Pairs) -> tuple[Callable, np.ndarray]:
+    """(work, mean): ``work(spec)`` -> the centred block moments of one plan chunk of ``a`` (n, k); shift them
+    back with ``_shift_moments(parts, mean, n)`` (elementwise per replicate, so per chunk or after concatenation
+    gives the same bits)."""
+    n = a.shape[0]
     mean = a.mean(axis=0)
     pidx = _pair_index(pairs, a.shape[1])
     if _unit_blocks(method, b):
@@ -857,7 +916,32 @@ def streamed_block_moments(
             if method == "stationary":
                 return _stationary_moments_chunk(spec, n, b, cols, pidx)
             return _moments_from_prefix((cols, np.zeros_like(mean)), _make_plan(spec, n, method, b), None, pidx)
+    return work, mean
 
-    parts = run_chunks(work, _chunk_specs(n, reps, method, b, root), n_jobs)
-    out = tuple(np.concatenate([p[i] for p in parts]) for i in range(4))
-    return _wrap_moments(_shift_moments(out, mean, n), one_d)
+
+def block_moments_worker(a: np.ndarray, method: str, b: float,
+                         pairs: Pairs = None) -> Callable[[tuple[Any, int]], BlockMoments]:
+    """``work(spec)`` -> the :class:`BlockMoments` (2-D fields) of one plan chunk (:func:`plan_specs`) applied to
+    the validated 2-D ``a``: the rows of :func:`streamed_block_moments` for that chunk, bit for bit."""
+    inner, mean = _moments_worker(a, method, b, pairs)
+    n = a.shape[0]
+
+    def work(spec: tuple[Any, int]) -> BlockMoments:
+        return BlockMoments(*_shift_moments(inner(spec), mean, n))
+    return work
+
+
+def single_thread_blas() -> Any:
+    """A context in which BLAS runs one thread (threadpoolctl, when installed; else a no-op).
+
+    OpenBLAS splits a matrix product among its threads in ways that change the last bits with the thread
+    count; engines that promise the same bits on one machine, in worker processes and on a cluster run their
+    products single-threaded (their own chunks are the parallelism).
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn, a dependency
+        import contextlib
+
+        return contextlib.nullcontext()
+    return threadpool_limits(1, user_api="blas")

@@ -34,7 +34,8 @@ import pandas as pd
 
 from alphacheck._inputs import InputError, align
 
-__all__ = ["Columns", "as_columns", "chunk_width", "chunk_bounds", "is_dask_array", "map_blocks"]
+__all__ = ["Columns", "as_columns", "open_family", "check_block", "chunk_width", "chunk_bounds", "is_dask_array",
+           "map_blocks"]
 
 # Bytes of one (T x c) float64 block of columns.
 CHUNK_BYTES = 32 * 2**20
@@ -178,8 +179,9 @@ def _dask_columns(x: Any, name: str) -> Columns:
                    source="Dask array")
 
 
-def _open(x: Any, name: str) -> Columns | None:
-    """A Columns source for out-of-memory inputs, None for in-memory ones."""
+def open_family(x: Any, name: str) -> Columns | None:
+    """A Columns source for out-of-memory inputs (paths, memory maps, Dask arrays, lazy objects), None for in-memory
+    ones (which the caller validates with :mod:`alphacheck._inputs`)."""
     if isinstance(x, (str, os.PathLike)):
         path = os.fspath(x)
         if not os.path.exists(path):
@@ -209,7 +211,7 @@ def as_columns(x: Any, name: str, *, benchmark: Any = None, benchmark_name: str 
     Out-of-memory families are aligned by position: ``benchmark`` must have one value per row; their
     non-finite values are refused block by block by the engines (:func:`check_block`).
     """
-    src = _open(x, name)
+    src = open_family(x, name)
     if src is None:
         named = [(name, x)] if benchmark is None else [(name, x), (benchmark_name, benchmark)]
         arrays, index = align(named, min_obs=min_obs)

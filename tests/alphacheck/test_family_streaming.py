@@ -147,8 +147,9 @@ def test_out_of_memory_inputs_are_checked(family, tmp_path):
         spa(str(path), bench[:-1], reps=99, seed=1)
     with pytest.raises(InputError, match="file not found"):
         spa(str(tmp_path / "missing.npy"), bench, reps=99)
-    with pytest.raises(InputError, match=".npy"):
-        spa(str(tmp_path / "family.csv"), bench, reps=99) if (tmp_path / "family.csv").write_text("x") else None
+    (tmp_path / "family.csv").write_text("x")
+    with pytest.raises(InputError, match=r"\.npy"):
+        spa(str(tmp_path / "family.csv"), bench, reps=99)
     with pytest.raises(InputError, match="k_fwer"):
         stepm(rets[:, :3], bench, reps=99, k_fwer=4)
 
@@ -317,3 +318,44 @@ def test_dask_family_generated_by_blocks(client, monkeypatch):
     local = np.column_stack([block(block_id=(0, j)) for j in range(k // width)])
     bench = np.random.default_rng(1).standard_normal(t) * 0.01
     same(stepm(local, bench, reps=299, seed=2), stepm(x, bench, reps=299, seed=2))
+
+
+# --------------------------------------------------------------------------------------------------------
+# PBO: only the (S x N) per-group sums are kept, block by block of configurations
+
+
+def test_pbo_blocks_and_sources_give_the_in_memory_bits(monkeypatch, tmp_path):
+    from alphacheck.overfitting import pbo
+
+    rng = np.random.default_rng(17)
+    trials = rng.standard_normal((1_603, 45)) * 0.01  # 1603 = 16 x 100 + 3 rows dropped
+    trials[:, 7] += 0.001
+    ref = pbo(trials, n_groups=16)
+    monkeypatch.setattr(_columns, "CHUNK_BYTES", 8 * 1_603 * 8)
+    path = tmp_path / "trials.npy"
+    np.save(path, trials)
+    for got in (pbo(trials, n_groups=16), pbo(str(path), n_groups=16), pbo(CountingFamily(trials), n_groups=16)):
+        assert got.pbo == ref.pbo and got.n_obs_dropped == 3
+        for f in ("logits", "is_metric", "oos_metric", "selected"):
+            np.testing.assert_array_equal(getattr(got, f), getattr(ref, f))
+    with pytest.raises(InputError, match="callable metric"):
+        pbo(str(path), n_groups=16, metric=lambda x: x.mean(axis=0))
+    bad = trials.copy()
+    bad[:, 30] = 1.0
+    np.save(path, bad)
+    with pytest.raises(InputError, match=r"constant \(column\(s\) \[30\]"):
+        pbo(str(path), n_groups=16)
+
+
+def test_pbo_dask_on_a_local_cluster(client, monkeypatch):
+    import dask.array as da
+
+    from alphacheck.overfitting import pbo
+
+    rng = np.random.default_rng(18)
+    trials = rng.standard_normal((1_600, 40)) * 0.01
+    monkeypatch.setattr(_columns, "CHUNK_BYTES", 8 * 1_600 * 8)
+    ref = pbo(trials, n_groups=16)
+    got = pbo(da.from_array(trials, chunks=(400, 7)), n_groups=16)
+    assert got.pbo == ref.pbo
+    np.testing.assert_array_equal(got.logits, ref.logits)

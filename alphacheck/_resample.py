@@ -525,6 +525,29 @@ def _apply_chunk(data: np.ndarray, statistic: Callable, plan: BlockPlan) -> list
     return [np.asarray(statistic(data[row]), dtype=np.float64) for row in idx]
 
 
+def _apply_spec(data: np.ndarray, statistic: Callable, spec: tuple[Any, int], lo: int, hi: int, method: str,
+                b: float) -> list:
+    """Replicates lo..hi-1 of one plan chunk, drawn where this runs (a thread, a process, a Dask worker) from the
+    chunk's own seed: the replicates of :func:`bootstrap_plan`, wherever they are computed."""
+    plan = _make_plan(spec, data.shape[0], method, b)
+    return _apply_chunk(data, statistic, plan[lo:hi])
+
+
+def joblib_configured() -> bool:
+    """A ``joblib.parallel_config(...)`` (or ``parallel_backend``) context chose a backend or a number of jobs."""
+    try:
+        from joblib._parallel_backends import LokyBackend
+        from joblib.parallel import get_active_backend
+    except ImportError:  # pragma: no cover - joblib is a dependency
+        return False
+    backend, jobs = get_active_backend()
+    return not (type(backend) is LokyBackend and jobs is None)
+
+
+# Replicates per task when a bootstrap of a user statistic is spread over workers.
+_TASK_REPS = 256
+
+
 def bootstrap_statistic(data: ArrayLike, statistic: Callable[[np.ndarray], Any], *, reps: int = 9_999,
                         bootstrap: Scheme = "stationary", block_length: float | str = "auto",
                         seed: SeedLike = None, n_jobs: int | None = 1) -> np.ndarray:
@@ -532,17 +555,21 @@ def bootstrap_statistic(data: ArrayLike, statistic: Callable[[np.ndarray], Any],
 
     Parameters
     ----------
-    data : array_like
-        1-D (a series) or 2-D (aligned rows resampled together, e.g. returns and benchmark).
+    data : array_like or dask.array.Array
+        1-D (a series) or 2-D (aligned rows resampled together, e.g. returns and benchmark). A Dask array is
+        computed once, and the replicates run as Dask tasks on the active scheduler (a ``dask.distributed``
+        cluster when a ``Client`` exists): chunks of ``_TASK_REPS`` replicates, each drawn on its worker from
+        its plan chunk's own seed.
     statistic : callable
         ``statistic(resampled_data)`` -> a scalar or a fixed-shape array.
     reps, bootstrap, block_length, seed
         As :func:`bootstrap_indices`; ``block_length="auto"`` is :func:`optimal_block_length` of the data.
     n_jobs : int or None
-        Chunks of replicates are evaluated in parallel through joblib (so
-        ``joblib.parallel_config(backend="dask")`` sends them to a Dask cluster); the plan is drawn in
-        the caller, so the result is identical for every ``n_jobs``. Default 1: ``statistic`` is your
-        code and may not be safe to run in threads.
+        Chunks of replicates are evaluated in parallel through joblib (``n_jobs`` workers). Default 1 runs them
+        here, one after the other — ``statistic`` is your code and may not be safe to run in threads — unless a
+        ``joblib.parallel_config(...)`` context is active: then its backend and number of jobs are used, so
+        ``with joblib.parallel_config(backend="dask"):`` sends the chunks to a Dask cluster. Every chunk draws its
+        replicates from its own seed, so the result is the same bits for every ``n_jobs``, backend or cluster.
 
     Returns
     -------
@@ -560,19 +587,32 @@ def bootstrap_statistic(data: ArrayLike, statistic: Callable[[np.ndarray], Any],
         raise InputError("statistic", f"must be callable, got {type(statistic).__name__}")
     reps = check_int(reps, "reps", minimum=1)
     workers = check_n_jobs(n_jobs)
+    from alphacheck._columns import is_dask_array
+
+    on_dask = is_dask_array(data)
+    if on_dask:
+        data = np.asarray(data.compute())  # type: ignore[union-attr]
     checked = as_matrix(data, "data", min_obs=2)
     values = checked.values[:, 0] if np.ndim(data) == 1 else checked.values
     method = _check_method(bootstrap)
     b = resolve_block_length(block_length, checked.values, method)
-    plans = iter_plan(values.shape[0], reps, method, b, seed)
-    if workers == 1:
-        parts = [_apply_chunk(values, statistic, p) for p in plans]
+    n, reps, method, b, root = _check_common(values.shape[0], reps, method, b, seed)
+    specs = _chunk_specs(n, reps, method, b, root)
+    tasks = [(spec, lo, min(lo + _TASK_REPS, spec[1])) for spec in specs for lo in range(0, spec[1], _TASK_REPS)]
+    if on_dask:
+        import dask
+
+        shared = dask.delayed(values, pure=True)
+        call = dask.delayed(_apply_spec, pure=True)
+        parts = list(dask.compute(*[call(shared, statistic, sp, lo, hi, method, b) for sp, lo, hi in tasks]))
+    elif workers == 1 and not joblib_configured():
+        parts = [_apply_chunk(values, statistic, _make_plan(sp, n, method, b)) for sp in specs]
     else:
         from joblib import Parallel, delayed
 
-        # split large plan chunks so every worker gets work
-        small = (p[i : i + 256] for p in plans for i in range(0, p.reps, 256))
-        parts = Parallel(n_jobs=workers)(delayed(_apply_chunk)(values, statistic, p) for p in small)
+        jobs = workers if n_jobs != 1 else None  # None: the parallel_config context's number of jobs
+        parts = Parallel(n_jobs=jobs)(delayed(_apply_spec)(values, statistic, sp, lo, hi, method, b)
+                                      for sp, lo, hi in tasks)
     out = [r for part in parts for r in part]
     shapes = {r.shape for r in out}
     if len(shapes) != 1:

@@ -132,14 +132,7 @@ def _politis_white(values: np.ndarray, method: str) -> float:
     """The block length of validated (n, k) or (n,) values: the maximum over columns, floored at 1."""
     if method == "iid":
         return 1.0
-    from alphacheck._blocklength import politis_white
-
-    v = values if values.ndim == 2 else values[:, None]
-    table = politis_white(v)
-    b = float(np.max(table[:, 0 if method == "stationary" else 1]))
-    if not np.isfinite(b):
-        raise InputError("x", "the Politis-White block length is not finite for this series")
-    return max(b, 1.0)
+    return politis_white_max(values if values.ndim == 2 else values[:, None], method)
 
 
 def _resolve_block_length(method: str, b: Any, n: int) -> float:
@@ -183,13 +176,39 @@ def resolve_block_length(block_length: Any, data: Any, method: str = "stationary
     n = int(np.shape(data)[0])
     if method == "iid":
         return 1.0
-    if block_length is None or (isinstance(block_length, str) and block_length == "auto"):
+    if is_auto(block_length):
         # callers pass validated float arrays: no second validation
         values = np.asarray(data, dtype=np.float64)
         if n < 10:
             raise InputError("block_length", f"'auto' needs at least 10 observations, got {n}; give a number")
-        return min(max(_politis_white(values, method), n / MAX_BLOCKS), float(n))
+        return auto_block_length(_politis_white(values, method), n)
     return _resolve_block_length(method, block_length, n)
+
+
+def is_auto(block_length: Any) -> bool:
+    """``block_length`` asks for the data-driven length (None or "auto")."""
+    return block_length is None or (isinstance(block_length, str) and block_length == "auto")
+
+
+def auto_block_length(politis_white_length: float, n: int) -> float:
+    """What "auto" resolves to once the Politis-White length (floored at 1) is known: max(it, n / 1,000), at most n.
+
+    The one formula behind :func:`resolve_block_length`, also used by engines that compute the Politis-White
+    length chunk by chunk of columns (the maximum over chunks is the maximum over columns).
+    """
+    return min(max(float(politis_white_length), n / MAX_BLOCKS), float(n))
+
+
+def politis_white_max(values: np.ndarray, method: str) -> float:
+    """Largest Politis-White length over the columns of validated ``values`` (n, k), floored at 1 (as
+    :func:`optimal_block_length`); per column, so the maximum of chunk maxima is the maximum over columns."""
+    from alphacheck._blocklength import politis_white
+
+    table = politis_white(values)
+    b = float(np.max(table[:, 0 if method == "stationary" else 1]))
+    if not np.isfinite(b):
+        raise InputError("x", "the Politis-White block length is not finite for this series")
+    return max(b, 1.0)
 
 
 def _chunk_reps(n: int, b: float) -> int:
@@ -305,6 +324,16 @@ def _chunk_specs(n: int, reps: int, method: str, b: float, seed: np.random.SeedS
     step = _chunk_reps(n, b)
     sizes = [min(step, reps - lo) for lo in range(0, reps, step)]
     return list(zip(child_seeds(seed, len(sizes)), sizes))
+
+
+def plan_specs(n: int, reps: int, method: str, block_length: float | None, seed: Any) -> list[tuple[Any, int]]:
+    """The (child seed, replicates) of every plan chunk of :func:`bootstrap_plan` with these arguments.
+
+    A chunk's draws are a function of its spec alone, so chunks can be generated anywhere (another thread,
+    another process, a Dask worker) and give the replicates of :func:`bootstrap_plan`.
+    """
+    n, reps, method, b, root = _check_common(n, reps, method, block_length, seed)
+    return _chunk_specs(n, reps, method, b, root)
 
 
 def _make_plan(spec: tuple[Any, int], n: int, method: str, b: float) -> BlockPlan:
@@ -443,6 +472,14 @@ def streamed_sums(
     a, one_d = _as_columns(x, np.shape(x)[0] if np.ndim(x) else 0)
     n, reps, method, b, root = _check_common(a.shape[0], reps, method, block_length, seed)
     specs = _chunk_specs(n, reps, method, b, root)
+    out = np.concatenate(run_chunks(sums_worker(a, method, b), specs, n_jobs))
+    return out[:, 0] if one_d else out
+
+
+def sums_worker(a: np.ndarray, method: str, b: float) -> Callable[[tuple[Any, int]], np.ndarray]:
+    """``work(spec)`` -> (rows, k) resampled sums of the validated 2-D ``a`` for one plan chunk (see
+    :func:`plan_specs`); the per-chunk computation of :func:`streamed_sums`."""
+    n = a.shape[0]
     if _unit_blocks(method, b):
         def work(spec: tuple[Any, int]) -> np.ndarray:
             return _unit_counts(spec, n) @ a
@@ -451,9 +488,7 @@ def streamed_sums(
 
         def work(spec: tuple[Any, int]) -> np.ndarray:
             return _sums_from_prefix(prefix, _make_plan(spec, n, method, b), None)
-
-    out = np.concatenate(run_chunks(work, specs, n_jobs))
-    return out[:, 0] if one_d else out
+    return work
 
 
 def _plan_indices(plan: BlockPlan) -> np.ndarray:
@@ -510,6 +545,29 @@ def _apply_chunk(data: np.ndarray, statistic: Callable, plan: BlockPlan) -> list
     return [np.asarray(statistic(data[row]), dtype=np.float64) for row in idx]
 
 
+def _apply_spec(data: np.ndarray, statistic: Callable, spec: tuple[Any, int], lo: int, hi: int, method: str,
+                b: float) -> list:
+    """Replicates lo..hi-1 of one plan chunk, drawn where this runs (a thread, a process, a Dask worker) from the
+    chunk's own seed: the replicates of :func:`bootstrap_plan`, wherever they are computed."""
+    plan = _make_plan(spec, data.shape[0], method, b)
+    return _apply_chunk(data, statistic, plan[lo:hi])
+
+
+def joblib_configured() -> bool:
+    """A ``joblib.parallel_config(...)`` (or ``parallel_backend``) context chose a backend or a number of jobs."""
+    try:
+        from joblib._parallel_backends import LokyBackend
+        from joblib.parallel import get_active_backend
+    except ImportError:  # pragma: no cover - joblib is a dependency
+        return False
+    backend, jobs = get_active_backend()
+    return not (type(backend) is LokyBackend and jobs is None)
+
+
+# Replicates per task when a bootstrap of a user statistic is spread over workers.
+_TASK_REPS = 256
+
+
 def bootstrap_statistic(data: ArrayLike, statistic: Callable[[np.ndarray], Any], *, reps: int = 9_999,
                         bootstrap: Scheme = "stationary", block_length: float | str = "auto",
                         seed: SeedLike = None, n_jobs: int | None = 1) -> np.ndarray:
@@ -517,17 +575,21 @@ def bootstrap_statistic(data: ArrayLike, statistic: Callable[[np.ndarray], Any],
 
     Parameters
     ----------
-    data : array_like
-        1-D (a series) or 2-D (aligned rows resampled together, e.g. returns and benchmark).
+    data : array_like or dask.array.Array
+        1-D (a series) or 2-D (aligned rows resampled together, e.g. returns and benchmark). A Dask array is
+        computed once, and the replicates run as Dask tasks on the active scheduler (a ``dask.distributed``
+        cluster when a ``Client`` exists): chunks of ``_TASK_REPS`` replicates, each drawn on its worker from
+        its plan chunk's own seed.
     statistic : callable
         ``statistic(resampled_data)`` -> a scalar or a fixed-shape array.
     reps, bootstrap, block_length, seed
         As :func:`bootstrap_indices`; ``block_length="auto"`` is :func:`optimal_block_length` of the data.
     n_jobs : int or None
-        Chunks of replicates are evaluated in parallel through joblib (so
-        ``joblib.parallel_config(backend="dask")`` sends them to a Dask cluster); the plan is drawn in
-        the caller, so the result is identical for every ``n_jobs``. Default 1: ``statistic`` is your
-        code and may not be safe to run in threads.
+        Chunks of replicates are evaluated in parallel through joblib (``n_jobs`` workers). Default 1 runs them
+        here, one after the other — ``statistic`` is your code and may not be safe to run in threads — unless a
+        ``joblib.parallel_config(...)`` context is active: then its backend and number of jobs are used, so
+        ``with joblib.parallel_config(backend="dask"):`` sends the chunks to a Dask cluster. Every chunk draws its
+        replicates from its own seed, so the result is the same bits for every ``n_jobs``, backend or cluster.
 
     Returns
     -------
@@ -549,19 +611,32 @@ def bootstrap_statistic(data: ArrayLike, statistic: Callable[[np.ndarray], Any],
         raise InputError("statistic", f"must be callable, got {type(statistic).__name__}")
     reps = check_int(reps, "reps", minimum=1)
     workers = check_n_jobs(n_jobs)
+    from alphacheck._columns import is_dask_array
+
+    on_dask = is_dask_array(data)
+    if on_dask:
+        data = np.asarray(data.compute())  # type: ignore[union-attr]
     checked = as_matrix(data, "data", min_obs=2)
     values = checked.values[:, 0] if np.ndim(data) == 1 else checked.values
     method = _check_method(bootstrap)
     b = resolve_block_length(block_length, checked.values, method)
-    plans = iter_plan(values.shape[0], reps, method, b, seed)
-    if workers == 1:
-        parts = [_apply_chunk(values, statistic, p) for p in plans]
+    n, reps, method, b, root = _check_common(values.shape[0], reps, method, b, seed)
+    specs = _chunk_specs(n, reps, method, b, root)
+    tasks = [(spec, lo, min(lo + _TASK_REPS, spec[1])) for spec in specs for lo in range(0, spec[1], _TASK_REPS)]
+    if on_dask:
+        import dask
+
+        shared = dask.delayed(values, pure=True)
+        call = dask.delayed(_apply_spec, pure=True)
+        parts = list(dask.compute(*[call(shared, statistic, sp, lo, hi, method, b) for sp, lo, hi in tasks]))
+    elif workers == 1 and not joblib_configured():
+        parts = [_apply_chunk(values, statistic, _make_plan(sp, n, method, b)) for sp in specs]
     else:
         from joblib import Parallel, delayed
 
-        # split large plan chunks so every worker gets work
-        small = (p[i : i + 256] for p in plans for i in range(0, p.reps, 256))
-        parts = Parallel(n_jobs=workers)(delayed(_apply_chunk)(values, statistic, p) for p in small)
+        jobs = workers if n_jobs != 1 else None  # None: the parallel_config context's number of jobs
+        parts = Parallel(n_jobs=jobs)(delayed(_apply_spec)(values, statistic, sp, lo, hi, method, b)
+                                      for sp, lo, hi in tasks)
     out = [r for part in parts for r in part]
     shapes = {r.shape for r in out}
     if len(shapes) != 1:
@@ -758,10 +833,12 @@ def _stationary_moments_chunk(spec: tuple[Any, int], n: int, b: float, cols: np.
     col_index = np.arange(keep)
     k = cols.shape[0]
     sums, cross, lsum, l2 = out
+    diagonal = pairs[2] and bool(np.array_equal(pairs[0], np.arange(k)))
     ln_all = _buffer("ln", slab * keep, np.int64)
     e_all = _buffer("e", slab * keep, np.int64)
     lf_all = _buffer("lf", slab * keep, np.float64)
-    blk_all = _buffer("blk", k * slab * keep, np.float64)
+    # squares only: one column's block sums at a time (memory O(slab x blocks), not O(k x slab x blocks))
+    blk_all = _buffer("blk", (1 if diagonal else k) * slab * keep, np.float64)
     g2_all = _buffer("g2", slab * keep, np.float64)
     for lo in range(0, rows, slab):
         r = min(slab, rows - lo)
@@ -781,8 +858,18 @@ def _stationary_moments_chunk(spec: tuple[Any, int], n: int, b: float, cols: np.
         np.copyto(lf, ln)
         sl = slice(lo, lo + r)
         l2[sl] = np.einsum("ij,ij->i", lf, lf)
-        blocks = blk_all[: k * r * keep].reshape(k, r, keep)
         g2 = g2_all[: r * keep].reshape(shape)
+        if diagonal:  # the arithmetic of _accumulate, column by column
+            bi = blk_all[: r * keep].reshape(shape)
+            for i, c in enumerate(cols):
+                np.take(c, e, out=bi, mode="clip")
+                np.take(c, starts, out=g2, mode="clip")
+                bi -= g2
+                sums[sl, i] = bi.sum(axis=1)
+                lsum[sl, i] = np.einsum("ij,ij->i", bi, lf)
+                cross[sl, i] = np.einsum("ij,ij->i", bi, bi)
+            continue
+        blocks = blk_all[: k * r * keep].reshape(k, r, keep)
         for i, c in enumerate(cols):
             np.take(c, e, out=blocks[i], mode="clip")  # indices are in range; "raise" would buffer out
             np.take(c, starts, out=g2, mode="clip")
@@ -867,6 +954,17 @@ def streamed_block_moments(
     """
     a, one_d = _as_columns(x, np.shape(x)[0] if np.ndim(x) else 0)
     n, reps, method, b, root = _check_common(a.shape[0], reps, method, block_length, seed)
+    work, mean = _moments_worker(a, method, b, pairs)
+    parts = run_chunks(work, _chunk_specs(n, reps, method, b, root), n_jobs)
+    out = tuple(np.concatenate([p[i] for p in parts]) for i in range(4))
+    return _wrap_moments(_shift_moments(out, mean, n), one_d)
+
+
+def _moments_worker(a: np.ndarray, method: str, b: float, pairs: Pairs) -> tuple[Callable, np.ndarray]:
+    """(work, mean): ``work(spec)`` -> the centred block moments of one plan chunk of ``a`` (n, k); shift them
+    back with ``_shift_moments(parts, mean, n)`` (elementwise per replicate, so per chunk or after concatenation
+    gives the same bits)."""
+    n = a.shape[0]
     mean = a.mean(axis=0)
     pidx = _pair_index(pairs, a.shape[1])
     if _unit_blocks(method, b):
@@ -882,7 +980,32 @@ def streamed_block_moments(
             if method == "stationary":
                 return _stationary_moments_chunk(spec, n, b, cols, pidx)
             return _moments_from_prefix((cols, np.zeros_like(mean)), _make_plan(spec, n, method, b), None, pidx)
+    return work, mean
 
-    parts = run_chunks(work, _chunk_specs(n, reps, method, b, root), n_jobs)
-    out = tuple(np.concatenate([p[i] for p in parts]) for i in range(4))
-    return _wrap_moments(_shift_moments(out, mean, n), one_d)
+
+def block_moments_worker(a: np.ndarray, method: str, b: float,
+                         pairs: Pairs = None) -> Callable[[tuple[Any, int]], BlockMoments]:
+    """``work(spec)`` -> the :class:`BlockMoments` (2-D fields) of one plan chunk (:func:`plan_specs`) applied to
+    the validated 2-D ``a``: the rows of :func:`streamed_block_moments` for that chunk, bit for bit."""
+    inner, mean = _moments_worker(a, method, b, pairs)
+    n = a.shape[0]
+
+    def work(spec: tuple[Any, int]) -> BlockMoments:
+        return BlockMoments(*_shift_moments(inner(spec), mean, n))
+    return work
+
+
+def single_thread_blas() -> Any:
+    """A context in which BLAS runs one thread (threadpoolctl, when installed; else a no-op).
+
+    OpenBLAS splits a matrix product among its threads in ways that change the last bits with the thread
+    count; engines that promise the same bits on one machine, in worker processes and on a cluster run their
+    products single-threaded (their own chunks are the parallelism).
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn, a dependency
+        import contextlib
+
+        return contextlib.nullcontext()
+    return threadpool_limits(1, user_api="blas")

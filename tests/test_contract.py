@@ -36,7 +36,7 @@ SPECIFIC = {
     "n_groups", "studentize", "trial_sharpe_variance", "trial_sharpes", "benchmark_sharpe", "n_obs", "skewness",
     "kurtosis", "mean_sharpe", "paired", "threshold", "beta", "start_value", "trial_pvalues", "turnover", "splits",
     "trials", "states", "controls", "benchmark", "statistic", "autocorrelation", "correlation", "n_sims",
-    "meaningful_alpha", "turnover", "compare_to", "power", "effect",
+    "meaningful_alpha", "turnover", "compare_to", "power", "effect", "k_fwer",
 }
 RETIRED = {"ci_level", "confidence", "size", "hac_lags", "lags", "threads", "score", "cov", "test", "trials_returns",
            "performance", "trades_per_year", "null"}
@@ -133,6 +133,7 @@ CALLS = {
     "spa": lambda: ac.spa(TRIALS, **SMALL),
     "stepm": lambda: ac.stepm(TRIALS, **SMALL),
     "reality_check": lambda: ac.reality_check(TRIALS, **SMALL),
+    "stepm_k_fwer": lambda: ac.stepm(TRIALS, k_fwer=2, **SMALL),
 }
 
 

@@ -15,13 +15,15 @@ import sys
 from collections.abc import Callable
 from itertools import chain, combinations
 from math import comb
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 from tqdm.auto import tqdm
 
+from alphacheck._columns import Columns, check_block, map_blocks
+from alphacheck._columns import open_family as _open_family
 from alphacheck._inputs import InputError, as_matrix, check_int, require_variance
 from alphacheck._results import Result, frame_table, text_table
 
@@ -144,13 +146,27 @@ def _rank_of_selected(oos: np.ndarray, best: np.ndarray) -> np.ndarray:
     return less + (equal + 1) / 2.0
 
 
-def _cscv_sums(x: np.ndarray, n_groups: int, metric: str, combos: np.ndarray, columns: list) -> tuple:
-    t, n_cfg = x.shape
-    g = t // n_groups
+def _group_sums(block: np.ndarray, lo: int, hi: int, extra: Any, groups: list, n_groups: int, rows: int,
+                check_finite: bool) -> list:
+    """Per block of configurations (a task on a Dask cluster): column means and the per-group sums and sums of
+    squares of the centred first ``rows`` rows — all CSCV needs of the data (S x N numbers)."""
+    if check_finite:
+        check_block(block, "trials", extra, 0)
+    const = np.ptp(block, axis=0) == 0
+    if const.any():
+        raise InputError("trials", f"is constant (column(s) {[extra[j] for j in np.flatnonzero(const)[:5]]}); "
+                                   "the method needs non-zero variance")
+    x = block[:rows]
+    n_cfg = x.shape[1]
     shift = x.mean(axis=0)
-    grouped = (x - shift).reshape(n_groups, g, n_cfg)
-    gsum = grouped.sum(axis=1)
-    gsq = (grouped * grouped).sum(axis=1)
+    grouped = (x - shift).reshape(n_groups, rows // n_groups, n_cfg)
+    return [(shift, grouped.sum(axis=1), (grouped * grouped).sum(axis=1))]
+
+
+def _cscv_sums(sums: tuple, t: int, n_groups: int, metric: str, combos: np.ndarray, columns: Any) -> tuple:
+    shift, gsum, gsq = sums
+    n_cfg = shift.size
+    g = t // n_groups
     tot_s, tot_q = gsum.sum(axis=0), gsq.sum(axis=0)
     n_half = g * (n_groups // 2)
     n_comb = combos.shape[0]
@@ -214,8 +230,11 @@ def pbo(trials: ArrayLike, *, n_groups: int = 16,
 
     Parameters
     ----------
-    trials : (T, N) DataFrame or array
-        Per-period returns (or P&L) of N strategy configurations over the same T periods.
+    trials : (T, N) DataFrame or array, or an out-of-memory family
+        Per-period returns (or P&L) of N strategy configurations over the same T periods. Also a ``.npy`` path
+        or ``np.memmap`` (memory-mapped), a ``.parquet`` path, a Dask array, or any object with a 2-D ``shape``
+        and column slicing: read block by block of configurations (only the S x N per-group sums are kept, the
+        same bits as in memory; a Dask array's blocks are tasks on the active scheduler).
     n_groups : int, even, >= 2
         S, the number of contiguous row groups. CSCV needs S submatrices "of equal dimensions" (paper,
         sec. 2, step 2): when T is not a multiple of S the *last* ``T mod S`` rows are dropped (reported as
@@ -263,8 +282,17 @@ def pbo(trials: ArrayLike, *, n_groups: int = 16,
         metric_name = getattr(metric, "__name__", "custom")
     else:
         raise InputError("metric", f"must be one of {_METRICS} or a callable, got {type(metric).__name__}")
-    checked = as_matrix(trials, "trials", min_obs=2, min_cols=2)
-    t_all, n_cfg = checked.values.shape
+    src = _open_family(trials, "trials")
+    if src is None:
+        checked = as_matrix(trials, "trials", min_obs=2, min_cols=2)
+        values = checked.values
+        src = Columns(values.shape[0], values.shape[1], checked.columns, None,
+                      lambda lo, hi: values[:, lo:hi])  # layout kept: a DataFrame's (column-major) bits as in 0.2
+    elif callable(metric):
+        raise InputError("metric", f"a callable metric needs the trials in memory, not a {src.source}")
+    elif src.n_cols < 2:
+        raise InputError("trials", f"needs at least 2 columns (configurations), got {src.n_cols}")
+    t_all, n_cfg = src.n_obs, src.n_cols
     min_rows = 2 * s if metric_name == "sharpe" else s
     if t_all < min_rows:
         raise InputError(
@@ -272,19 +300,24 @@ def pbo(trials: ArrayLike, *, n_groups: int = 16,
             f"has {t_all} rows; n_groups={s} needs at least {min_rows} "
             f"({'two rows per group for a standard deviation' if metric_name == 'sharpe' else 'one row per group'})",
         )
-    require_variance(checked.values, "trials")
     n_comb = comb(s, s // 2)
     if n_comb > _MAX_COMBINATIONS:
         raise InputError("n_groups", f"{s} groups give {n_comb:,} combinations; use at most 24 groups")
     g = t_all // s
-    x = checked.values[: g * s]
     # int8 group ids straight from the iterator: no list of tuples even for C(24, 12) = 2.7M rows
     combos = np.fromiter(chain.from_iterable(combinations(range(s), s // 2)), dtype=np.int8, count=n_comb * (s // 2))
     combos = combos.reshape(n_comb, s // 2)
+    labels = src.labels
     if callable(metric):
-        best, is_m, oos_m, rank = _cscv_callable(x, s, metric, combos)
-    else:
-        best, is_m, oos_m, rank = _cscv_sums(x, s, metric_name, combos, checked.columns)
+        values = src.read(0, n_cfg)
+        require_variance(values, "trials")
+        best, is_m, oos_m, rank = _cscv_callable(values[: g * s], s, metric, combos)
+    else:  # block by block of configurations: only the (S x N) group sums are kept
+        bounds = src.bounds()
+        parts = [r[0] for r in map_blocks(src, _group_sums, s, g * s, not src.in_memory,
+                                          per_block=[labels[lo:hi] for lo, hi in bounds])]
+        sums = tuple(np.concatenate([p[i] for p in parts], axis=-1) for i in range(3))
+        best, is_m, oos_m, rank = _cscv_sums(sums, g * s, s, metric_name, combos, labels)
     omega = rank / (n_cfg + 1.0)
     logits = np.log(omega / (1.0 - omega))
     slope, intercept, r2 = _ols(is_m, oos_m)
@@ -294,7 +327,7 @@ def pbo(trials: ArrayLike, *, n_groups: int = 16,
         relative_ranks=omega,
         is_metric=is_m,
         oos_metric=oos_m,
-        selected=np.asarray(checked.columns, dtype=object)[best],
+        selected=np.asarray(list(labels), dtype=object)[best],
         degradation_slope=slope,
         degradation_intercept=intercept,
         degradation_rsquared=r2,

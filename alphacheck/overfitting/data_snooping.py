@@ -44,8 +44,9 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from alphacheck import _resample as resample
+from alphacheck._columns import Columns, as_columns, check_block, map_blocks
 from alphacheck._hac import lrv_columns, stationary_bootstrap_lrv
-from alphacheck._inputs import InputError, align, check_choice, check_probability, check_reps, require_variance
+from alphacheck._inputs import InputError, check_choice, check_int, check_probability, check_reps, require_variance
 from alphacheck._pvalues import pvalue_from_counts
 from alphacheck._results import Interval, TestResult, format_number, frame_table, text_table
 
@@ -84,6 +85,7 @@ class FamilyTestResult(TestResult):
     bootstrap: str = "stationary"
     studentize: str = "replicate"
     recentring: str = "consistent"
+    k_fwer: int = 1
 
     def to_frame(self) -> pd.DataFrame:
         """The per-strategy table (one row per strategy)."""
@@ -103,174 +105,396 @@ class FamilyTestResult(TestResult):
         return "at least one strategy beats the benchmark: max_k E[d_k] > 0"
 
 
-@dataclasses.dataclass(frozen=True)
-class _Snoop:
-    """Everything the three tests share: statistics and bootstrap draws of the differentials."""
-
-    mean: np.ndarray  # (k,) mean differential
-    scale: np.ndarray  # (k,) divisor of the observed means (1 when not studentised)
-    stat: np.ndarray  # (k,) mean / scale
-    centres: dict  # recentring name -> (k,) centre of the bootstrap means
-    boot_means: np.ndarray  # (reps, k) bootstrap means of the differentials
-    boot_scale: np.ndarray  # (reps, k) or (k,): divisor of the bootstrap means
-
-
-def _simulated(s: _Snoop, recentring: str) -> np.ndarray:
-    return (s.boot_means - s.centres[recentring]) / s.boot_scale
-
-
 STUDENTIZE = ("replicate", "fixed", "none")
+# k-StepM (k_fwer >= 2): subsets I of the rejected strategies examined per step (Romano & Wolf 2007, sec. 4.3)
+N_MAX = 50
+# k-StepM: strategies beyond the current rejections whose replicates are fetched with the ones a step needs
+_FETCH_AHEAD = 256
 
 
-def _snoop(d: np.ndarray, boot: Any, block_length: float, studentize: str) -> _Snoop:
-    """Statistics and simulated statistics under the three studentisations (see :func:`spa`)."""
-    t = d.shape[0]
-    mean = d.mean(axis=0)
+# --------------------------------------------------------------------------------------------------------
+# per block of strategies (each function runs on a (T, c) block; on a Dask cluster, as a task)
+
+
+def _differentials(block: np.ndarray, bench: np.ndarray | None) -> np.ndarray:
+    return block if bench is None else block - bench[:, None]
+
+
+def _stats_block(block: np.ndarray, lo: int, hi: int, extra: Any, groups: list, bench: np.ndarray | None,
+                 bench_sd: float | None, method: str, need_pw: bool, studentize: str, b_len: float | None,
+                 check_finite: bool) -> list:
+    """Pass 1 over a block: checks, means, long-run variances, Politis-White lengths (per column)."""
+    labels = extra
+    if check_finite:
+        check_block(block, "returns", labels, 0)
+    d = _differentials(block, bench)
+    require_variance(d, "returns - benchmark")
+    # a strategy equal to the benchmark plus a constant leaves rounding noise only: reject it too
+    level = np.maximum(np.std(block, axis=0), np.std(d, axis=0) if bench_sd is None else bench_sd)
+    const = np.std(d, axis=0) <= 1e-10 * level
+    if const.any():
+        raise InputError(
+            "returns - benchmark",
+            f"is constant (up to rounding) for strategy(ies) {[labels[i] for i in np.flatnonzero(const)[:5]]}; "
+            "a strategy equal to the benchmark plus a constant cannot be tested",
+        )
+    out: dict[str, Any] = {"mean": d.mean(axis=0)}
     if studentize == "replicate":
-        omega2 = lrv_columns(d)
-        sums = boot.sums
-        m = sums / t
-        # Götze & Künsch (1996) block variance of each replicate's own differentials
-        v = (boot.cross - 2 * m * boot.length_sums + m**2 * boot.length_squares[:, None]) / t
-        boot_scale = np.sqrt(np.maximum(v, 0.0) / t)
-        boot_scale = np.where(boot_scale > 0, boot_scale, np.inf)  # a degenerate replicate never exceeds
-    else:
-        omega2 = stationary_bootstrap_lrv(d, block_length)
-        m = boot / t
+        out["omega2"] = lrv_columns(d)
+    elif b_len is not None:
+        out["omega2"] = stationary_bootstrap_lrv(d, b_len)
+    if need_pw:
+        out["pw"] = resample.politis_white_max(d, method)
+    return [out]
+
+
+def _omega_block(block: np.ndarray, lo: int, hi: int, extra: Any, groups: list, bench: np.ndarray | None,
+                 b_len: float) -> list:
+    """Pass 1b (unstudentised or Hansen-studentised tests with an "auto" block length): ω̂_k² at the block length."""
+    return [stationary_bootstrap_lrv(_differentials(block, bench), b_len)]
+
+
+def _boot_block(block: np.ndarray, lo: int, hi: int, extra: Any, groups: list, bench: np.ndarray | None,
+                method: str, b_len: float, studentize: str, used: int, stairs: int, collect: Any,
+                n_jobs: int | None) -> list:
+    """Pass 2 over a block: the bootstrap draws of every group of replicates applied to its strategies.
+
+    Per group (a plan chunk, see :func:`alphacheck._resample.plan_specs`, or an explicit plan) returns the running
+    reductions the tests need, never the (replicates x strategies) matrix: the maxima over the block's strategies
+    of the simulated statistics under the three re-centrings (3, rows); the per-strategy counts of
+    sim*_k >= stat_k under the used re-centring (c,); and, for StepM, the staircase of each replicate (the
+    strategies whose sim* exceeds — or, for k-StepM, is among the ``stairs`` largest of — every sim* ranked
+    below it). ``collect`` (local column indices) returns those columns' simulated statistics instead.
+    """
+    centres, scale, stat, pos = extra
+    d = _differentials(block, bench)
+    t = d.shape[0]
+    with resample.single_thread_blas():
+        if studentize == "replicate":
+            work = resample.block_moments_worker(d, method, b_len, "diagonal")
+        else:
+            work = resample.sums_worker(d, method, b_len)
+
+        def one(group: Any) -> Any:
+            if isinstance(group, resample.BlockPlan):  # an explicit plan (the tests feed arch's resamples)
+                if studentize == "replicate":
+                    full = resample.resampled_block_moments(d, group)
+                    boot: Any = resample.BlockMoments(full.sums, np.diagonal(full.cross, axis1=1, axis2=2).copy(),
+                                                      full.length_sums, full.length_squares)
+                else:
+                    boot = resample.resampled_sums(d, group)
+            else:
+                boot = work(group)
+            if studentize == "replicate":
+                m = boot.sums / t
+                # Götze & Künsch (1996) block variance of each replicate's own differentials
+                v = (boot.cross - 2 * m * boot.length_sums + m**2 * boot.length_squares[:, None]) / t
+                boot_scale = np.sqrt(np.maximum(v, 0.0) / t)
+                boot_scale = np.where(boot_scale > 0, boot_scale, np.inf)  # a degenerate replicate never exceeds
+            else:
+                m = boot / t
+                boot_scale = scale
+            if collect is not None:
+                return (m[:, collect] - centres[used][collect]) / (boot_scale[:, collect] if boot_scale.ndim == 2
+                                                                    else boot_scale[collect])
+            sims = [(m - centres[r]) / boot_scale for r in range(3)]
+            mx = np.stack([sm.max(axis=1) for sm in sims])
+            counts = np.count_nonzero(sims[used] >= stat[None, :], axis=0)
+            front = _staircase(sims[used], pos, stairs) if stairs else None
+            return mx, counts, front
+
+        return resample.run_chunks(one, groups, n_jobs)
+
+
+# --------------------------------------------------------------------------------------------------------
+# staircases: what the stepdown needs of each replicate, kept while streaming over strategies
+
+
+def _staircase(sims: np.ndarray, pos: np.ndarray, stairs: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per replicate (row), the points (rank position, sim*) that are among the ``stairs`` largest of all sim*
+    ranked at or below them, as (rows, F) arrays ordered by position, largest first (padding: position -1,
+    value -inf). max_{ranks >= i} sim* (and the ``stairs`` largest values over ranks >= i) can be read off them
+    for every i, so StepM's stepdown (Romano & Wolf 2005) needs only these, not every sim*.
+    """
+    perm = np.argsort(-pos, kind="stable")
+    return _keep_stairs(sims[:, perm], np.broadcast_to(pos[perm], sims.shape), stairs)
+
+
+def _keep_stairs(vals: np.ndarray, pos: np.ndarray, stairs: int) -> tuple[np.ndarray, np.ndarray]:
+    """Keep the staircase points of rows whose columns are ordered by position, largest first."""
+    rows, n = vals.shape
+    if n == 0:
+        return np.full((rows, 0), -1, dtype=np.int64), np.empty((rows, 0))
+    if stairs == 1:
+        prev = np.empty_like(vals)
+        prev[:, 0] = -np.inf
+        np.maximum.accumulate(vals[:, :-1], axis=1, out=prev[:, 1:])
+        keep = vals > prev
+    else:  # kept when above the stairs-th largest value ranked below it (-inf while fewer are)
+        keep = np.empty(vals.shape, dtype=bool)
+        top = np.full((rows, stairs), -np.inf)  # ascending: top[:, 0] is the stairs-th largest so far
+        for j in range(n):
+            v = vals[:, j]
+            keep[:, j] = v > top[:, 0]
+            top[:, 0] = np.maximum(top[:, 0], v)
+            top.sort(axis=1)
+    keep &= pos >= 0
+    r, c = np.nonzero(keep)
+    counts = np.bincount(r, minlength=rows)
+    width = int(counts.max()) if r.size else 0
+    slot = np.arange(r.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    out_pos = np.full((rows, width), -1, dtype=np.int64)
+    out_val = np.full((rows, width), -np.inf)
+    out_pos[r, slot] = pos[r, c]
+    out_val[r, slot] = vals[r, c]
+    return out_pos, out_val
+
+
+def _merge_stairs(a: tuple, b: tuple, stairs: int) -> tuple[np.ndarray, np.ndarray]:
+    """The staircase of the union of two sets of strategies (exact: it depends only on the points)."""
+    pos = np.concatenate([a[0], b[0]], axis=1)
+    val = np.concatenate([a[1], b[1]], axis=1)
+    order = np.argsort(-pos, axis=1, kind="stable")  # padding (-1) sorts last
+    return _keep_stairs(np.take_along_axis(val, order, axis=1), np.take_along_axis(pos, order, axis=1), stairs)
+
+
+def _stepdown_counts(stairs: tuple, stat_sorted: np.ndarray) -> np.ndarray:
+    """#{b : max_{ranks j >= i} sim*_bj >= stat_(i)} for every rank i, from the replicates' staircases.
+
+    Between two consecutive staircase points p' < p of a replicate, max_{j >= i} sim* is the value v at p for
+    i in (p', p]; as stat_(i) decreases in i, v >= stat_(i) holds on the suffix i >= q(v) = #{i : stat_(i) > v}
+    of that stretch. Each stretch adds 1 on [max(q(v), p' + 1), p] (a difference array).
+    """
+    pos, val = stairs
+    k = stat_sorted.size
+    real = pos >= 0
+    # ascending positions per row (padding last); the previous point's position bounds each stretch from below
+    key = np.where(real, pos, k)
+    asc = np.argsort(key, axis=1, kind="stable")
+    asc_pos = np.take_along_axis(key, asc, axis=1)
+    asc_val = np.take_along_axis(val, asc, axis=1)
+    prev = np.concatenate([np.full((pos.shape[0], 1), -1, dtype=np.int64), asc_pos[:, :-1]], axis=1)
+    ok = asc_pos < k
+    v = asc_val[ok]
+    hi = asc_pos[ok]
+    lo = np.maximum(np.searchsorted(-stat_sorted, -v, side="left"), prev[ok] + 1)
+    keep = lo <= hi
+    diff = np.bincount(lo[keep], minlength=k + 1) - np.bincount(hi[keep] + 1, minlength=k + 1)
+    return np.cumsum(diff)[:k]
+
+
+def _suffix_top(stairs: tuple, start: int, kk: int) -> np.ndarray:
+    """(reps, kk): the kk largest sim* over ranks >= start of each replicate (-inf when fewer), from its staircase."""
+    pos, val = stairs
+    v = np.where(pos >= start, val, -np.inf)
+    if v.shape[1] < kk:
+        v = np.concatenate([v, np.full((v.shape[0], kk - v.shape[1]), -np.inf)], axis=1)
+    return -np.partition(-v, kk - 1, axis=1)[:, :kk]
+
+
+def _k_stepm(stairs: tuple, stat_sorted: np.ndarray, kk: int, size: float, reps: int,
+             sims_at: Any) -> tuple[int, np.ndarray]:
+    """Romano & Wolf's (2007) k-StepM on the studentised statistics: (number rejected, per-rank step p-value).
+
+    Step 1: the 1 - α quantile of the bootstrap k-max (the kk-th largest re-centred sim*) over every strategy; in
+    p-value form, reject rank i when p(i) = (1 + #{b : kmax*_b >= stat_(i)}) / (1 + B) <= α. While at least kk
+    are rejected, step j: for each set I of kk - 1 rejected strategies, the k-max over I and the strategies not
+    yet rejected; p_j(i) is the largest of these p-values (the critical value is the largest quantile over I,
+    Romano & Wolf 2007, Algorithm 4.1); when there are more than ``N_MAX`` such sets, only those drawn from the
+    N* least significant rejected strategies, N* the largest with C(N*, kk - 1) <= N_MAX (their Algorithm 4.2,
+    the "streamlined" method). Stop when a step rejects nothing new. kk = 1 is StepM.
+    """
+    from itertools import combinations
+    from math import comb
+
+    k = stat_sorted.size
+    step_p = np.ones(k)
+    rejected = 0
+    while True:
+        tops = _suffix_top(stairs, rejected, kk)
+        if rejected == 0:
+            kmax_sets = [tops[:, kk - 1]]
+        else:
+            n_star = rejected
+            while comb(n_star, kk - 1) > N_MAX:
+                n_star -= 1
+            block = sims_at(rejected - n_star, rejected)  # (reps, n_star): sim* of the least significant rejected
+            kmax_sets = []
+            for sub in combinations(range(n_star), kk - 1):
+                union = np.concatenate([tops, block[:, list(sub)]], axis=1)
+                kmax_sets.append(-np.partition(-union, kk - 1, axis=1)[:, kk - 1])
+        cand = stat_sorted[rejected:]
+        p = np.zeros(cand.size)
+        for kmax in kmax_sets:
+            cnt = reps - np.searchsorted(np.sort(kmax), cand, side="left")  # #{b : kmax*_b >= stat_(i)}
+            p = np.maximum(p, np.asarray(pvalue_from_counts(cnt, reps)))
+        step_p[rejected:] = p
+        above = p > size
+        new = int(np.argmax(above)) if above.any() else p.size  # p does not decrease with the rank
+        if rejected == 0 and new < kk:  # fewer than k rejections cannot hold k false ones: stop
+            return new, step_p
+        if new == 0:
+            return rejected, step_p
+        rejected += new
+        if rejected == k:
+            return rejected, step_p
+
+
+# --------------------------------------------------------------------------------------------------------
+# the tests
+
+
+def _run(test, returns, benchmark, reps, block_length, seed, bootstrap, studentize, size, procedure, plan=None,
+         n_jobs=None, k_fwer=1):
+    size = check_probability(size, "alpha_level")
+    studentize = check_choice(studentize, "studentize", STUDENTIZE)
+    reps = check_reps(reps, minimum=1)
+    method = check_choice(bootstrap, "bootstrap", resample.METHODS)
+    kk = check_int(k_fwer, "k_fwer", minimum=1)
+    src, bench = as_columns(returns, "returns", benchmark=benchmark, min_obs=10)
+    t, k = src.n_obs, src.n_cols
+    if kk > k:
+        raise InputError("k_fwer", f"must be at most the number of strategies ({k}), got {kk}")
+    labels = src.labels
+    bounds = src.bounds()
+    block_labels = [labels[lo:hi] if not isinstance(labels, range) else range(lo, hi) for lo, hi in bounds]
+    auto = resample.is_auto(block_length) and method != "iid"
+    b_len = None if auto else float(resample.resolve_block_length(block_length, np.empty((t, 0)), method))
+    bench_sd = None if bench is None else float(np.std(bench))
+
+    # pass 1: per-strategy numbers (and the largest Politis-White length)
+    first = [r[0] for r in map_blocks(src, _stats_block, bench, bench_sd, method, auto, studentize, b_len,
+                                      not src.in_memory, per_block=block_labels)]
+    mean = np.concatenate([f["mean"] for f in first])
+    if auto:
+        b_len = resample.auto_block_length(max(f["pw"] for f in first), t)
+    assert b_len is not None
+    if plan is not None:  # an explicit plan (tests feed arch's resamples through this)
+        reps, b_len = plan.reps, float(plan.block_length)
+    if "omega2" in first[0]:
+        omega2 = np.concatenate([f["omega2"] for f in first])
+    else:  # pass 1b: Hansen's ω̂_k² needs the block length, known only now
+        omega2 = np.concatenate([r[0] for r in map_blocks(src, _omega_block, bench, b_len)])
     if (omega2 <= 0).any():
         raise InputError("returns", "a differential has a non-positive long-run variance estimate")
     # Hansen (2005): a strategy far below the benchmark (mean < -sqrt(omega^2/T * 2 ln ln T)) is
     # not re-centred in the consistent p-value.
     valid = mean >= -np.sqrt(omega2 / t * 2.0 * np.log(np.log(t)))
-    centres = {"lower": np.maximum(mean, 0.0), "consistent": np.where(valid, mean, 0.0), "upper": mean}
+    centres = np.stack([np.maximum(mean, 0.0), np.where(valid, mean, 0.0), mean])  # lower, consistent, upper
     scale = np.sqrt(omega2 / t) if studentize != "none" else np.ones_like(mean)
-    if studentize != "replicate":
-        boot_scale = scale
-    return _Snoop(mean, scale, mean / scale, centres, m, boot_scale)
-
-
-def _family_pvalues(s: _Snoop) -> dict[str, float]:
-    top = s.stat.max()
-    reps = s.boot_means.shape[0]
-    return {r: float(pvalue_from_counts(np.count_nonzero(_simulated(s, r).max(axis=1) >= top), reps))
-            for r in _RECENTRING}
-
-
-def _single_step(s: _Snoop, recentring: str) -> np.ndarray:
-    """Family-wise adjusted p-value of each strategy: P*(max_l sim*_l >= stat_k) (White 2000; Hansen 2005)."""
-    mx = _simulated(s, recentring).max(axis=1)
-    return np.asarray(pvalue_from_counts((mx[:, None] >= s.stat[None, :]).sum(axis=0), mx.size))
-
-
-def _stepdown(s: _Snoop, recentring: str) -> np.ndarray:
-    """Romano-Wolf stepdown adjusted p-values (Romano & Wolf 2016, Algorithm 4.1 in spirit).
-
-    Order strategies by statistic, largest first; for the i-th, p_i = P*(max over strategies ranked
-    i..k of sim* > stat_(i)); adjusted p = running maximum of p_i. {adjusted p <= alpha_level} is the set
-    StepM rejects at ``alpha_level`` when critical values are bootstrap quantiles of the same maxima.
-    """
-    order = np.argsort(-s.stat, kind="stable")
-    sim = _simulated(s, recentring)[:, order]
-    suffix_max = np.maximum.accumulate(sim[:, ::-1], axis=1)[:, ::-1]
-    raw = np.asarray(pvalue_from_counts((suffix_max >= s.stat[order][None, :]).sum(axis=0), sim.shape[0]))
-    adjusted = np.maximum.accumulate(raw)
-    out = np.empty_like(adjusted)
-    out[order] = adjusted
-    return out
-
-
-def _prepare(returns: Any, benchmark: Any, reps: Any, block_length: Any, bootstrap: str):
-    reps = check_reps(reps, minimum=1)
-    check_choice(bootstrap, "bootstrap", resample.METHODS)
-    if benchmark is None:
-        (r,), index = align([("returns", returns)], min_obs=10)
-        r = r if r.ndim == 2 else r[:, None]
-        d = r
-    else:
-        (r, b), index = align([("returns", returns), ("benchmark", benchmark)], min_obs=10)
-        if b.ndim != 1:
-            raise InputError("benchmark", f"must be one series, got {b.shape[1]} columns")
-        r = r if r.ndim == 2 else r[:, None]
-        d = r - b[:, None]
-    columns = list(returns.columns) if isinstance(returns, pd.DataFrame) else list(range(d.shape[1]))
-    if isinstance(returns, pd.Series):
-        columns = [returns.name if returns.name is not None else 0]
-    require_variance(d, "returns - benchmark")
-    # a strategy equal to the benchmark plus a constant leaves rounding noise only: reject it too
-    level = np.maximum(np.std(r, axis=0), np.std(d, axis=0) if benchmark is None else np.std(b))
-    const = np.std(d, axis=0) <= 1e-10 * level
-    if const.any():
-        raise InputError(
-            "returns - benchmark",
-            f"is constant (up to rounding) for strategy(ies) {[columns[i] for i in np.flatnonzero(const)[:5]]}; "
-            "a strategy equal to the benchmark plus a constant cannot be tested",
-        )
-    b_len = resample.resolve_block_length(block_length, d, bootstrap)
-    return d, columns, reps, float(b_len)
-
-
-def _run(test: str, returns, benchmark, reps, block_length, seed, bootstrap, studentize, size, procedure, plan=None,
-         n_jobs=None):
-    size = check_probability(size, "alpha_level")
-    studentize = check_choice(studentize, "studentize", STUDENTIZE)
-    d, columns, reps, b_len = _prepare(returns, benchmark, reps, block_length, bootstrap)
-    if plan is not None:  # an explicit plan (tests feed arch's resamples through this)
-        reps, b_len = plan.reps, float(plan.block_length)
-    if studentize == "replicate":
-        boot = (resample.streamed_block_moments(d, reps, bootstrap, b_len, seed, n_jobs=n_jobs, pairs="diagonal")
-                if plan is None else resample.resampled_block_moments(d, plan))
-        if plan is not None:  # full cross moments: keep the diagonal
-            boot = resample.BlockMoments(boot.sums, np.diagonal(boot.cross, axis1=1, axis2=2).copy(),
-                                         boot.length_sums, boot.length_squares)
-        if d.shape[1] == 1 and boot.sums.ndim == 1:
-            boot = resample.BlockMoments(boot.sums[:, None], boot.cross[:, None], boot.length_sums[:, None],
-                                         boot.length_squares)
-    else:
-        boot = (resample.streamed_sums(d, reps, bootstrap, b_len, seed, n_jobs=n_jobs) if plan is None
-                else resample.resampled_sums(d, plan))
-    s = _snoop(d, boot, b_len, studentize)
-    pvalues = _family_pvalues(s)
+    stat = mean / scale
     recentring = "upper" if procedure == "reality_check" else "consistent"
-    adjusted = _stepdown(s, recentring) if procedure == "stepm" else _single_step(s, recentring)
-    individual = np.asarray(pvalue_from_counts((_simulated(s, recentring) >= s.stat[None, :]).sum(axis=0), reps))
+    used = _RECENTRING.index(recentring)
+    order = np.argsort(-stat, kind="stable")
+    pos = np.empty(k, dtype=np.int64)
+    pos[order] = np.arange(k)
+    stat_sorted = stat[order]
+    top = stat.max()
+    stairs = kk if procedure == "stepm" else 0
+
+    # pass 2: the same bootstrap draws, block of strategies by block, reduced on the fly
+    groups: list = [plan] if plan is not None else resample.plan_specs(t, reps, method, b_len, seed)
+    ctx = [(centres[:, lo:hi], scale[lo:hi], stat[lo:hi], pos[lo:hi]) for lo, hi in bounds]
+    parts = map_blocks(src, _boot_block, bench, method, b_len, studentize, used, stairs, None,
+                       n_jobs if src.dask is None else 1, per_block=ctx, groups=groups)
+    mx = np.concatenate([np.max(np.stack([blk[g][0] for blk in parts]), axis=0) for g in range(len(groups))], axis=1)
+    counts = np.zeros(k, dtype=np.int64)
+    for (lo, hi), blk in zip(bounds, parts):
+        counts[lo:hi] = np.sum([blk[g][1] for g in range(len(groups))], axis=0)
+    individual = np.asarray(pvalue_from_counts(counts, reps))
+    pvalues = {r: float(pvalue_from_counts(np.count_nonzero(mx[i] >= top), reps)) for i, r in enumerate(_RECENTRING)}
+    if procedure == "stepm":
+        fronts = []
+        for g in range(len(groups)):
+            front = parts[0][g][2]
+            for blk in parts[1:]:
+                front = _merge_stairs(front, blk[g][2], kk)
+            fronts.append(front)
+        width = max(f[0].shape[1] for f in fronts)
+        pad = [(np.pad(f[0], ((0, 0), (0, width - f[0].shape[1])), constant_values=-1),
+                np.pad(f[1], ((0, 0), (0, width - f[1].shape[1])), constant_values=-np.inf)) for f in fronts]
+        staircase = (np.concatenate([p[0] for p in pad]), np.concatenate([p[1] for p in pad]))
+        if kk == 1:
+            raw = np.asarray(pvalue_from_counts(_stepdown_counts(staircase, stat_sorted), reps))
+            adjusted_sorted = np.maximum.accumulate(raw)
+        else:
+            cache: dict[int, np.ndarray] = {}
+
+            def sims_at(lo_rank: int, hi_rank: int) -> np.ndarray:
+                missing = [r for r in range(lo_rank, hi_rank) if r not in cache]
+                if missing:
+                    want = np.arange(min(missing), min(k, max(missing) + 1 + _FETCH_AHEAD))
+                    for r, col in zip(want, _fetch_sims(src, bench, groups, order[want], method, b_len, studentize,
+                                                        used, ctx, bounds, n_jobs).T):
+                        cache[int(r)] = col
+                return np.column_stack([cache[r] for r in range(lo_rank, hi_rank)])
+
+            _, adjusted_sorted = _k_stepm(staircase, stat_sorted, kk, size, reps, sims_at)
+        adjusted = np.empty(k)
+        adjusted[order] = adjusted_sorted
+    else:  # single step (White 2000; Hansen 2005): P*(max_l sim*_l >= stat_k)
+        srt = np.sort(mx[used])
+        adjusted = np.asarray(pvalue_from_counts(reps - np.searchsorted(srt, stat, side="left"), reps))
     superior = adjusted <= size
     table = pd.DataFrame(
         {
-            "mean_differential": s.mean,
-            "statistic": s.stat,
+            "mean_differential": mean,
+            "statistic": stat,
             "pvalue": individual,
             "adjusted_pvalue": adjusted,
             "superior": superior,
         },
-        index=pd.Index(columns, name="strategy"),
+        index=pd.Index(list(labels), name="strategy"),
     )
     stud = {"replicate": "studentised: T by the prewhitened QS long-run variance, T* by each replicate's block "
                          "variance (Goetze & Kuensch 1996)",
             "fixed": "studentised by the stationary-bootstrap kernel variance in T and T* (Hansen 2005)",
             "none": "not studentised (what arch 8.0 computes)"}[studentize]
-    method = f"{bootstrap} bootstrap, block length {b_len:.4g}, {reps:,} replicates, {stud}, {recentring} re-centring"
+    method_text = (f"{method} bootstrap, block length {b_len:.4g}, {reps:,} replicates, {stud}, {recentring} "
+                   "re-centring")
+    if procedure == "stepm" and kk > 1:
+        method_text += f"; k-StepM controlling the {kk}-FWER (Romano & Wolf 2007)"
     return FamilyTestResult(
         test=test,
-        statistic=float(s.stat.max()),
+        statistic=float(top),
         pvalue=pvalues[recentring],
         alternative="greater",
         null="no strategy has a higher expected return than the benchmark: max_k E[d_k] <= 0",
-        estimate=float(s.mean.max()),
-        method=method,
-        n=int(d.shape[0]),
+        estimate=float(mean.max()),
+        method=method_text,
+        n=int(t),
         interval=Interval("none", reason="a family-wise test of many strategies bounds no single parameter"),
+        bootstrap_distribution=mx[used],
+        details={"source": src.source, "blocks_of_strategies": len(bounds), "replicate_chunks": len(groups)},
         pvalues=pvalues,
         strategies=table,
-        superior=tuple(c for c, sup in zip(columns, superior) if sup),
+        superior=tuple(c for c, sup in zip(labels, superior) if sup),
         alpha_level=size,
-        k=int(d.shape[1]),
+        k=int(k),
         reps=int(reps),
-        block_length=b_len,
-        bootstrap=bootstrap,
+        block_length=float(b_len),
+        bootstrap=method,
         studentize=studentize,
         recentring=recentring,
+        k_fwer=kk,
     )
 
+
+def _fetch_sims(src, bench, groups, columns, method, b_len, studentize, used, ctx, bounds, n_jobs) -> np.ndarray:
+    """(reps, len(columns)) re-centred sim* of the given strategies: the blocks holding them are bootstrapped again
+    with the same draws (k-StepM's later steps need the replicates of a few named strategies)."""
+    out = np.empty((sum(g.reps if isinstance(g, resample.BlockPlan) else g[1] for g in groups), len(columns)))
+    for b, (lo, hi) in enumerate(bounds):
+        sel = np.flatnonzero((columns >= lo) & (columns < hi))
+        if not sel.size:
+            continue
+        sub = Columns(src.n_obs, hi - lo, range(hi - lo), None, (lambda a, z, lo=lo: src.read(lo + a, lo + z))
+                      if src.dask is None else None, dask=None if src.dask is None else src.dask[:, lo:hi],
+                      in_memory=src.in_memory, source=src.source, width=hi - lo)
+        res = map_blocks(sub, _boot_block, bench, method, b_len, studentize, used, 0, columns[sel] - lo,
+                         n_jobs if src.dask is None else 1, per_block=[ctx[b]], groups=groups)[0]
+        out[:, sel] = np.concatenate(res)
+    return out
 
 _PARAMS_DOC = """
     Parameters
@@ -356,6 +580,7 @@ def stepm(
     n_jobs: int | None = None,
     studentize: Literal["replicate", "fixed", "none"] = "replicate",
     alpha_level: float = 0.05,
+    k_fwer: int = 1,
 ) -> FamilyTestResult:
     """Romano & Wolf's (2005) StepM: which strategies beat the benchmark, controlling the FWER.
 
@@ -367,9 +592,21 @@ def stepm(
     resamples (with ``studentize="none"``; with ``"fixed"`` the same on d_k / omega_k), up to
     arch's interpolated-quantile boundary (a strategy whose statistic ties the critical value). ``pvalue`` is the
     family (consistent SPA) p-value, equal to the smallest adjusted p-value.
+
+    ``k_fwer`` = k >= 2: Romano & Wolf's (2007) k-StepM, which controls the k-FWER, the probability of k or more
+    false "superior" findings, on the same bootstrap draws: its critical values are quantiles of the k-th largest
+    re-centred statistic (the k-max) instead of the largest. Step 1 uses the k-max over every strategy; if it finds
+    at least k strategies, each further step takes, over the sets I of k - 1 strategies found so far, the largest
+    quantile of the k-max over I and the strategies not yet found (their Algorithm 4.1), restricted, when there are
+    more than 50 such sets, to sets drawn from the N* least significant strategies found, N* the largest with
+    C(N*, k - 1) <= 50 (the streamlined Algorithm 4.2, N_max = 50); it stops when a step finds nothing new.
+    In p-value form, a strategy is found at a step when (1 + #{k-max* >= its statistic}) / (1 + B) <= alpha_level
+    for every such I; ``adjusted_pvalue`` is then that step's p-value (the largest over I): <= alpha_level for the
+    strategies found, above it for the others. k = 1 is StepM.
     """
-    return _run("StepM (Romano & Wolf 2005)", returns, benchmark, reps, block_length, seed, bootstrap, studentize,
-                alpha_level, "stepm", n_jobs=n_jobs)
+    return _run("StepM (Romano & Wolf 2005)" if k_fwer == 1 else f"k-StepM (Romano & Wolf 2007), k = {k_fwer}",
+                returns, benchmark, reps, block_length, seed, bootstrap, studentize, alpha_level, "stepm",
+                n_jobs=n_jobs, k_fwer=k_fwer)
 
 
 for _f in (reality_check, spa, stepm):

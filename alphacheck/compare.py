@@ -100,14 +100,13 @@ def _scale(q: float | None) -> float:
 
 
 def lw_columns(x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
-    """The columns (u1, u2, u1², u2²) the Ledoit–Wolf tests work on, u_i = x_i / sd(x_i) (ddof = 1).
+    """The columns (r1, r2, r1², r2²) whose means v = (μ1, μ2, γ1, γ2) the Ledoit–Wolf tests work on.
 
-    A Sharpe ratio does not change when its series is multiplied by a positive number, so the tests run on
-    unit-variance series (well-conditioned moments); the audit draws its block moments of these columns.
+    Raw returns, as in Ledoit & Wolf: the Andrews (1991) bandwidth weights the columns by σ̂_a⁴, so the HAC
+    standard error (not Δ̂) depends slightly on the units of the returns — theirs does too. The audit draws
+    its block moments of these columns.
     """
-    u1 = x1 / x1.std(ddof=1)
-    u2 = x2 / x2.std(ddof=1)
-    return np.column_stack([u1, u2, u1 * u1, u2 * u2])
+    return np.column_stack([x1, x2, x1 * x1, x2 * x2])
 
 
 def lw_gradient(v: np.ndarray) -> np.ndarray:
@@ -125,12 +124,12 @@ def lw_gradient(v: np.ndarray) -> np.ndarray:
 def _lw_hac(cols: np.ndarray, kernel: str) -> tuple[float, float, dict[str, Any]]:
     """(Δ̂, se, details): Δ̂ = SR1 − SR2 (sd ddof = 1), se = sqrt(∇f' Ψ̂ ∇f / T) (Ledoit & Wolf 2008, eq. (6)).
 
-    Ψ̂ is the VAR(1)-prewhitened kernel HAC of y_t = (u1 − μ̂1, u2 − μ̂2, u1² − γ̂1, u2² − γ̂2)
+    Ψ̂ is the VAR(1)-prewhitened kernel HAC of y_t = (r1 − μ̂1, r2 − μ̂2, r1² − γ̂1, r2² − γ̂2)
     (:func:`alphacheck._hac.prewhitened_hac_matrix`, with the T'/(T' − 4) factor of their programs).
     """
     n = cols.shape[0]
     v = cols.mean(axis=0)
-    delta = float(v[0] - v[1])  # sd(u_i) = 1 (ddof = 1): SR_i = mean(u_i)
+    delta = float(cols[:, 0].mean() / cols[:, 0].std(ddof=1) - cols[:, 1].mean() / cols[:, 1].std(ddof=1))
     grad = lw_gradient(v)
     psi = prewhitened_hac_matrix(cols - v, kernel=kernel)
     var = float(grad @ psi.value @ grad) / n
@@ -143,7 +142,7 @@ def _lw_hac(cols: np.ndarray, kernel: str) -> tuple[float, float, dict[str, Any]
 def lw_replicates(mom: BlockMoments, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Per replicate: Δ̂* (sd ddof = 1) and its standard error from the replicate's own blocks.
 
-    ``mom``: block moments of (u1, u2, u1², u2²) (:func:`lw_columns`). With v* the replicate's moments and
+    ``mom``: block moments of (r1, r2, r1², r2²) (:func:`lw_columns`). With v* the replicate's moments and
     S_j the block sums, Ψ̂* = (1/T) Σ_j (S_j − L_j v*)(S_j − L_j v*)' — Ledoit & Wolf's (2008, sec. 3.2.2)
     Ψ̂* = (1/l) Σ_j ζ_j ζ_j', ζ_j = b^{-1/2} Σ_{t in block j} y*_t, for l blocks of length b = T/l (the
     Götze & Künsch 1996 block variance; for unequal blocks the same formula) — and se* = sqrt(∇f(v*)' Ψ̂* ∇f(v*) / T).
@@ -549,8 +548,9 @@ def diebold_mariano(losses: ArrayLike, incumbent: ArrayLike, *, horizon: int = 1
     a, b, _ = _pair(losses, incumbent, False, names=("losses", "incumbent"), min_obs=max(10, horizon + 3),
                     plausible=False)
     d = a - b
-    if np.ptp(d) == 0:
-        raise InputError("losses - incumbent", "is constant; there is no sampling variance to test against")
+    if np.ptp(d) <= 1e-12 * max(float(np.abs(a).max()), float(np.abs(b).max())):
+        raise InputError("losses - incumbent", "is constant (up to rounding); there is no sampling variance to test "
+                                               "against")
     if horizon >= d.size / 2:
         raise InputError("horizon", f"must be below half the sample ({d.size} observations), got {horizon}")
     return _diebold_mariano(d, horizon=horizon, method=method, maxlags=maxlags, hac_pvalues=hac_pvalues,
@@ -613,8 +613,9 @@ def giacomini_white(losses: ArrayLike, incumbent: ArrayLike, states: ArrayLike |
     a, b, index = _pair(losses, incumbent, False, names=("losses", "incumbent"), min_obs=max(10, horizon + 5),
                         plausible=False)
     d = a - b
-    if np.ptp(d) == 0:
-        raise InputError("losses - incumbent", "is constant; there is no sampling variance to test against")
+    if np.ptp(d) <= 1e-12 * max(float(np.abs(a).max()), float(np.abs(b).max())):
+        raise InputError("losses - incumbent", "is constant (up to rounding); there is no sampling variance to test "
+                                               "against")
     if states is None:
         h = np.column_stack([np.ones(d.size), d])
         names = ["constant", "d_t"]

@@ -39,10 +39,11 @@ from numpy.typing import ArrayLike
 from alphacheck._audit.checks import Check, run_checks
 from alphacheck._audit.costs import cost_unit_text
 from alphacheck._audit.data import AuditData, prepare_audit_data
+from alphacheck._audit.family import FamilyReport, audit_family
 from alphacheck._audit.report import AuditReport
 from alphacheck._audit.verdict import VERDICTS, decide_verdict, evidence_from_checks
 
-__all__ = ["audit", "AuditReport", "Check", "VERDICTS"]
+__all__ = ["audit", "AuditReport", "Check", "VERDICTS", "audit_family", "FamilyReport"]
 
 
 def _settings(d: AuditData) -> dict[str, Any]:

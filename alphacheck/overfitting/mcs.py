@@ -254,7 +254,7 @@ class MCSResult(TestResult):
     order : labels in elimination order, the survivors last.
     table : per model, in elimination order: step, mean_loss, statistic (T_M of the step that removed it),
         count (#{T* >= T_M}), step_pvalue, mcs_pvalue, included.
-    alpha_level, mcs_statistic ("max" or "range"), k, reps, block_length, bootstrap : the set-up.
+    alpha_level, mcs_statistic ("range" or "max"), k, reps, block_length, bootstrap : the set-up.
     """
 
     included: tuple = ()
@@ -263,7 +263,7 @@ class MCSResult(TestResult):
     order: tuple = ()
     table: pd.DataFrame | None = None
     alpha_level: float = 0.05
-    mcs_statistic: str = "max"
+    mcs_statistic: str = "range"
     k: int = 0
     reps: int = 0
     block_length: float = float("nan")
@@ -347,7 +347,7 @@ def mcs_from_sums(losses: np.ndarray, sums: np.ndarray, *, method: str, alpha_le
         block_length=float(block_length), bootstrap=bootstrap)
 
 
-def model_confidence_set(losses: ArrayLike, *, method: Literal["max", "range"] = "max", alpha_level: float = 0.05,
+def model_confidence_set(losses: ArrayLike, *, method: Literal["range", "max"] = "range", alpha_level: float = 0.05,
                          reps: int = 9_999, bootstrap: resample.Scheme = "stationary",
                          block_length: float | str = "auto", seed: resample.SeedLike = None,
                          n_jobs: int | None = None) -> MCSResult:
@@ -364,8 +364,10 @@ def model_confidence_set(losses: ArrayLike, *, method: Literal["max", "range"] =
     losses : (T, k) array_like
         Losses of k models (lower is better) on the same T periods; for strategy returns pass ``-returns``.
         A DataFrame keeps its column labels.
-    method : {"max", "range"}
-        T_max (each model against the average of M) or T_R (the largest pairwise t; arch's ``method="R"``).
+    method : {"range", "max"}
+        T_R (the largest pairwise t, arch's default ``method="R"``): a model leaves when another model beats
+        it; or T_max (each model against the average of M), which keeps models that are only beaten by one
+        standout (the average hides it).
     alpha_level : float
         A model leaves the set when its MCS p-value is <= alpha_level.
     reps, bootstrap, block_length, seed, n_jobs

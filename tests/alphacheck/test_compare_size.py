@@ -74,7 +74,7 @@ def family_rejections(kind: str, n: int, k: int, worlds: int, base: int, plant: 
         b = resolve_block_length("auto", x, "stationary")  # one Politis-White length per world, for every test
         opts = {"reps": REPS, "seed": w, "block_length": b}
         if "mcs_max" in tests:
-            out["mcs_max"] += len(model_confidence_set(-x, **opts).excluded) > 0
+            out["mcs_max"] += len(model_confidence_set(-x, method="max", **opts).excluded) > 0
         if "mcs_range" in tests:
             out["mcs_range"] += len(model_confidence_set(-x, method="range", **opts).excluded) > 0
         if "equality_bootstrap" in tests:

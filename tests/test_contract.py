@@ -35,7 +35,7 @@ SPECIFIC = {
     "prewhiten", "horizon", "horizons", "q", "cluster", "hold", "overlap", "direction", "weights", "splitter",
     "n_groups", "studentize", "trial_sharpe_variance", "trial_sharpes", "benchmark_sharpe", "n_obs", "skewness",
     "kurtosis", "mean_sharpe", "paired", "threshold", "beta", "start_value", "trial_pvalues", "turnover", "splits",
-    "trials", "states", "controls", "benchmark", "statistic",
+    "trials", "states", "controls", "benchmark", "statistic", "pi0_lambda", "compare_to",
 }
 RETIRED = {"ci_level", "confidence", "size", "hac_lags", "lags", "threads", "score", "cov", "test", "trials_returns",
            "performance", "trades_per_year", "null"}
@@ -123,6 +123,13 @@ CALLS = {
     "spa": lambda: ac.spa(TRIALS, **SMALL),
     "stepm": lambda: ac.stepm(TRIALS, **SMALL),
     "reality_check": lambda: ac.reality_check(TRIALS, **SMALL),
+    "sharpe_difference": lambda: ac.sharpe_difference(R, B, **SMALL),
+    "sharpe_difference_hac": lambda: ac.sharpe_difference(R, B, method="hac"),
+    "sharpe_difference_jk": lambda: ac.sharpe_difference(R, B, method="jobson-korkie"),
+    "sharpe_equality": lambda: ac.sharpe_equality(TRIALS, **SMALL),
+    "diebold_mariano": lambda: ac.diebold_mariano(-R, -B),
+    "giacomini_white": lambda: ac.giacomini_white(-R, -B),
+    "model_confidence_set": lambda: ac.model_confidence_set(-TRIALS, **SMALL),
 }
 
 

@@ -72,7 +72,8 @@ def test_dsr_and_haircut_at_the_effective_count_and_at_100(capsys):
     with capsys.disabled():
         print(f"\n[effective trials] N_eff = {n_eff:.2f} of 100 (families {effective_trials(trials).n_clusters}); "
               f"DSR {eff.probability:.3f} (SR0 {eff.null_value:.4f}) vs {raw.probability:.3f} at 100 "
-              f"(SR0 {raw.null_value:.4f}); haircut {hc_eff.haircut:.1%} at {round(n_eff)} vs {hc_raw.haircut:.1%} at 100")
+              f"(SR0 {raw.null_value:.4f}); haircut {hc_eff.haircut:.1%} at {round(n_eff)} vs {hc_raw.haircut:.1%} "
+              "at 100")
     extra = deflated_sharpe_ratio(best, trials=trials, n_trials=150)  # 50 untracked trials count as independent
     assert extra.details["n_effective_trials"] == pytest.approx(n_eff + 50)
 

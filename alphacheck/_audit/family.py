@@ -11,8 +11,9 @@ every resampling procedure, so they all read the same replicates:
   losses −(returns − benchmark), from the sums of the same replicates: the variants no other variant beats;
 
 and beside them the PBO of the grid (CSCV, Bailey et al. 2017), the effective number of independent trials
-(:func:`alphacheck.overfitting.effective_trials`) and the deflated Sharpe ratio of the in-sample best variant
-at that effective number. A variant *survives* when it is in all three sets: it beats the benchmark under
+(:func:`alphacheck.overfitting.effective_trials`, on the differentials returns − benchmark: variants that all
+hold the benchmark are not alike for that) and the deflated Sharpe ratio of the in-sample best variant at that
+effective number. A variant *survives* when it is in all three sets: it beats the benchmark under
 FWER control, it is a discovery under FDR control, and no other variant beats it.
 """
 
@@ -257,7 +258,7 @@ def audit_family(trials: ArrayLike, benchmark: ArrayLike | None = None, *, reps:
     sums = resample.streamed_sums(d, reps, "stationary", b, root, n_jobs=n_jobs, engine="sparse")
     mcs = mcs_from_sums(-d, -sums, method="range", alpha_level=level, names=names, block_length=b,
                         bootstrap="stationary")
-    eff = effective_trials(r)
+    eff = effective_trials(d)  # what the variants differ by: a common benchmark exposure is not a choice
     sharpe = r.mean(axis=0) / r.std(axis=0, ddof=1)
     results: dict[str, Any] = {"stepm": sm, "fdr": fdr, "mcs": mcs, "effective_trials": eff}
     pbo_value = None

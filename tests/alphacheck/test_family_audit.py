@@ -70,7 +70,7 @@ def test_audit_family_pieces_equal_the_standalone_functions(grid):
     mcs = ac.model_confidence_set(-(trials.sub(bench, axis=0)), reps=999, block_length=b, seed=5)
     assert rep.results["mcs"].order == mcs.order
     np.testing.assert_array_equal(rep.variants["mcs_pvalue"], mcs.pvalues.reindex(trials.columns))
-    eff = ac.effective_trials(trials)
+    eff = ac.effective_trials(trials.sub(bench, axis=0))
     assert rep.numbers["effective_trials"] == eff.n_effective
     assert set(rep.survivors) <= {"v2", "v7"} and "v2" in rep.survivors
     assert rep.headline().startswith(f"{len(rep.survivors)} of 15 variants survive")

@@ -332,8 +332,18 @@ def _influence(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return sr, z - 0.5 * sr * (z * z - 1.0)
 
 
+def _solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a⁻¹ b for the symmetric contrast covariance a (Cholesky; least squares if a is singular)."""
+    from scipy import linalg
+
+    try:
+        return linalg.cho_solve(linalg.cho_factor(a), b)
+    except linalg.LinAlgError:
+        return np.linalg.lstsq(a, b, rcond=None)[0]
+
+
 def _wald(c_sr: np.ndarray, cov: np.ndarray, n: int) -> float:
-    return float(n * c_sr @ np.linalg.lstsq(cov, c_sr, rcond=None)[0])
+    return float(n * c_sr @ _solve(cov, c_sr))
 
 
 def sharpe_equality(returns: ArrayLike, *, method: Literal["bootstrap", "hac", "normal"] = "bootstrap",
@@ -427,7 +437,7 @@ def sharpe_equality(returns: ArrayLike, *, method: Literal["bootstrap", "hac", "
             with np.errstate(divide="ignore", invalid="ignore"):
                 sr_star = np.where(var > 0, (sr + m1) / np.sqrt(np.where(var > 0, var, 1.0)), sr)
             dev = (sr_star - sr) @ c.T  # (reps, k-1)
-            sol = np.linalg.lstsq(a, dev.T, rcond=None)[0]
+            sol = _solve(a, dev.T)
             dist = n * np.einsum("rk,kr->r", dev, sol)
             p = float(pvalue_from_replicates(dist, w, alternative="greater"))
             how = (f"Wald statistic with the Newey-West HAC covariance ({lags} lags), law from the {bootstrap} "

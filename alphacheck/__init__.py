@@ -9,7 +9,7 @@ The methodology guide is in docs/; the API reference in docs/api.md.
 from importlib.metadata import PackageNotFoundError, version
 
 # the one call
-from alphacheck._audit import VERDICTS, AuditReport, Check, audit
+from alphacheck._audit import VERDICTS, AuditReport, Check, FamilyReport, audit, audit_family
 from alphacheck._hac import LongRunVariance, long_run_variance, newey_west_lags
 from alphacheck._inputs import InputError
 
@@ -22,6 +22,15 @@ from alphacheck.power import PowerResult, equivalence_bound, power_analysis
 
 # alpha or beta?
 from alphacheck.alpha import AlphaResult, UpDownBetaResult, beta_adjusted, jensen_alpha, spread_test, updown_beta
+
+# better than the incumbent?
+from alphacheck.compare import (
+    SharpeEqualityResult,
+    diebold_mariano,
+    giacomini_white,
+    sharpe_difference,
+    sharpe_equality,
+)
 from alphacheck.events import EventStudyResult, event_study, event_trades
 
 # signals and events
@@ -35,15 +44,22 @@ from alphacheck.ic import (
     quantile_returns,
 )
 from alphacheck.overfitting import (
+    EffectiveTrialsResult,
     FamilyTestResult,
+    FDRResult,
     HaircutResult,
+    MCSResult,
     PBOResult,
     adjust_pvalues,
+    effective_trials,
+    false_discovery_control,
     haircut_sharpe,
+    model_confidence_set,
     pbo,
     reality_check,
     spa,
     stepm,
+    storey_pi0,
 )
 
 # path risk
@@ -94,4 +110,7 @@ __all__ = [
     "FamilyTestResult",
     "equity_curve", "drawdown_series", "drawdown_episodes", "max_drawdown", "worst_losing_streak", "DrawdownResult",
     "audit", "AuditReport", "Check", "VERDICTS",
+    "sharpe_difference", "sharpe_equality", "diebold_mariano", "giacomini_white", "SharpeEqualityResult",
+    "model_confidence_set", "MCSResult", "false_discovery_control", "storey_pi0", "FDRResult",
+    "effective_trials", "EffectiveTrialsResult", "audit_family", "FamilyReport",
 ]

@@ -293,8 +293,9 @@ def expected_max_sharpe(n_trials: int, *, trial_sharpe_variance: float, mean_sha
     return float(mean + math.sqrt(v) * z)
 
 
-def deflated_sharpe_ratio(returns: ArrayLike, *, n_trials: int, trial_sharpe_variance: float | None = None,
-                          trial_sharpes: ArrayLike | None = None, periods_per_year: float | None = None,
+def deflated_sharpe_ratio(returns: ArrayLike, *, n_trials: int | None = None,
+                          trial_sharpe_variance: float | None = None, trial_sharpes: ArrayLike | None = None,
+                          trials: ArrayLike | None = None, periods_per_year: float | None = None,
                           check_returns: bool = True) -> SharpeProbabilityResult:
     """Deflated Sharpe ratio: PSR against the expected maximum Sharpe of ``n_trials`` unskilled trials.
 
@@ -304,13 +305,20 @@ def deflated_sharpe_ratio(returns: ArrayLike, *, n_trials: int, trial_sharpe_var
     ----------
     returns : array_like
         Per-period returns of the selected strategy.
-    n_trials : int
-        N, the number of (effectively independent) variants tried.
+    n_trials : int or None
+        N, the number of (effectively independent) variants tried. With ``trials`` it is the raw count (default:
+        the number of trial columns; more trials than columns were tried when it is larger).
     trial_sharpe_variance : float or None
         V, the variance of the trials' Sharpe ratios; or give ``trial_sharpes`` (their sample variance,
         ddof=1, is used). Annual units when ``periods_per_year`` = q is given (divided by q).
     trial_sharpes : array_like or None
         The trials' Sharpe ratios (annual when ``periods_per_year`` is given).
+    trials : (T, N) array_like or None
+        The trials' returns. N in SR0 is then the *effective* number of independent trials
+        (:func:`alphacheck.overfitting.effective_trials`, families of correlated variants counted by their
+        participation ratio), plus ``n_trials`` − N untracked trials counted as independent; V is their
+        per-period Sharpe variance unless ``trial_sharpe_variance``/``trial_sharpes`` is given. The raw and
+        the effective counts are in ``details``.
     periods_per_year : float or None
         Units of the trial inputs and of the reported Sharpe.
     check_returns : bool
@@ -319,7 +327,8 @@ def deflated_sharpe_ratio(returns: ArrayLike, *, n_trials: int, trial_sharpe_var
     Returns
     -------
     SharpeProbabilityResult
-        ``probability`` = DSR, ``pvalue`` = 1 − DSR, ``null_value`` = SR0 (per period).
+        ``probability`` = DSR, ``pvalue`` = 1 − DSR, ``null_value`` = SR0 (per period); ``details`` hold
+        ``n_trials`` (raw) and ``n_effective_trials`` (what SR0 used).
 
     References
     ----------
@@ -334,11 +343,31 @@ def deflated_sharpe_ratio(returns: ArrayLike, *, n_trials: int, trial_sharpe_var
     >>> 0 < res.probability < 1
     True
     """
-    n_trials = check_int(n_trials, "n_trials", minimum=1)
     x = _returns(returns, 3, check_returns).values
     q = _ppy(periods_per_year)
     if trial_sharpe_variance is not None and trial_sharpes is not None:
         raise InputError("trial_sharpe_variance", "give either trial_sharpe_variance or trial_sharpes, not both")
+    if trials is not None:
+        from alphacheck._inputs import as_matrix
+        from alphacheck.overfitting.trials import effective_trials
+
+        mat = as_matrix(trials, "trials", min_obs=8, min_cols=2).values
+        raw = mat.shape[1] if n_trials is None else max(check_int(n_trials, "n_trials", minimum=1), mat.shape[1])
+        eff = effective_trials(mat)
+        n_used = eff.n_effective + (raw - mat.shape[1])
+        if trial_sharpe_variance is None and trial_sharpes is None:
+            v = float(np.var(mat.mean(axis=0) / mat.std(axis=0, ddof=1), ddof=1))  # per period: no /q below
+        elif trial_sharpes is not None:
+            v = float(as_series(trial_sharpes, "trial_sharpes", min_obs=2).values.var(ddof=1)) / (q or 1.0)
+        else:
+            v = check_number(trial_sharpe_variance, "trial_sharpe_variance", minimum=0) / (q or 1.0)
+        g3, g4 = _moments(x)
+        note = (f"; N = {n_used:.3g} effective trials of {raw} (families of correlated trials counted by their "
+                "participation ratio, alphacheck.overfitting.effective_trials)")
+        return _dsr_result(_sr(x), x.size, g3, g4, raw, v, q, note, n_effective=n_used)
+    if n_trials is None:
+        raise InputError("n_trials", "is required (or pass trials, the trials' returns)")
+    n_trials = check_int(n_trials, "n_trials", minimum=1)
     if trial_sharpes is not None:
         ts = as_series(trial_sharpes, "trial_sharpes", min_obs=2).values
         v = float(ts.var(ddof=1))
@@ -354,15 +383,30 @@ def deflated_sharpe_ratio(returns: ArrayLike, *, n_trials: int, trial_sharpe_var
     return _dsr_result(_sr(x), x.size, g3, g4, n_trials, v, q)
 
 
+def _expected_max_z(n_trials: float) -> float:
+    """(1 − γ) Φ⁻¹(1 − 1/N) + γ Φ⁻¹(1 − 1/(N e)) for a real N >= 1 (0 at N = 1): effective counts are not integers."""
+    if n_trials <= 1.0:
+        return 0.0
+    return float((1 - EULER_GAMMA) * stats.norm.ppf(1 - 1 / n_trials)
+                 + EULER_GAMMA * stats.norm.ppf(1 - 1 / (n_trials * math.e)))
+
+
 def _dsr_result(sr: float, n: int, g3: float, g4: float, n_trials: int, v: float, q: float | None,
-                trials_note: str = "") -> SharpeProbabilityResult:
-    """DSR from per-period SR, n, moments and per-period trial-Sharpe variance v."""
-    sr0 = expected_max_sharpe(n_trials, trial_sharpe_variance=v)
+                trials_note: str = "", n_effective: float | None = None) -> SharpeProbabilityResult:
+    """DSR from per-period SR, n, moments and per-period trial-Sharpe variance v; SR0 uses ``n_effective``
+    (an effective number of independent trials) when given, else ``n_trials``."""
+    if n_effective is None:
+        sr0 = expected_max_sharpe(n_trials, trial_sharpe_variance=v)
+        what = f"{n_trials} unskilled trials"
+    else:
+        sr0 = math.sqrt(v) * _expected_max_z(n_effective)
+        what = f"{n_effective:.3g} effectively independent unskilled trials (of {n_trials})"
     return _probability_result(
         "deflated Sharpe ratio", sr, n, g3, g4, sr0,
-        f"Sharpe ratio <= expected maximum of {n_trials} unskilled trials ({sr0:.4g} per period)",
+        f"Sharpe ratio <= expected maximum of {what} ({sr0:.4g} per period)",
         "DSR, Bailey & Lopez de Prado (2014), eq. 2" + trials_note, q,
         {"sr0_per_period": sr0, "sr0_annualized": _annual(sr0, q), "n_trials": n_trials,
+         "n_effective_trials": float(n_trials if n_effective is None else n_effective),
          "trial_sharpe_variance_per_period": v})
 
 

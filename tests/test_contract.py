@@ -36,7 +36,7 @@ SPECIFIC = {
     "n_groups", "studentize", "trial_sharpe_variance", "trial_sharpes", "benchmark_sharpe", "n_obs", "skewness",
     "kurtosis", "mean_sharpe", "paired", "threshold", "beta", "start_value", "trial_pvalues", "turnover", "splits",
     "trials", "states", "controls", "benchmark", "statistic", "autocorrelation", "correlation", "n_sims",
-    "meaningful_alpha", "turnover", "compare_to", "power", "effect", "k_fwer",
+    "meaningful_alpha", "turnover", "compare_to", "power", "effect", "k_fwer", "pi0_lambda",
 }
 RETIRED = {"ci_level", "confidence", "size", "hac_lags", "lags", "threads", "score", "cov", "test", "trials_returns",
            "performance", "trades_per_year", "null"}
@@ -134,6 +134,13 @@ CALLS = {
     "stepm": lambda: ac.stepm(TRIALS, **SMALL),
     "reality_check": lambda: ac.reality_check(TRIALS, **SMALL),
     "stepm_k_fwer": lambda: ac.stepm(TRIALS, k_fwer=2, **SMALL),
+    "sharpe_difference": lambda: ac.sharpe_difference(R, B, **SMALL),
+    "sharpe_difference_hac": lambda: ac.sharpe_difference(R, B, method="hac"),
+    "sharpe_difference_jk": lambda: ac.sharpe_difference(R, B, method="jobson-korkie"),
+    "sharpe_equality": lambda: ac.sharpe_equality(TRIALS, **SMALL),
+    "diebold_mariano": lambda: ac.diebold_mariano(-R, -B),
+    "giacomini_white": lambda: ac.giacomini_white(-R, -B),
+    "model_confidence_set": lambda: ac.model_confidence_set(-TRIALS, **SMALL),
 }
 
 

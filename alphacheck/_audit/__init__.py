@@ -20,6 +20,8 @@ market_neutral     mean test of the beta-hedged book                            
 consistency        mean per calendar year (DatetimeIndex) / per split / per third                —
 drawdown           max drawdown, its dates, longest time under water                             —
 cost_sensitivity   extra cost at which the mean — and the alpha — stops being significant        4
+sharpe_diff        (compare_to) Ledoit–Wolf bootstrap of SR − SR(incumbent), informational         —
+diebold_mariano    (compare_to) Diebold–Mariano, fixed-b, of the return differential, informational  —
 =================  ===========================================================================  ======
 
 Deflated Sharpe without trial returns: the DSR needs the variance of the trials' Sharpe ratios; without
@@ -37,10 +39,11 @@ from numpy.typing import ArrayLike
 from alphacheck._audit.checks import Check, run_checks
 from alphacheck._audit.costs import cost_unit_text
 from alphacheck._audit.data import AuditData, prepare_audit_data
+from alphacheck._audit.family import FamilyReport, audit_family
 from alphacheck._audit.report import AuditReport
 from alphacheck._audit.verdict import VERDICTS, decide_verdict, evidence_from_checks
 
-__all__ = ["audit", "AuditReport", "Check", "VERDICTS"]
+__all__ = ["audit", "AuditReport", "Check", "VERDICTS", "audit_family", "FamilyReport"]
 
 
 def _settings(d: AuditData) -> dict[str, Any]:
@@ -53,6 +56,9 @@ def _settings(d: AuditData) -> dict[str, Any]:
         "controls": 0 if reg is None else reg.X.shape[1] - 2 - len(reg.states),
         "states (centred)": "none" if reg is None or not reg.states else ", ".join(reg.states),
         "n_trials": d.n_trials,
+        **({"effective trials": round(d.effective_trials.n_effective + d.n_trials - d.effective_trials.n_trials, 2)}
+           if d.effective_trials is not None else {}),
+        **({"compare_to": "given"} if d.incumbent is not None else {}),
         "cost_bps": d.cost_bps,
         "cost unit": cost_unit_text(d.cost_per),
         "periods_per_year": d.periods_per_year if d.periods_per_year is not None else "unknown",
@@ -70,7 +76,7 @@ def audit(returns: ArrayLike, benchmark: ArrayLike | None = None, controls: Arra
           cost_per: Literal["trade", "observation", "turnover"] = "trade", turnover: ArrayLike | None = None,
           splits: Any = None, reps: int = 9_999, seed: Any = 0, alpha_level: float = 0.05,
           n_jobs: int | None = None, meaningful_alpha: float | None = None,
-          check_returns: bool = True) -> AuditReport:
+          check_returns: bool = True, compare_to: ArrayLike | None = None) -> AuditReport:
     """Audit a strategy's returns: is it alpha, or beta, luck and overfitting?
 
     Parameters
@@ -88,7 +94,8 @@ def audit(returns: ArrayLike, benchmark: ArrayLike | None = None, controls: Arra
         How many strategy variants were tried before this one (grid size, research iterations).
     trials : array_like or None
         (T x N) returns of the N variants on the same T observations: PBO, the measured trial-Sharpe
-        variance for the DSR, and n_trials = max(n_trials, N).
+        variance for the DSR, and n_trials = max(n_trials, N); the DSR and the haircut use the *effective*
+        number of independent trials (:func:`alphacheck.overfitting.effective_trials`), reported beside N.
     periods_per_year : float or None
         Observations per year, to annualise Sharpe ratios only (inferred from a DatetimeIndex otherwise);
         for per-trade returns, trades per year.
@@ -114,6 +121,10 @@ def audit(returns: ArrayLike, benchmark: ArrayLike | None = None, controls: Arra
         strategy's mean return — "alpha ruled out" then means alpha is not most of the return.
     check_returns : bool
         Refuse inputs that look like prices, cumulative curves, percent units or positions.
+    compare_to : array_like or None
+        The incumbent's returns on the same observations ("is it better than what I run now?"): adds the
+        checks ``sharpe_diff`` (Ledoit & Wolf 2008 studentised bootstrap, on the audit's own plan) and
+        ``diebold_mariano`` (fixed-b). Informational: the verdict rules do not read them.
 
     Returns
     -------
@@ -136,7 +147,7 @@ def audit(returns: ArrayLike, benchmark: ArrayLike | None = None, controls: Arra
     d = prepare_audit_data(returns, benchmark, controls, states, n_trials=n_trials, periods_per_year=periods_per_year,
                            cost_bps=cost_bps, cost_per=cost_per, turnover=turnover, trials=trials, seed=seed, reps=reps,
                            alpha_level=alpha_level, n_jobs=n_jobs, check_returns=check_returns,
-                           meaningful_alpha=meaningful_alpha)
+                           meaningful_alpha=meaningful_alpha, compare_to=compare_to)
     checks, periods, block_length = run_checks(d, splits)
     evidence = evidence_from_checks(checks, alpha_level=d.alpha_level, n_trials=d.n_trials,
                                     has_benchmark=d.regression is not None)

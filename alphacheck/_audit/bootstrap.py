@@ -5,7 +5,9 @@ draws ONE plan — one seed, one block length: the "auto" length (:func:`alphach
 of every series those tests resample (the returns, the regression scores x_t e_t, the hedged book), the
 maximum over them, so every test's dependence is covered — and reduces it, in one streamed pass, to the block moments each test needs:
 x − x̄ for the mean, (z, z²) for the Sharpe ratio, the regression product columns for the paired bootstrap,
-h − h̄ for the hedged book. Each test then reads its pivots off its own columns (cross moments are taken only
+h − h̄ for the hedged book, and with ``compare_to`` (r, r_inc, r², r_inc²) for the Ledoit–Wolf
+Sharpe-difference test (these columns do not enter the block length, so comparing changes none of the other
+numbers). Each test then reads its pivots off its own columns (cross moments are taken only
 within a test's columns). The cost break-evens come from the same replicates
 (:mod:`alphacheck._audit.costs`), so nothing is redrawn.
 
@@ -39,6 +41,7 @@ class SharedBootstrap:
     hedged: BlockMoments | None
     hedged_returns: np.ndarray | None
     hedge_beta: float | None
+    compare: BlockMoments | None = None  # (r, incumbent, r², incumbent²) for the Ledoit-Wolf test (compare_to)
 
 
 def _sub(mom: BlockMoments, cols: list[int]) -> BlockMoments:
@@ -67,6 +70,10 @@ def shared_bootstrap(d: AuditData) -> SharedBootstrap:
         blocks += [rc.products, (hedged - hedged.mean())[:, None]]
         pw_series += [reg.X * fit.resid[:, None], hedged[:, None]]
     b = resolve_block_length("auto", np.column_stack(pw_series), "stationary")
+    if d.incumbent is not None:  # drawn on the same plan; it does not move the block length (nor other numbers)
+        from alphacheck.compare import lw_columns
+
+        blocks.append(lw_columns(r, d.incumbent))
     x = np.column_stack(blocks)
     starts = np.cumsum([0] + [blk.shape[1] for blk in blocks])
     groups = [list(range(starts[i], starts[i + 1])) for i in range(len(blocks))]
@@ -75,4 +82,5 @@ def shared_bootstrap(d: AuditData) -> SharedBootstrap:
     return SharedBootstrap(
         block_length=float(b), mean=_sub(mom, groups[0]), sharpe=_sub(mom, groups[1]),
         regression=_sub(mom, groups[2]) if rc is not None else None, regression_columns=rc,
-        hedged=_sub(mom, groups[3]) if rc is not None else None, hedged_returns=hedged, hedge_beta=beta)
+        hedged=_sub(mom, groups[3]) if rc is not None else None, hedged_returns=hedged, hedge_beta=beta,
+        compare=_sub(mom, groups[-1]) if d.incumbent is not None else None)

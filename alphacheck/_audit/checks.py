@@ -151,21 +151,32 @@ def check_dsr(d: AuditData) -> Check:
     x = d.returns
     g3, g4 = _moments(x)
     sr = float(x.mean() / x.std(ddof=1))
+    n_eff = effective_trial_count(d)
     if d.trials is not None:
         t = d.trials
         trial_sr = t.mean(axis=0) / t.std(axis=0, ddof=1)
         v = float(np.var(trial_sr, ddof=1))
-        how = f"trial Sharpe variance measured on the {t.shape[1]} given variants"
+        how = (f"trial Sharpe variance measured on the {t.shape[1]} given variants; N = {n_eff:.3g} effectively "
+               f"independent trials of {d.n_trials} (alphacheck.overfitting.effective_trials)")
     else:
         v = _sharpe_se_values(x, "normal", None) ** 2
         how = ("assumed trial Sharpe variance = sampling variance of a Sharpe estimate (skill-less independent "
                "variants); pass trials to measure it")
-    dsr = _dsr_result(sr, x.size, g3, g4, d.n_trials, v, d.periods_per_year)
+    dsr = _dsr_result(sr, x.size, g3, g4, d.n_trials, v, d.periods_per_year,
+                      n_effective=n_eff if d.trials is not None else None)
     return Check(
         "dsr", passed=dsr.pvalue <= d.alpha_level,
-        numbers={"dsr": dsr.probability, "pvalue": dsr.pvalue, "n_trials": d.n_trials,
+        numbers={"dsr": dsr.probability, "pvalue": dsr.pvalue, "n_trials": d.n_trials, "n_effective": n_eff,
                  "sr0": dsr.details["sr0_per_period"]},
         result=dsr, interpretation=f"deflated Sharpe (best of {d.n_trials} trials) p = {fmt_p(dsr.pvalue)}; {how}")
+
+
+def effective_trial_count(d: AuditData) -> float:
+    """N for the DSR and the haircut: the effective number of the given trials plus the untracked ones
+    (n_trials beyond the trial columns, counted as independent); the raw n_trials without trials."""
+    if d.effective_trials is None:
+        return float(d.n_trials)
+    return float(d.effective_trials.n_effective + d.n_trials - d.effective_trials.n_trials)
 
 
 def check_haircut(d: AuditData, sharpe: Check) -> Check:
@@ -174,13 +185,16 @@ def check_haircut(d: AuditData, sharpe: Check) -> Check:
     sr = float(sharpe.numbers["sharpe"])
     if sr == 0.0:
         return skipped("haircut_sharpe", "the Sharpe ratio is exactly 0: nothing to haircut")
-    hc = haircut_sharpe(sr, n_obs=d.n, n_trials=d.n_trials)
+    m = max(1, round(effective_trial_count(d)))
+    hc = haircut_sharpe(sr, n_obs=d.n, n_trials=m)
     p = float(hc.pvalue)
+    of = f" (effective, of {d.n_trials})" if m != d.n_trials else ""
     return Check(
         "haircut_sharpe", passed=(p <= d.alpha_level) if sharpe.passed else None,
-        numbers={"haircut_sharpe": float(hc.haircut_sharpe), "haircut": float(hc.haircut), "adjusted_pvalue": p},
+        numbers={"haircut_sharpe": float(hc.haircut_sharpe), "haircut": float(hc.haircut), "adjusted_pvalue": p,
+                 "n_trials": d.n_trials, "n_effective": m},
         result=hc,
-        interpretation=(f"Sharpe after the multiple-testing haircut for {d.n_trials} trials: "
+        interpretation=(f"Sharpe after the multiple-testing haircut for {m} trials{of}: "
                         f"{float(hc.haircut_sharpe):.3f} per observation; Harvey-Liu {hc.procedure.upper()}-adjusted "
                         f"p = {fmt_p(p)}"))
 
@@ -313,6 +327,56 @@ def check_market_neutral(d: AuditData, sb: SharedBootstrap) -> Check:
 
 
 # --------------------------------------------------------------------------------------------------
+# better than the incumbent? (compare_to; informational: the verdict rules never read these)
+
+
+def _better_or_worse(p: float, better: bool, level: float) -> bool | None:
+    return (True if better else False) if p < level else None
+
+
+def check_sharpe_difference(d: AuditData, sb: SharedBootstrap) -> Check:
+    """Ledoit & Wolf (2008) studentised bootstrap of SR(returns) − SR(compare_to), two-sided, on the audit's plan."""
+    from alphacheck.compare import _sharpe_difference
+
+    res = _sharpe_difference(d.returns, d.incumbent, method="bootstrap", reps=d.reps, block_length=sb.block_length,
+                             periods_per_year=d.periods_per_year, confidence_level=1.0 - d.alpha_level,
+                             moments=sb.compare)
+    lo, hi = res.confidence_interval()
+    q = d.periods_per_year
+    ann = f" ({res.estimate * math.sqrt(q):+.2f} annualised)" if q else ""
+    verdict = ("higher than the incumbent's" if res.estimate > 0 else "lower than the incumbent's") \
+        if res.pvalue < d.alpha_level else "not distinguishable from the incumbent's"
+    return Check(
+        "sharpe_diff", passed=_better_or_worse(res.pvalue, res.estimate > 0, d.alpha_level),
+        numbers={"difference": res.estimate, "pvalue": res.pvalue, "ci_low": lo, "ci_high": hi,
+                 "sharpe": res.details["sharpe"], "incumbent_sharpe": res.details["incumbent_sharpe"],
+                 "correlation": res.details["correlation"]},
+        result=res,
+        interpretation=(f"Sharpe {res.details['sharpe']:.3f} vs the incumbent's {res.details['incumbent_sharpe']:.3f} "
+                        f"per observation: difference {res.estimate:+.3f}{ann}, two-sided Ledoit-Wolf bootstrap "
+                        f"p = {fmt_p(res.pvalue)} — {verdict}"))
+
+
+def check_diebold_mariano(d: AuditData) -> Check:
+    """Diebold–Mariano on the losses −returns vs −compare_to: a test of equal mean return, fixed-b p-value
+    (the return differential is autocorrelated in general; Coroneo & Iacone 2020)."""
+    from alphacheck.compare import _diebold_mariano
+
+    res = _diebold_mariano(d.incumbent - d.returns, method="dm", hac_pvalues="fixed-b",
+                           confidence_level=1.0 - d.alpha_level)
+    better = res.estimate < 0  # the candidate's loss (−return) is lower
+    verdict = ("higher" if better else "lower") + " mean return than the incumbent" \
+        if res.pvalue < d.alpha_level else "no difference in mean return from the incumbent"
+    return Check(
+        "diebold_mariano", passed=_better_or_worse(res.pvalue, better, d.alpha_level),
+        numbers={"mean_return_difference": -res.estimate, "statistic": res.statistic, "pvalue": res.pvalue,
+                 "maxlags": res.details["maxlags"]},
+        result=res,
+        interpretation=(f"mean return {-res.estimate:+.4g} per observation above the incumbent's; Diebold-Mariano "
+                        f"two-sided fixed-b p = {fmt_p(res.pvalue)} — {verdict}"))
+
+
+# --------------------------------------------------------------------------------------------------
 # descriptive checks
 
 
@@ -408,6 +472,9 @@ def run_checks(d: AuditData, splits: Any) -> tuple[dict[str, Check], pd.DataFram
         for name in ("jensen_alpha", "alpha_power", "updown_beta", "market_neutral"):
             checks[name] = skipped(name, "no benchmark given")
     checks["mean_power"] = check_mean_power(d, checks["mean"])
+    if d.incumbent is not None:
+        checks["sharpe_diff"] = check_sharpe_difference(d, sb)
+        checks["diebold_mariano"] = check_diebold_mariano(d)
     labels, parts, how = sub_periods(d.index, d.n, splits)
     periods = period_frame(d.returns, labels, parts)
     checks["consistency"] = check_consistency(d, periods, how)

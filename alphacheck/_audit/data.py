@@ -33,7 +33,8 @@ class AuditData:
     """Validated audit inputs.
 
     ``returns`` are net of costs (``gross`` minus the cost of each observation); ``regression`` holds the
-    aligned Jensen design on the net returns (None without a benchmark).
+    aligned Jensen design on the net returns (None without a benchmark). ``incumbent`` (``compare_to``) is
+    taken as given (net); ``effective_trials`` is the effective number of independent trials of ``trials``.
     """
 
     gross: np.ndarray
@@ -56,6 +57,8 @@ class AuditData:
     seed_label: Any
     n_jobs: int | None
     meaningful_alpha: float | None = None
+    incumbent: np.ndarray | None = None  # compare_to: the incumbent's returns on the same observations
+    effective_trials: Any = None  # EffectiveTrialsResult of ``trials`` (None without trials)
 
     @property
     def n(self) -> int:
@@ -75,7 +78,7 @@ def _annualisation(index: pd.Index | None, n: int, periods_per_year: Any) -> tup
 def prepare_audit_data(returns: Any, benchmark: Any, controls: Any, states: Any, *, n_trials: Any,
                        periods_per_year: Any, cost_bps: Any, cost_per: Any, turnover: Any, trials: Any,
                        seed: Any, reps: Any, alpha_level: Any, n_jobs: Any, check_returns: bool,
-                       meaningful_alpha: Any = None) -> AuditData:
+                       meaningful_alpha: Any = None, compare_to: Any = None) -> AuditData:
     """Validate every audit input once and return the :class:`AuditData` all checks share."""
     n_trials = check_int(n_trials, "n_trials", minimum=1)
     reps = check_reps(reps)
@@ -126,7 +129,7 @@ def prepare_audit_data(returns: Any, benchmark: Any, controls: Any, states: Any,
                                     "— are these percent (divide by 100) or log returns (np.expm1)?")
     if regression is not None:
         regression = dataclasses.replace(regression, y=net)
-    trial_mat, trial_names = None, []
+    trial_mat, trial_names, eff = None, [], None
     if trials is not None:
         m = as_matrix(trials, "trials", min_obs=8, min_cols=2)
         trial_mat, trial_names = m.values, list(m.columns)
@@ -134,10 +137,34 @@ def prepare_audit_data(returns: Any, benchmark: Any, controls: Any, states: Any,
             for j in range(min(trial_mat.shape[1], 50)):  # the first 50 columns tell what the grid holds
                 check_plausible(trial_mat[:, j], m.index, f"trials[{trial_names[j]!r}]")
         n_trials = max(n_trials, trial_mat.shape[1])
+        from alphacheck.overfitting.trials import effective_trials
+
+        eff = effective_trials(trial_mat)
+    incumbent = None if compare_to is None else _incumbent(compare_to, index, n, check_returns)
     ppy, source = _annualisation(index, n, periods_per_year)
     return AuditData(gross=gross, returns=net, costs=costs, benchmark=bench, regression=regression, index=index,
                      periods_per_year=ppy, periods_per_year_source=source, cost_bps=cost, cost_per=cost_per, turnover=tau,
                      trials=trial_mat, trial_names=trial_names, n_trials=n_trials, alpha_level=alpha_level, reps=reps,
                      seed=root, seed_label=seed_label, n_jobs=n_jobs,
                      meaningful_alpha=None if meaningful_alpha is None else check_number(meaningful_alpha,
-                                                                                          "meaningful_alpha"))
+                                                                                          "meaningful_alpha"),
+                     incumbent=incumbent, effective_trials=eff)
+
+
+def _incumbent(compare_to: Any, index: pd.Index | None, n: int, check_returns: bool) -> np.ndarray:
+    """The incumbent's returns on the audited observations: aligned on the dates when both are pandas with a
+    DatetimeIndex-like index, else one value per observation."""
+    if index is not None and isinstance(compare_to, (pd.Series, pd.DataFrame)):
+        frame = compare_to if isinstance(compare_to, pd.Series) else compare_to.squeeze(axis=1)
+        frame = frame.reindex(index)
+        if frame.isna().any():
+            raise InputError("compare_to", f"misses {int(frame.isna().sum())} of the {n} audited observations (it must "
+                                           "cover the same dates as returns)")
+        values = as_returns(frame, "compare_to", min_obs=10, require_variance=True,
+                            check_returns=check_returns).values
+    else:
+        values = as_returns(compare_to, "compare_to", min_obs=10, require_variance=True,
+                            check_returns=check_returns).values
+        if values.size != n:
+            raise InputError("compare_to", f"must have one value per observation of returns ({n}), got {values.size}")
+    return values

@@ -19,7 +19,8 @@ from matplotlib.figure import Figure
 
 from alphacheck.risk.drawdown import _drawdown, _wealth
 
-__all__ = ["plot_equity", "plot_scatter", "plot_periods", "plot_drawdown", "plot_bootstrap", "new_figure", "to_png"]
+__all__ = ["plot_equity", "plot_scatter", "plot_periods", "plot_drawdown", "plot_bootstrap", "plot_family",
+           "new_figure", "to_png"]
 
 _STRATEGY = "#1f5fa8"
 _BENCH = "#7f7f7f"
@@ -130,6 +131,38 @@ def plot_bootstrap(replicates: Any, observed: float, null_value: float = 0.0,
     ax.set_ylabel("replicates")
     ax.set_title(title)
     ax.legend(loc="upper left")
+    return fig
+
+
+def plot_family(labels: Sequence[Any], statistics: Any, stepm: Any, fdr: Any, mcs: Any,
+                title: str = "Which variants are real?") -> Figure:
+    """One bar per variant (sorted): its studentised statistic against the benchmark, coloured by the sets
+    that keep it — all three (survives), beats the benchmark (StepM or FDR) but beaten by another variant
+    (not in the MCS), only in the MCS, or none. At most 60 bars (the highest statistics)."""
+    stat = np.asarray(statistics, dtype=float)
+    sm, fd, mc = (np.asarray(a, dtype=bool) for a in (stepm, fdr, mcs))
+    order = np.argsort(-stat, kind="stable")[:60]
+    groups = [("survives (MCS, FDR and StepM)", _GAIN, sm & fd & mc), ("beats the benchmark, not in the MCS",
+              "#e69f00", (sm | fd) & ~mc), ("in the MCS only", _STRATEGY, mc & ~(sm & fd)),
+              ("none", _BENCH, ~mc & ~(sm | fd))]
+    fig, ax = new_figure(max(6.0, 0.16 * order.size + 3), 4.4)
+    pos = np.arange(order.size)
+    colors = np.full(order.size, _BENCH, dtype=object)
+    for _, color, mask in groups[::-1]:
+        colors[mask[order]] = color
+    ax.bar(pos, stat[order], color=list(colors), width=0.8)
+    for name, color, mask in groups:
+        if mask[order].any():
+            ax.bar([], [], color=color, label=f"{name} ({int(mask.sum())})")
+    if order.size <= 40:
+        ax.set_xticks(pos, [str(labels[i]) for i in order], rotation=90, fontsize=7)
+    else:
+        ax.set_xticks([])
+    ax.axhline(0, color="black", lw=0.6)
+    ax.set_xlabel("variant (sorted by statistic)")
+    ax.set_ylabel("studentised mean differential")
+    ax.set_title(title)
+    ax.legend(loc="upper right", fontsize=8)
     return fig
 
 

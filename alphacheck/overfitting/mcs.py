@@ -1,0 +1,406 @@
+"""The model confidence set (Hansen, Lunde & Nason 2011): the models not beaten by the rest.
+
+Source
+------
+Hansen, P. R., Lunde, A. & Nason, J. M. (2011), "The model confidence set", Econometrica 79(2), 453-497
+(HLN), sec. 3.1.2 ("tests constructed from t-statistics"): the equivalence test of H0,M: E[d_ij] = 0 for
+all i, j in M, its elimination rule, and the MCS p-values (their Definition 2 and Theorem 2). The bootstrap
+implementation (variances from the bootstrap, the same replicates at every step) is the one of HLN sec. 4.2
+and of ``arch.bootstrap.MCS`` (arch 8.0), which :func:`model_confidence_set` reproduces exactly on the same
+resamples (tests/alphacheck/test_mcs.py compares order, counts and sets).
+
+Notation (losses L_{i,t}, T rows, k models; smaller is better)
+--------------------------------------------------------------
+    L̄_i = T⁻¹ Σ_t L_{i,t};  d_ij = L̄_i − L̄_j;  d_i· = L̄_i − m⁻¹ Σ_{j∈M} L̄_j
+    ζ*_b,i = L̄*_b,i − L̄_i  (the recentred bootstrap means; only differences enter, so a loss series common to
+    every model — a benchmark — changes nothing)
+    var̂(d_ij) = B⁻¹ Σ_b (ζ*_b,i − ζ*_b,j)²,   var̂(d_i·) = B⁻¹ Σ_b (ζ*_b,i − m⁻¹ Σ_{j∈M} ζ*_b,j)²
+    t_ij = d_ij / sqrt(var̂(d_ij)),   t_i· = d_i· / sqrt(var̂(d_i·))
+
+Statistics and elimination rules (HLN sec. 3.1.2)
+-------------------------------------------------
+    "range":  T_R,M = max_{i,j∈M} |t_ij|,   e_R,M = argmax_{i∈M} sup_{j∈M} t_ij
+    "max":    T_max,M = max_{i∈M} t_i·,     e_max,M = argmax_{i∈M} t_i·
+  with replicates T*_b from ζ* in place of d (the same variances). Step p-value
+  P_M = (1 + #{b : T*_b >= T_M}) / (1 + B) (:func:`alphacheck._pvalues.pvalue_from_counts`; arch reports
+  #{T*_b > T_M}/B — the counts are equal unless a replicate ties T_M, and the tests compare counts).
+
+MCS p-values (HLN Definition 2): eliminating e_1, e_2, … in turn, p̂_{e_j} = max_{i<=j} P_{M_i}; the last
+model gets 1. The (1 − α) MCS is {i : p̂_i > α}: a model leaves when its MCS p-value is <= ``alpha_level``,
+the rejection rule of every alphacheck test (HLN write p̂_i >= α; the two differ only when a p-value equals α).
+Ties: "max" removes every model attaining T_max in the same step (arch); "range" removes the smallest model
+index among the maximisers. Degenerate variances (identical columns) give t = 0 (d = 0) or ±inf and a
+bootstrap term 0, where arch returns NaN or does not terminate; ``details["notes"]`` says when this happened.
+
+Complexity (B replicates, k models, m = |M|): "max" O(B m) per step, O(B k²) in all; "range" computes
+var̂(d_ij) and each replicate's row maxima once (O(B k²)) and per step re-scans only the rows whose arg-max
+was the eliminated model — O(B k²) in all, against arch's O(B k³) re-indexing of a (B, m, m) array. The
+bootstrap means come from :func:`alphacheck._resample.streamed_sums` (prefix sums over blocks, the sparse
+engine), never a loop over replicates.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+
+from alphacheck import _resample as resample
+from alphacheck._inputs import InputError, align, check_choice, check_probability, check_reps, check_seed
+from alphacheck._pvalues import pvalue_from_counts
+from alphacheck._results import Interval, TestResult, format_number, frame_table, text_table
+
+__all__ = ["MCSResult", "model_confidence_set"]
+
+MCS_STATISTICS = ("max", "range")
+_SMALL_CHUNK = 2**19  # ~4 MB per chunk in the elimination kernels (cache-sized)
+
+
+def _range_steps(lbar, Z, warn):
+    """Elimination sequence for T_R.  Returns (eliminated groups, step counts #{T* >= T}, statistics, included)."""
+    B, k = Z.shape
+    ZT = np.ascontiguousarray(Z.T)  # (k, B)
+    d = lbar[:, None] - lbar[None, :]  # d_ij
+    t_obs = np.empty((k, k))
+    inv_s = np.empty((k, k))  # 1 / sqrt(var̂(d_ij)); 0 where var̂ = 0 (i != j)
+    Rm = np.empty((B, k))  # R*_b,i = max_{j∈M} t*_b,ij
+    Ja = np.empty((B, k), dtype=np.int64)  # its arg-max j
+    ci = max(1, _SMALL_CHUNK // (B * k))
+    n_zero = 0
+    for lo in range(0, k, ci):
+        hi = min(k, lo + ci)
+        rows = np.arange(hi - lo)
+        D = ZT[lo:hi, :, None] - Z[None, :, :]  # D[a, b, j] = ζ*_b,(lo+a) − ζ*_b,j
+        var = np.einsum("abj,abj->aj", D, D) / B  # var̂(d_ij), i in [lo, hi)
+        var[rows, rows + lo] = 1.0  # arch adds eye(k): t_ii = 0, never 0/0 on the diagonal
+        zero = var == 0.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inv = 1.0 / np.sqrt(var)
+            t_obs[lo:hi] = d[lo:hi] * inv
+        if zero.any():
+            n_zero += int(zero.sum())
+            inv[zero] = 0.0
+            t_obs[lo:hi][zero & (d[lo:hi] == 0.0)] = 0.0
+        inv_s[lo:hi] = inv
+        D *= inv[:, None, :]
+        j = D.argmax(axis=2)  # (c, B)
+        Ja[:, lo:hi] = j.T
+        Rm[:, lo:hi] = np.take_along_axis(D, j[:, :, None], axis=2)[:, :, 0].T
+    if n_zero:
+        warn("var(d_ij) = 0 for some pair i != j (identical or constant-shifted loss series); "
+             "arch returns NaN here, this engine sets t*_ij = 0 and t_ij = 0 or ±inf.")
+    # buckets[j]: flat row ids b*k + i whose current arg-max is j (each row is in exactly one bucket)
+    flat = Ja.ravel()
+    srt = np.argsort(flat, kind="stable")
+    bounds = np.zeros(k + 1, dtype=np.int64)
+    np.cumsum(np.bincount(flat, minlength=k), out=bounds[1:])
+    buckets = [[srt[bounds[j] : bounds[j + 1]]] for j in range(k)]
+    # compact layout: the m models of M occupy the first m columns of Zc / Ic / Rc (a removed model's
+    # column is overwritten by the last active one), so recomputations copy contiguous row slices
+    perm = np.arange(k)  # model at compact position p
+    posof = np.arange(k)  # compact position of model i
+    Zc = Z.copy()  # Zc[b, p] = ζ*_b,perm[p]
+    Ic = inv_s  # Ic[i, p] = 1/sqrt(var̂(d_i,perm[p]))
+    Rc = Rm  # Rc[b, p] = R*_b,perm[p]
+    Tc = t_obs  # Tc[p, p'] = t_perm[p],perm[p'] (rows and columns move with the models)
+    included = np.ones(k, dtype=bool)
+    groups, counts, stats = [], [], []
+    m = k
+    while m > 1:
+        rowmax = Tc[:m, :m].max(axis=1)
+        stat = rowmax.max()
+        # first i in row-major (model-index) order attaining T_R: smallest model index among maximisers
+        e = int(perm[:m][rowmax == stat].min())
+        tstar = Rc[:, :m].max(axis=1)  # T*_b,R
+        counts.append(int(np.count_nonzero(tstar >= stat)))  # T* >= T
+        stats.append(float(stat))
+        groups.append([e])
+        included[e] = False
+        p, m = posof[e], m - 1
+        if p != m:
+            last = perm[m]
+            Zc[:, p] = Zc[:, m]
+            Ic[:, p] = Ic[:, m]
+            Rc[:, p] = Rc[:, m]
+            Tc[p, :] = Tc[m, :]
+            Tc[:, p] = Tc[:, m]
+            perm[p], posof[last] = last, p
+        if m <= 1:
+            break
+        rows = np.concatenate(buckets[e])
+        buckets[e] = []
+        rows = rows[included[rows % k]]
+        if rows.size == 0:
+            continue
+        bb, ii = np.divmod(rows, k)
+        step = max(1, _SMALL_CHUNK // m)
+        newj = np.empty(rows.size, dtype=np.int64)
+        for lo in range(0, rows.size, step):
+            b_, i_ = bb[lo : lo + step], ii[lo : lo + step]
+            vals = Zc[b_, :m]
+            np.subtract(Z[b_, i_][:, None], vals, out=vals)  # ζ*_b,i − ζ*_b,j, j ∈ M
+            vals *= Ic[i_, :m]
+            j = vals.argmax(axis=1)
+            Rc[b_, posof[i_]] = vals[np.arange(j.size), j]
+            newj[lo : lo + step] = perm[j]
+        srt = np.argsort(newj, kind="stable")
+        keys_sorted = newj[srt]
+        rows_sorted = rows[srt]
+        cut = np.flatnonzero(keys_sorted[1:] != keys_sorted[:-1]) + 1
+        lo_ = np.concatenate(([0], cut)).tolist()
+        hi_ = np.concatenate((cut, [rows.size])).tolist()
+        for key, a, b in zip(keys_sorted[lo_].tolist(), lo_, hi_):
+            buckets[key].append(rows_sorted[a:b])
+    return groups, counts, stats, included
+
+
+_CANCEL = 1e3  # fall back to the direct second moment when q_i / var̂(d_i·) exceeds this
+_ZERO_SD = 1e-12  # sd_i <= 1e-12 * rms(ζ̃*_i) is treated as an exact zero (identical models)
+
+
+def _max_steps(lbar, Z, warn):
+    """Elimination sequence for T_max.  Returns (eliminated groups, step counts #{T* >= T}, statistics, included).
+
+    Work array: the models of M are the first m rows of W (k, B), W[r] = ζ̃*_·,ids[r] with
+    ζ̃*_b,i = ζ*_b,i − mean_{all j} ζ*_b,j (removing the common component first, as arch does, keeps
+    the moment identity below well conditioned).  A removed model's row is overwritten by the last
+    active row (O(B) per removal, no column gathers).  Per step, with g_b = mean_{j∈M} ζ̃*_b,j kept
+    as a running sum:
+
+        var̂(d_i·) = q_i − 2 h_i + mean_b g_b²,   q_i = mean_b ζ̃*_b,i²,   h_i = mean_b ζ̃*_b,i g_b
+
+    (one pass for h; if q_i / var̂(d_i·) > 1e3 the direct B^{-1} Σ_b (ζ̃*_b,i − g_b)² is used instead),
+    and the bootstrap count uses  T_max < max_i (ζ̃*_b,i − g_b)/sd_i  ⇔  g_b < max_i (ζ̃*_b,i − T_max·sd_i)
+    (sd_i > 0), i.e. two passes over the (m, B) block instead of five.
+    """
+    B, k = Z.shape
+    W = np.array(Z.T, order="C")  # (k, B)
+    W -= W.mean(axis=0)
+    q = np.einsum("ib,ib->i", W, W) / B  # indexed by row (moves with the rows)
+    lc = lbar.copy()  # L̄ by row (moves with the rows)
+    S = W.sum(axis=0)  # running Σ_{j∈M} ζ̃*_b,j
+    ids = np.arange(k)
+    buf = np.empty((k, B))
+    m = k
+    groups, counts, stats = [], [], []
+    while m > 1:
+        X = W[:m]
+        qm = q[:m]
+        g = S / m
+        h = np.einsum("ib,b->i", X, g)
+        var = qm - (2.0 * h - np.dot(g, g)) / B
+        zero = None
+        if not (var * _CANCEL > qm).all():  # ill-conditioned or zero: direct second moment
+            g = X.mean(axis=0)
+            Y = buf[:m]
+            np.subtract(X, g, out=Y)
+            var = np.einsum("ib,ib->i", Y, Y) / B
+            zero = np.sqrt(var) <= _ZERO_SD * np.sqrt(qm)  # numerically zero (identical models)
+            if not zero.any():
+                zero = None
+        sd = np.sqrt(var)
+        lm = lc[:m]
+        dm = lm - lm.sum() / m  # d_i·
+        if zero is not None:
+            warn("var(d_i.) = 0 for some model in M (the MCS is not valid for such losses); "
+                 "arch warns and may not terminate, this engine sets the bootstrap term to 0.")
+            if zero.all():
+                break  # all remaining models indistinguishable: they survive with p-value 1
+            with np.errstate(divide="ignore", invalid="ignore"):
+                t = dm / sd
+            t[zero] = np.where(dm[zero] == 0.0, 0.0, np.copysign(np.inf, dm[zero]))
+            stat = t.max()
+            Y = buf[:m]
+            np.subtract(X, g, out=Y)
+            Y[~zero] /= sd[~zero, None]
+            Y[zero] = 0.0
+            hit = Y.max(axis=0) >= stat
+        else:
+            t = dm / sd
+            stat = t.max()
+            Y = buf[:m]
+            np.subtract(X, (stat * sd)[:, None], out=Y)
+            hit = g <= Y.max(axis=0)  # T* >= T  <=>  g_b <= max_i (ζ̃*_b,i − T sd_i)
+        counts.append(int(np.count_nonzero(hit)))
+        stats.append(float(stat))
+        rows = np.flatnonzero(t == stat)  # ties: all maximisers leave together (arch)
+        groups.append(sorted(ids[rows].tolist()))
+        for r in rows[::-1].tolist():  # descending, so a moved row is never one still to be removed
+            S -= W[r]
+            m -= 1
+            W[r] = W[m]
+            q[r] = q[m]
+            lc[r] = lc[m]
+            ids[r] = ids[m]
+    included = np.zeros(k, dtype=bool)
+    included[ids[:m]] = True
+    return groups, counts, stats, included
+
+
+@dataclasses.dataclass(frozen=True)
+class MCSResult(TestResult):
+    """The model confidence set.
+
+    Protocol fields: ``statistic`` and ``pvalue`` are those of the first equivalence test (H0: all k models
+    have equal expected loss), ``estimate`` the largest mean loss above the average of the k models.
+
+    Attributes
+    ----------
+    included, excluded : labels of the models in / out of the (1 − ``alpha_level``) MCS.
+    pvalues : MCS p-value of each model (a Series by label).
+    order : labels in elimination order, the survivors last.
+    table : per model, in elimination order: step, mean_loss, statistic (T_M of the step that removed it),
+        count (#{T* >= T_M}), step_pvalue, mcs_pvalue, included.
+    alpha_level, mcs_statistic ("range" or "max"), k, reps, block_length, bootstrap : the set-up.
+    """
+
+    included: tuple = ()
+    excluded: tuple = ()
+    pvalues: pd.Series | None = None
+    order: tuple = ()
+    table: pd.DataFrame | None = None
+    alpha_level: float = 0.05
+    mcs_statistic: str = "range"
+    k: int = 0
+    reps: int = 0
+    block_length: float = float("nan")
+    bootstrap: str = "stationary"
+
+    def confidence_set(self, alpha_level: float) -> tuple:
+        """The (1 − alpha_level) MCS from the same p-values (nothing is recomputed)."""
+        level = check_probability(alpha_level, "alpha_level")
+        return tuple(lb for lb, p in self.pvalues.items() if p > level)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-model table (elimination order)."""
+        return self.table.copy()
+
+    def summary(self) -> str:
+        rows = [("H0", self.null), ("method", self.method), ("observations", self.n), ("models", self.k),
+                ("first test statistic", self.statistic), ("first test p-value", self.pvalue),
+                (f"MCS at {format_number(1 - self.alpha_level, 2)}", f"{len(self.included)} of {self.k} models")]
+        tab = self.table.tail(20)
+        title = "Models (last 20 in elimination order)" if self.k > 20 else "Models (elimination order)"
+        return text_table(rows, title=f"Test: {self.test}") + "\n" + frame_table(tab, title=title)
+
+
+def _labels(losses: Any, k: int) -> list:
+    if isinstance(losses, pd.DataFrame):
+        return list(losses.columns)
+    return list(range(k))
+
+
+def mcs_from_sums(losses: np.ndarray, sums: np.ndarray, *, method: str, alpha_level: float, names: list,
+                  block_length: float, bootstrap: str, test: str = "model confidence set") -> MCSResult:
+    """The MCS from validated losses (T, k) and the bootstrap sums (B, k) of the same columns on one plan.
+
+    Any common column may be added to every loss column (and to the sums) without changing the result: the
+    audit feeds the sums of the differentials it already drew for StepM.
+    """
+    n, k = losses.shape
+    reps = sums.shape[0]
+    lbar = losses.mean(axis=0)
+    z = sums / n - lbar  # ζ*_b,i
+    notes: list[str] = []
+
+    def note(msg: str) -> None:
+        if msg not in notes:
+            notes.append(msg)
+
+    steps = _range_steps if method == "range" else _max_steps
+    groups, counts, stats, included = steps(lbar, z, note)
+    order, step_counts, step_stats, step_no = [], [], [], []
+    for i, (g, c, s) in enumerate(zip(groups, counts, stats)):
+        order += g
+        step_counts += [c] * len(g)
+        step_stats += [s] * len(g)
+        step_no += [i + 1] * len(g)
+    survivors = [int(i) for i in np.flatnonzero(included)]
+    order += survivors
+    step_p = [float(pvalue_from_counts(c, reps)) for c in step_counts] + [1.0] * len(survivors)
+    step_counts += [reps] * len(survivors)
+    step_stats += [float("nan")] * len(survivors)
+    step_no += [len(groups) + 1] * len(survivors)
+    mcs_p = np.maximum.accumulate(np.asarray(step_p))
+    keep = mcs_p > alpha_level
+    labels = [names[i] for i in order]
+    table = pd.DataFrame({"step": step_no, "mean_loss": lbar[order], "statistic": step_stats, "count": step_counts,
+                          "step_pvalue": step_p, "mcs_pvalue": mcs_p, "included": keep},
+                         index=pd.Index(labels, name="model"))
+    pv = pd.Series(mcs_p, index=pd.Index(labels, name="model"), name="mcs_pvalue").reindex(names)
+    inc = tuple(lb for lb in names if pv[lb] > alpha_level)
+    exc = tuple(lb for lb in names if pv[lb] <= alpha_level)
+    first_stat = float(stats[0]) if stats else 0.0
+    first_p = float(step_p[0]) if groups else 1.0
+    stat_name = "T_R = max |t_ij|" if method == "range" else "T_max = max_i t_i."
+    how = "iid bootstrap" if bootstrap == "iid" else f"{bootstrap} bootstrap (block length {block_length:.3g})"
+    return MCSResult(
+        test=test, statistic=first_stat, pvalue=first_p, alternative="greater",
+        null=f"all {k} models have equal expected loss", estimate=float((lbar - lbar.mean()).max()),
+        method=f"Hansen-Lunde-Nason (2011) MCS, {stat_name}, {how}, {reps:,} replicates", n=n,
+        interval=Interval("none", reason="a model confidence set is a set of models, not an interval"),
+        details={"notes": tuple(notes), "steps": len(groups)}, included=inc, excluded=exc, pvalues=pv,
+        order=tuple(labels), table=table, alpha_level=alpha_level, mcs_statistic=method, k=k, reps=reps,
+        block_length=float(block_length), bootstrap=bootstrap)
+
+
+def model_confidence_set(losses: ArrayLike, *, method: Literal["range", "max"] = "range", alpha_level: float = 0.05,
+                         reps: int = 9_999, bootstrap: resample.Scheme = "stationary",
+                         block_length: float | str = "auto", seed: resample.SeedLike = None,
+                         n_jobs: int | None = None) -> MCSResult:
+    """The model confidence set of Hansen, Lunde & Nason (2011): the models no other model beats.
+
+    Starting from all k models, test H0,M: all models in M have equal expected loss with the statistic
+    ``method``; if it rejects, eliminate the model the rule names and repeat on the rest. The models left
+    when a test first fails to reject form the (1 − ``alpha_level``) MCS, which contains the best model(s)
+    with probability >= 1 − ``alpha_level`` asymptotically (HLN Theorem 1). The formulas are in the module
+    docstring.
+
+    Parameters
+    ----------
+    losses : (T, k) array_like
+        Losses of k models (lower is better) on the same T periods; for strategy returns pass ``-returns``.
+        A DataFrame keeps its column labels.
+    method : {"range", "max"}
+        T_R (the largest pairwise t, arch's default ``method="R"``): a model leaves when another model beats
+        it; or T_max (each model against the average of M), which keeps models that are only beaten by one
+        standout (the average hides it).
+    alpha_level : float
+        A model leaves the set when its MCS p-value is <= alpha_level.
+    reps, bootstrap, block_length, seed, n_jobs
+        The bootstrap (one plan for every step): replicates, scheme, block length (``"auto"``: Politis &
+        White 2004 on the loss columns, their maximum; arch's default is int(sqrt(T))), seed, threads.
+
+    Returns
+    -------
+    MCSResult
+
+    References
+    ----------
+    Hansen, Lunde & Nason (2011), Econometrica 79(2), 453-497; Politis & Romano (1994); Politis & White (2004).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> losses = rng.standard_normal((500, 5)) ** 2 + np.array([0.0, 0.0, 0.05, 0.5, 1.0])
+    >>> res = model_confidence_set(losses, reps=999, seed=1)
+    >>> 3 in res.excluded and 4 in res.excluded
+    True
+    """
+    method = check_choice(method, "method", MCS_STATISTICS)
+    level = check_probability(alpha_level, "alpha_level")
+    reps = check_reps(reps, minimum=1)
+    bootstrap = check_choice(bootstrap, "bootstrap", resample.METHODS)
+    (x,), _ = align([("losses", losses)], min_obs=10)
+    if x.ndim != 2 or x.shape[1] < 2:
+        raise InputError("losses", "needs at least two models (columns)")
+    if isinstance(seed, np.random.Generator):
+        seed = check_seed(seed)
+    b = float(resample.resolve_block_length(block_length, x, bootstrap))
+    sums = resample.streamed_sums(x, reps, bootstrap, b, seed, n_jobs=n_jobs, engine="sparse")
+    return mcs_from_sums(x, sums, method=method, alpha_level=level, names=_labels(losses, x.shape[1]),
+                         block_length=b, bootstrap=bootstrap)

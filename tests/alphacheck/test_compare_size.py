@@ -1,0 +1,151 @@
+"""Size (and power at one planted difference) of the comparison and family tests at 5 %.
+
+Worlds (tests/worlds.py, the same for every study): iid t(4), AR(1) ρ = 0.5, GARCH(1,1) t(5); n = 500 and
+2,000. Pairwise tests: two strategies with a common component (correlation 0.5) and the same Sharpe ratio
+0.05 per period; losses are −returns. Families: k = 10 and 100 strategies, common component 0.5. Under the
+null every strategy has the same mean (MCS, k-way equality) and mean 0 (FDR: the per-strategy one-sided
+studentised bootstrap p-values of :func:`alphacheck.stepm`'s table, so a discovery is false). Bootstrap
+tests use 499 replicates and the "auto" block length (families: one Politis-White length per world, the
+maximum over the strategies' returns, given to every test). A rate is (rejections)/(worlds), binomial SE
+sqrt(0.05 · 0.95 / worlds) (0.49 % at 2,000 worlds).
+
+What is measured is reported in the issue's report (the full study, ``@slow``, 2,000 worlds per cell);
+the default run checks a reduced study on 200 worlds against 5 % ± 3.5 binomial SE (so it never flakes)
+for the tests whose size is claimed in the docstrings.
+
+Power: n = 500, 500 worlds, one planted difference: +0.1 per-period Sharpe (mean +0.001 at sd 0.01) for the
+candidate (pairwise) or for strategy 0 (families).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from alphacheck._resample import resolve_block_length
+from alphacheck.compare import diebold_mariano, giacomini_white, sharpe_difference, sharpe_equality
+from alphacheck.overfitting.data_snooping import stepm
+from alphacheck.overfitting.fdr import false_discovery_control
+from alphacheck.overfitting.mcs import model_confidence_set
+from tests.worlds import world
+
+ALPHA, REPS = 0.05, 499
+KINDS = ("iid-t4", "ar0.5", "garch")
+PAIRWISE = ("lw_bootstrap", "lw_hac", "jobson_korkie", "dm_hln", "dm_fixed_b", "gw")
+FAMILY = ("mcs_max", "mcs_range", "equality_bootstrap", "equality_hac", "fdr_bh", "fdr_by", "fdr_storey")
+SR_SHIFT = 0.0005  # both strategies' mean: Sharpe 0.05 per period
+PLANT = 0.001  # +0.1 Sharpe per period
+
+
+def _rng(base: int, w: int) -> np.random.Generator:
+    return np.random.default_rng([base, w])
+
+
+def pairwise_world(kind: str, n: int, base: int, w: int, delta: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    x = world(kind, n, _rng(base, w), 2, common=0.5) + SR_SHIFT
+    return x[:, 0] + delta, x[:, 1]
+
+
+def pairwise_rejections(kind: str, n: int, worlds: int, base: int, delta: float = 0.0) -> dict[str, int]:
+    """Rejections at 5 % of each pairwise test over ``worlds`` worlds."""
+    out = dict.fromkeys(PAIRWISE, 0)
+    for w in range(worlds):
+        a, b = pairwise_world(kind, n, base, w, delta)
+        out["lw_bootstrap"] += sharpe_difference(a, b, reps=REPS, seed=w).pvalue <= ALPHA
+        out["lw_hac"] += sharpe_difference(a, b, method="hac").pvalue <= ALPHA
+        out["jobson_korkie"] += sharpe_difference(a, b, method="jobson-korkie").pvalue <= ALPHA
+        out["dm_hln"] += diebold_mariano(-a, -b).pvalue <= ALPHA
+        out["dm_fixed_b"] += diebold_mariano(-a, -b, method="dm", hac_pvalues="fixed-b").pvalue <= ALPHA
+        out["gw"] += giacomini_white(-a, -b).pvalue <= ALPHA
+    return out
+
+
+def family_rejections(kind: str, n: int, k: int, worlds: int, base: int, plant: float = 0.0,
+                      tests: tuple[str, ...] = FAMILY) -> dict[str, int]:
+    """Rejections at 5 %: MCS (the first test rejects, i.e. the MCS drops a model), k-way equality, and
+    FDR procedures (any discovery; with a plant: strategy 0 discovered)."""
+    out = dict.fromkeys(tests, 0)
+    for w in range(worlds):
+        x0 = world(kind, n, _rng(base, w), k, common=0.5)
+        x0[:, 0] += plant
+        x = x0 + SR_SHIFT
+        b = resolve_block_length("auto", x, "stationary")  # one Politis-White length per world, for every test
+        opts = {"reps": REPS, "seed": w, "block_length": b}
+        if "mcs_max" in tests:
+            out["mcs_max"] += len(model_confidence_set(-x, method="max", **opts).excluded) > 0
+        if "mcs_range" in tests:
+            out["mcs_range"] += len(model_confidence_set(-x, method="range", **opts).excluded) > 0
+        if "equality_bootstrap" in tests:
+            out["equality_bootstrap"] += sharpe_equality(x, check_returns=False, **opts).pvalue <= ALPHA
+        if "equality_hac" in tests:
+            out["equality_hac"] += sharpe_equality(x, method="hac", check_returns=False).pvalue <= ALPHA
+        if any(t.startswith("fdr") for t in tests):
+            p = stepm(x0, **opts).strategies["pvalue"].to_numpy()
+            for name, method in (("fdr_bh", "bh"), ("fdr_by", "by"), ("fdr_storey", "storey")):
+                if name in out:
+                    disc = false_discovery_control(p, method=method).discoveries
+                    out[name] += bool(disc[0]) if plant else bool(disc.any())
+    return out
+
+
+def _fmt(rates: dict[str, float]) -> str:
+    return ", ".join(f"{t} {v:.4f}" for t, v in rates.items())
+
+
+def _band(worlds: int) -> float:
+    return 3.5 * math.sqrt(ALPHA * (1 - ALPHA) / worlds)
+
+
+REDUCED = 200
+
+
+@pytest.mark.parametrize("kind", ["iid-t4", "ar0.5"])
+def test_pairwise_size_reduced(kind):
+    rej = pairwise_rejections(kind, 500, REDUCED, base=11)
+    rates = {t: r / REDUCED for t, r in rej.items()}
+    print(f"\n[pairwise size, {REDUCED} worlds, {kind}, n=500] " + ", ".join(f"{t} {v:.3f}" for t, v in rates.items()))
+    band = _band(REDUCED)
+    for t in ("lw_bootstrap", "lw_hac", "dm_fixed_b"):
+        assert abs(rates[t] - ALPHA) <= band, (t, rates[t])
+
+
+def test_family_size_reduced():
+    rej = family_rejections("iid-t4", 500, 10, REDUCED, base=12)
+    rates = {t: r / REDUCED for t, r in rej.items()}
+    print(f"\n[family size, {REDUCED} worlds, iid-t4, n=500, k=10] " + _fmt(rates))
+    band = _band(REDUCED)
+    for t in ("mcs_max", "mcs_range", "equality_bootstrap", "fdr_bh"):
+        assert abs(rates[t] - ALPHA) <= band, (t, rates[t])
+    assert rates["fdr_by"] <= rates["fdr_bh"]  # BY is BH at alpha / c(k)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n", [500, 2000])
+@pytest.mark.parametrize("kind", KINDS)
+def test_pairwise_size_full(kind, n):
+    rej = pairwise_rejections(kind, n, 2000, base=21)
+    print(f"\n[pairwise size, 2000 worlds, {kind}, n={n}] " + ", ".join(f"{t} {r / 2000:.4f}" for t, r in rej.items()))
+    for t in ("lw_bootstrap",):
+        assert 0.04 <= rej[t] / 2000 <= 0.06, (t, rej[t] / 2000)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("k", [10, 100])
+@pytest.mark.parametrize("n", [500, 2000])
+@pytest.mark.parametrize("kind", KINDS)
+def test_family_size_full(kind, n, k):
+    rej = family_rejections(kind, n, k, 2000, base=22)
+    print(f"\n[family size, 2000 worlds, {kind}, n={n}, k={k}] " + _fmt({t: r / 2000 for t, r in rej.items()}))
+    for t in ("mcs_max", "mcs_range"):
+        assert 0.03 <= rej[t] / 2000 <= 0.07, (t, rej[t] / 2000)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", KINDS)
+def test_power_at_a_planted_difference(kind):
+    pw = pairwise_rejections(kind, 500, 500, base=31, delta=PLANT)
+    fam = family_rejections(kind, 500, 10, 500, base=32, plant=PLANT)
+    print(f"\n[power, 500 worlds, {kind}, n=500, +0.1 Sharpe] " + _fmt({t: r / 500 for t, r in {**pw, **fam}.items()}))
+    assert pw["lw_bootstrap"] / 500 > 0.3

@@ -345,7 +345,7 @@ def check_sharpe_difference(d: AuditData, sb: SharedBootstrap) -> Check:
     q = d.periods_per_year
     ann = f" ({res.estimate * math.sqrt(q):+.2f} annualised)" if q else ""
     verdict = ("higher than the incumbent's" if res.estimate > 0 else "lower than the incumbent's") \
-        if res.pvalue < d.alpha_level else "not distinguishable from the incumbent's"
+        if res.pvalue <= d.alpha_level else "not distinguishable from the incumbent's"
     return Check(
         "sharpe_diff", passed=_better_or_worse(res.pvalue, res.estimate > 0, d.alpha_level),
         numbers={"difference": res.estimate, "pvalue": res.pvalue, "ci_low": lo, "ci_high": hi,
@@ -366,7 +366,7 @@ def check_diebold_mariano(d: AuditData) -> Check:
                            confidence_level=1.0 - d.alpha_level)
     better = res.estimate < 0  # the candidate's loss (−return) is lower
     verdict = ("higher" if better else "lower") + " mean return than the incumbent" \
-        if res.pvalue < d.alpha_level else "no difference in mean return from the incumbent"
+        if res.pvalue <= d.alpha_level else "no difference in mean return from the incumbent"
     return Check(
         "diebold_mariano", passed=_better_or_worse(res.pvalue, better, d.alpha_level),
         numbers={"mean_return_difference": -res.estimate, "statistic": res.statistic, "pvalue": res.pvalue,

@@ -22,7 +22,9 @@ MODULES = {
     "alphacheck.verdict": "the verdict rule table and Check record",
     "alphacheck.significance": "tests of the mean and the Sharpe ratio, generic bootstrap and permutation tests",
     "alphacheck.sharpe": "Sharpe ratio, its standard error, PSR, DSR, minimum track record",
-    "alphacheck.alpha": "Jensen alpha, spread test, up/down beta, beta-hedged returns",
+    "alphacheck.alpha": "Jensen alpha, spread test, up/down beta, beta-hedged returns; rolling, conditional and "
+                        "multi-factor alpha (GRS), structural breaks and alpha decay, factor-file readers",
+    "alphacheck.risk": "drawdowns, their bootstrap laws and tests, expected max drawdown, performance summary",
     "alphacheck.overfitting": "PBO (CSCV), haircut Sharpe, multiple-testing adjustments, Reality Check / SPA / StepM",
     "alphacheck.drawdown": "equity curve, drawdown series and episodes, max drawdown, losing streaks",
     "alphacheck.ic": "information coefficient, its tests, quantile returns, IC decay",

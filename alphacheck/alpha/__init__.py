@@ -1,4 +1,4 @@
-"""Alpha and beta: Jensen regressions, alpha through time (rolling, breaks, decay), conditional and multi-factor alpha."""
+"""Alpha and beta: Jensen regressions; alpha through time (rolling, breaks, decay); conditional, multi-factor alpha."""
 
 from alphacheck.alpha.breaks import (
     AlphaDecayResult,

@@ -65,7 +65,7 @@ from alphacheck._inputs import (
 from alphacheck._ols import covariance, ols
 from alphacheck._pvalues import pvalue_from_counts, pvalue_from_law
 from alphacheck._resample import METHODS, Scheme, SeedLike, map_index_chunks, resolve_block_length
-from alphacheck._results import Interval, Result, TestResult, format_number, frame_table, text_table
+from alphacheck._results import Interval, Result, TestResult, frame_table, text_table
 from alphacheck.alpha.jensen import prepare_regression
 
 __all__ = ["BreakTestResult", "BreakDatesResult", "AlphaDecayResult", "break_test", "fluctuation_test",
@@ -103,8 +103,8 @@ def _design(returns: Any, benchmark: Any, controls: Any, check_returns: bool, mi
 def _trim(n: int, k: int, trimming: float) -> tuple[int, int, float]:
     """strucchange ``Fstats`` candidates: from = floor(π₀ n) raised to k + 1, to = n − from lowered to n − k − 1;
     λ = ((n − from) to) / (from (n − to)), the trimming parameter of Hansen's tables."""
-    frm = max(int(math.floor(trimming * n)), k + 1)
-    to = min(n - int(math.floor(trimming * n)), n - k - 1)
+    frm = max(math.floor(trimming * n), k + 1)
+    to = min(n - math.floor(trimming * n), n - k - 1)
     if frm > to:
         raise InputError("trimming", f"leaves no candidate break date for n = {n} and {k} coefficients")
     return frm, to, ((n - frm) * to) / (frm * (n - to))
@@ -144,7 +144,7 @@ def hansen_pvalue(statistic: float, *, functional: str, k: int, lam: float) -> f
     if tau >= 0.49:
         return float(((0.5 - tau) * pp[0] + (tau - 0.49) * (1.0 - stats.chi2.cdf(x, k))) * 100)
     taua = (0.51 - tau) * 50
-    j = int(math.floor(taua))
+    j = math.floor(taua)
     return float((j + 1 - taua) * pp[j - 1] + (taua - j) * pp[j])
 
 
@@ -368,7 +368,7 @@ def _break_test(d: _Design, *, method: str, functional: str, terms: str, trimmin
             raise InputError("terms", "method='ols' (strucchange's Fstats) tests every coefficient; use "
                                       "terms='all', or method='hac' / 'bootstrap' for an alpha-only break")
         seq = _plain_f(y, X, frm, to)
-        how = (f"Chow F sequence (homoskedastic, strucchange Fstats), trimming {trimming:g}; Hansen (1997) p-value")
+        how = f"Chow F sequence (homoskedastic, strucchange Fstats), trimming {trimming:g}; Hansen (1997) p-value"
     else:
         seq = _lm_batch(y[None], X[None], pts, cols, _score_weights(d.names, cols))[0]
         how = (f"LM sequence with a prewhitened QS HAC of the scores (Andrews 1993, LM form), trimming "
@@ -489,7 +489,7 @@ def fluctuation_test(returns: ArrayLike, benchmark: ArrayLike | None = None, con
         pos = np.arange(n + 1)
         tau = int(np.argmax(np.abs(proc[1:]))) + 1
     else:
-        nh = int(math.floor(n * h))
+        nh = math.floor(n * h)
         proc = (cs[nh:] - cs[: n - nh + 1]) / (sigma * math.sqrt(n))
         stat = float(np.max(np.abs(proc)))
         p = _pvalue_mosum(stat, h)
@@ -588,7 +588,8 @@ def _pargmax_v(x: float, xi: float, phi1: float, phi2: float) -> float:
         return float(-math.exp(math.log(v) / 2 - v / 8 - math.log(2 * math.pi) / 2)
                      - (phi / xi * (phi + 2 * xi) / (phi + xi))
                      * math.exp(frac * (1 + frac) * v / 2 + ncdf(-(0.5 + frac) * math.sqrt(v)))
-                     + math.exp(math.log(v / 2 - 2 + (phi + 2 * xi) ** 2 / ((phi + xi) * xi)) + ncdf(-math.sqrt(v) / 2)))
+                     + math.exp(math.log(v / 2 - 2 + (phi + 2 * xi) ** 2 / ((phi + xi) * xi))
+                                + ncdf(-math.sqrt(v) / 2)))
     if x == 0:
         c = xi / phi * (2 * phi + xi) / (phi + xi)
         a = (2 * phi + xi) ** 2 / ((phi + xi) * phi)
@@ -638,8 +639,11 @@ def _date_intervals(y: np.ndarray, X: np.ndarray, bp: np.ndarray, level: float, 
             ub += 1000.0
         while _pargmax_v(lb, xi, phi1, phi2) > a2:
             lb -= 1000.0
-        ru = optimize.brentq(lambda v: _pargmax_v(v, xi, phi1, phi2) - (1 - a2), 0.0, ub, xtol=1e-10)
-        rl = optimize.brentq(lambda v: _pargmax_v(v, xi, phi1, phi2) - a2, lb, 0.0, xtol=1e-10)
+        def cdf(v: float, xi: float = xi, phi1: float = phi1, phi2: float = phi2) -> float:
+            return _pargmax_v(v, xi, phi1, phi2)
+
+        ru = optimize.brentq(lambda v: cdf(v) - (1 - a2), 0.0, ub, xtol=1e-10)
+        rl = optimize.brentq(lambda v: cdf(v) - a2, lb, 0.0, xtol=1e-10)
         upper[i] = bp[i] - math.floor(rl * phi1**2 / qp1)
         lower[i] = bp[i] - math.ceil(ru * phi1**2 / qp1)
     return lower, upper
@@ -745,11 +749,11 @@ def break_dates(returns: ArrayLike, benchmark: ArrayLike | None = None, controls
     if n > 5000:
         raise InputError("returns", f"Bai-Perron needs an n x n table of segment fits; n = {n} is above 5,000 "
                                     "(aggregate to a lower frequency)")
-    h = int(math.floor(share * n)) if share < 1 else int(share)
+    h = math.floor(share * n) if share < 1 else int(share)
     if h <= k or h > n // 2:
         raise InputError("min_segment", f"gives {h} observations per segment; it must be > {k} (the coefficients) "
                                         f"and <= n/2 = {n // 2}")
-    cap = int(math.ceil(n / h)) - 2
+    cap = math.ceil(n / h) - 2
     mb = cap if max_breaks is None else min(check_int(max_breaks, "max_breaks", minimum=1), cap)
     if mb < 1:
         raise InputError("min_segment", "leaves room for no break")
@@ -785,9 +789,10 @@ def break_dates(returns: ArrayLike, benchmark: ArrayLike | None = None, controls
                     for nm, c in zip(d.names, fit.coef)})
         segs.append(row)
     how = (f"Bai-Perron dynamic programming (min segment {h}), number of breaks "
-           + ("by BIC" if n_breaks is None else "given") + f"; Bai (1997) intervals with "
+           + ("by BIC" if n_breaks is None else "given") + "; Bai (1997) intervals with "
            + ("prewhitened QS HAC segment variances" if method == "hac" else "iid segment variances"))
-    return BreakDatesResult(n_breaks=m, breaks=brk, segments=pd.DataFrame(segs), bic=pd.Series(bic, index=ms, name="BIC"),
+    return BreakDatesResult(n_breaks=m, breaks=brk, segments=pd.DataFrame(segs),
+                            bic=pd.Series(bic, index=ms, name="BIC"),
                             rss=pd.Series(rss, index=ms, name="RSS"), min_segment=h, method=how,
                             confidence_level=level, n=int(n))
 
@@ -894,7 +899,7 @@ def alpha_decay(returns: ArrayLike, benchmark: ArrayLike | None = None, controls
     ppy = check_positive(periods_per_year, "periods_per_year", allow_none=True)
     d = _design(returns, benchmark, controls, check_returns)
     y, X = d.y, d.X
-    n, k = X.shape
+    n = X.shape[0]
     if ppy is None and isinstance(d.index, pd.DatetimeIndex):
         years = (d.index[-1] - d.index[0]) / pd.Timedelta(days=365.25)
         ppy = (n - 1) / years if years > 0 else None
@@ -950,7 +955,8 @@ def alpha_decay(returns: ArrayLike, benchmark: ArrayLike | None = None, controls
         n=int(n), se=float(se_l), null_value=0.0, confidence_level=level, interval=Interval("normal"),
         details={"maxlags": lags, "periods_per_year": ppy, "lambda_interval": (l_lo, l_hi)},
         initial_alpha=a, initial_alpha_se=float(se_a), current_alpha=float(cur), current_alpha_se=float(cur_se),
-        half_life=float(hl), half_life_interval=hl_int, half_life_years=float(years), half_life_years_interval=years_int,
+        half_life=float(hl), half_life_interval=hl_int, half_life_years=float(years),
+        half_life_years_interval=years_int,
         linear_trend=float(lin.coef[1]), linear_trend_pvalue=float(pvalue_from_law(lin_t)),
         identified=bool(abs(a / se_a) > 1.959963984540054),
         fitted_alpha=pd.Series(fitted, index=d.index, name="alpha") if d.index is not None else fitted)

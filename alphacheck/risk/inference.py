@@ -46,7 +46,7 @@ from alphacheck._inputs import (
 )
 from alphacheck._pvalues import pvalue_from_counts
 from alphacheck._resample import METHODS, Scheme, SeedLike, map_index_chunks, resolve_block_length
-from alphacheck._results import Interval, Result, TestResult, format_number, frame_table, text_table
+from alphacheck._results import Interval, Result, TestResult, frame_table, text_table
 
 __all__ = ["DrawdownDistributionResult", "drawdown_distribution", "drawdown_test", "expected_max_drawdown",
            "path_statistics"]

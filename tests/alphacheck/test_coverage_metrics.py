@@ -36,7 +36,7 @@ LEVEL = 0.95
 def _t4_truths() -> dict[str, float]:
     c = SD / math.sqrt(2.0)
     t4 = stats.t(4)
-    dens = lambda r: t4.pdf((r - MU) / c) / c  # noqa: E731
+    dens = lambda r: t4.pdf((r - MU) / c) / c
     d2 = integrate.quad(lambda r: r * r * dens(r), -np.inf, 0.0, limit=200)[0]
     up = integrate.quad(lambda r: r * dens(r), 0.0, np.inf, limit=200)[0]
     dn = integrate.quad(lambda r: -r * dens(r), -np.inf, 0.0, limit=200)[0]

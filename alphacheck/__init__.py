@@ -21,7 +21,30 @@ from alphacheck._results import ConfidenceInterval, NoIntervalError, Result, Tes
 from alphacheck.power import PowerResult, equivalence_bound, power_analysis
 
 # alpha or beta?
-from alphacheck.alpha import AlphaResult, UpDownBetaResult, beta_adjusted, jensen_alpha, spread_test, updown_beta
+from alphacheck.alpha import (
+    AlphaDecayResult,
+    AlphaResult,
+    BreakDatesResult,
+    BreakTestResult,
+    ConditionalAlphaResult,
+    FactorAlphaResult,
+    RollingAlphaResult,
+    UpDownBetaResult,
+    alpha_decay,
+    beta_adjusted,
+    break_dates,
+    break_test,
+    conditional_alpha,
+    expanding_alpha,
+    factor_alpha,
+    fluctuation_test,
+    jensen_alpha,
+    read_factors,
+    read_french_factors,
+    rolling_alpha,
+    spread_test,
+    updown_beta,
+)
 
 # better than the incumbent?
 from alphacheck.compare import (
@@ -64,11 +87,17 @@ from alphacheck.overfitting import (
 
 # path risk
 from alphacheck.risk import (
+    DrawdownDistributionResult,
     DrawdownResult,
+    PerformanceSummary,
+    drawdown_distribution,
     drawdown_episodes,
     drawdown_series,
+    drawdown_test,
     equity_curve,
+    expected_max_drawdown,
     max_drawdown,
+    performance_summary,
     worst_losing_streak,
 )
 from alphacheck.sharpe import (
@@ -103,12 +132,17 @@ __all__ = [
     "deflated_sharpe_ratio_from_stats", "min_track_record_length", "expected_max_sharpe", "SharpeProbabilityResult",
     "power_analysis", "equivalence_bound", "PowerResult",
     "jensen_alpha", "spread_test", "updown_beta", "beta_adjusted", "AlphaResult", "UpDownBetaResult",
+    "rolling_alpha", "expanding_alpha", "RollingAlphaResult", "break_test", "fluctuation_test", "break_dates",
+    "alpha_decay", "BreakTestResult", "BreakDatesResult", "AlphaDecayResult", "conditional_alpha",
+    "ConditionalAlphaResult", "factor_alpha", "FactorAlphaResult", "read_french_factors", "read_factors",
     "information_coefficient", "ic_test", "quantile_returns", "ic_decay", "forward_returns", "ICResult",
     "QuantileResult", "event_study", "event_trades", "EventStudyResult",
     "WalkForward", "CalendarWindows", "PurgedKFold", "CombinatorialPurgedCV", "walk_forward", "WalkForwardResult",
     "pbo", "PBOResult", "haircut_sharpe", "HaircutResult", "adjust_pvalues", "reality_check", "spa", "stepm",
     "FamilyTestResult",
     "equity_curve", "drawdown_series", "drawdown_episodes", "max_drawdown", "worst_losing_streak", "DrawdownResult",
+    "drawdown_distribution", "drawdown_test", "expected_max_drawdown", "DrawdownDistributionResult",
+    "performance_summary", "PerformanceSummary",
     "audit", "AuditReport", "Check", "VERDICTS",
     "sharpe_difference", "sharpe_equality", "diebold_mariano", "giacomini_white", "SharpeEqualityResult",
     "model_confidence_set", "MCSResult", "false_discovery_control", "storey_pi0", "FDRResult",

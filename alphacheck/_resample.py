@@ -538,6 +538,22 @@ def sums_worker(a: np.ndarray, method: str, b: float) -> Callable[[tuple[Any, in
     return work
 
 
+def map_index_chunks(work: Callable[[np.ndarray], Any], n: int, reps: int, method: str = "stationary",
+                     block_length: float | None = None, seed: Any = None, n_jobs: int | None = None) -> list:
+    """``[work(indices of plan chunk i) for every chunk]`` in ``n_jobs`` threads, each chunk drawn in its thread.
+
+    The replicates are those of :func:`bootstrap_indices` with the same arguments (concatenating the chunks'
+    rows in order gives it), so path statistics (drawdowns, regressions on resampled rows) see the same
+    resamples as every other consumer of the seed; memory holds a few chunks, never the whole plan.
+    """
+    n, reps, method, b, root = _check_common(n, reps, method, block_length, seed)
+
+    def one(spec: tuple[Any, int]) -> Any:
+        return work(_plan_indices(_make_plan(spec, n, method, b)))
+
+    return run_chunks(one, _chunk_specs(n, reps, method, b, root), n_jobs)
+
+
 def _plan_indices(plan: BlockPlan) -> np.ndarray:
     """Expand a plan to (reps, n) observation indices (vectorized with np.repeat)."""
     reps, n = plan.reps, plan.n

@@ -23,7 +23,7 @@ from alphacheck._results import Result, TestResult
 DATA = {
     "returns", "benchmark", "controls", "states", "trials", "signal", "forward_returns", "returns_panel", "events",
     "prices", "entries", "x", "y", "data", "statistic", "strategy", "param_grid", "pvalues", "sharpe", "n",
-    "n_trials", "long", "short", "losses", "incumbent", "result",
+    "n_trials", "long", "short", "losses", "incumbent", "result", "path",
 }
 # option names of the dialect (docs/architecture.md) and the function-specific options allowed beside them
 DIALECT = {
@@ -37,6 +37,9 @@ SPECIFIC = {
     "kurtosis", "mean_sharpe", "paired", "threshold", "beta", "start_value", "trial_pvalues", "turnover", "splits",
     "trials", "states", "controls", "benchmark", "statistic", "autocorrelation", "correlation", "n_sims",
     "meaningful_alpha", "turnover", "compare_to", "power", "effect", "k_fwer", "pi0_lambda",
+    # issue 12: alpha through time, factor models, path risk, metrics
+    "window", "step", "min_periods", "state_lag", "terms", "functional", "trimming", "process", "n_breaks",
+    "max_breaks", "min_segment", "table", "date_column", "units", "mean", "volatility", "var_level",
 }
 RETIRED = {"ci_level", "confidence", "size", "hac_lags", "lags", "threads", "score", "cov", "test", "trials_returns",
            "performance", "trades_per_year", "null"}
@@ -141,6 +144,14 @@ CALLS = {
     "diebold_mariano": lambda: ac.diebold_mariano(-R, -B),
     "giacomini_white": lambda: ac.giacomini_white(-R, -B),
     "model_confidence_set": lambda: ac.model_confidence_set(-TRIALS, **SMALL),
+    "break_test": lambda: ac.break_test(R, B, **SMALL),
+    "break_test_hac_alpha": lambda: ac.break_test(R, B, method="hac", terms="alpha"),
+    "fluctuation_test": lambda: ac.fluctuation_test(R, B, process="mosum"),
+    "alpha_decay": lambda: ac.alpha_decay(R, B),
+    "conditional_alpha": lambda: ac.conditional_alpha(R, B, PANEL["a"].abs()),
+    "factor_alpha": lambda: ac.factor_alpha(PANEL, B),
+    "factor_alpha_bootstrap": lambda: ac.factor_alpha(PANEL, B, method="bootstrap", **SMALL),
+    "drawdown_test": lambda: ac.drawdown_test(R, mean=0.001, volatility=0.01, **SMALL),
 }
 
 

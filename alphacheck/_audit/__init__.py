@@ -18,7 +18,9 @@ jensen_alpha       HAC and studentised paired-bootstrap alpha, two-sided, alpha 
 updown_beta        up/down betas (Henriksson–Merton / Pettengill et al.)                         1
 market_neutral     mean test of the beta-hedged book                                             7
 consistency        mean per calendar year (DatetimeIndex) / per split / per third                —
-drawdown           max drawdown, its dates, longest time under water                             —
+drawdown           max drawdown, its dates, longest time under water, its bootstrap percentile    —
+alpha_stability    HAC sup-LM test of a break in alpha (date, alpha before/after), a note        —
+performance_summary Sortino, Calmar, Omega, VaR/CVaR, ... with standard errors (a table)          —
 cost_sensitivity   extra cost at which the mean — and the alpha — stops being significant        4
 sharpe_diff        (compare_to) Ledoit–Wolf bootstrap of SR − SR(incumbent), informational         —
 diebold_mariano    (compare_to) Diebold–Mariano, fixed-b, of the return differential, informational  —

@@ -24,7 +24,9 @@ from alphacheck._results import format_number, text_table
 from alphacheck.alpha.jensen import AlphaResult, fit_alpha, fit_updown
 from alphacheck.overfitting import haircut_sharpe, pbo
 from alphacheck.power import equivalence_bound, power_analysis
-from alphacheck.risk.drawdown import _max_drawdown
+from alphacheck.risk.drawdown import _max_drawdown, max_drawdown
+from alphacheck.risk.inference import _bootstrap_paths
+from alphacheck.risk.metrics import performance_summary
 from alphacheck.sharpe import _dsr_result, _moments, _probability_result, _sharpe_se_values
 from alphacheck.significance import _mean_test, _sharpe_test
 
@@ -442,13 +444,68 @@ def drawdown_numbers(returns: np.ndarray, index: pd.Index | None) -> dict[str, A
     return out
 
 
-def check_drawdown(d: AuditData) -> Check:
+def check_drawdown(d: AuditData, block_length: float | None = None) -> Check:
     dd = drawdown_numbers(d.returns, d.index)
     where = f" ({dd['peak_date']} to {dd['trough_date']})" if "peak_date" in dd else ""
     span = f" ({dd['longest_underwater_days']} days)" if "longest_underwater_days" in dd else ""
+    boot = ""
+    if block_length is not None and (d.returns > -1.0).all():
+        # the audit's one plan (same seed and block length as the mean test), each resample compounded
+        sims = _bootstrap_paths(d.returns, d.reps, "stationary", block_length, d.seed, d.n_jobs)["max_drawdown"]
+        pct = float(100.0 * np.mean(sims > dd["max_drawdown"]))
+        dd["max_drawdown_percentile"] = pct
+        dd["bootstrap_median_max_drawdown"] = float(np.median(sims))
+        dd["bootstrap_q05_max_drawdown"] = float(np.quantile(sims, 0.05))
+        boot = (f"; deeper than {pct:.0f}% of {d.reps:,} block-bootstrapped paths of these returns (median "
+                f"{dd['bootstrap_median_max_drawdown']:.1%}, 5% worst beyond {dd['bootstrap_q05_max_drawdown']:.1%})")
     return Check("drawdown", passed=None, numbers=dd,
                  interpretation=(f"max drawdown {dd['max_drawdown']:.1%}{where}; longest spell under water "
-                                 f"{dd['longest_underwater_obs']} observations{span}"))
+                                 f"{dd['longest_underwater_obs']} observations{span}{boot}"))
+
+
+def check_alpha_stability(d: AuditData) -> Check:
+    """Did the alpha change during the sample? A HAC sup-LM test of a break in the intercept (beta constant),
+    Hansen (1997) p-value (:func:`alphacheck.break_test` with ``terms="alpha", method="hac"``): a significant
+    break is a red-flag note (it never changes the verdict)."""
+    from alphacheck.alpha.breaks import _break_test, _Design
+
+    reg = d.regression
+    assert reg is not None
+    if reg.y.size < 40:
+        return skipped("alpha_stability", f"{reg.y.size} observations: too few for a break test (needs 40)")
+    des = _Design(reg.y, reg.X, list(reg.names), reg.index)
+    bt = _break_test(des, method="hac", functional="sup", terms="alpha", trimming=0.15, reps=0,
+                     bootstrap="stationary", block_length="auto", seed=None, n_jobs=d.n_jobs, confidence_level=0.95)
+    sig = bt.pvalue < d.alpha_level
+    lab = bt.break_label
+    date = str(lab.date()) if isinstance(lab, pd.Timestamp) else f"observation {bt.break_point}"
+    text = (f"alpha changed around {date}: {format_number(bt.alpha_before)} per observation before, "
+            f"{format_number(bt.alpha_after)} after (sup-LM p = {fmt_p(bt.pvalue)})" if sig else
+            f"no evidence that the alpha changed (sup-LM p = {fmt_p(bt.pvalue)}; most likely date {date}, "
+            f"alpha {format_number(bt.alpha_before)} before, {format_number(bt.alpha_after)} after)")
+    return Check("alpha_stability", passed=False if sig else None,
+                 numbers={"break_date": date, "alpha_before": bt.alpha_before, "alpha_after": bt.alpha_after,
+                          "pvalue": bt.pvalue, "statistic": bt.statistic},
+                 result=bt, interpretation=text)
+
+
+def check_performance(d: AuditData, block_length: float) -> Check:
+    """The performance summary (metrics with standard errors); informational, shown as a table in the report."""
+    if d.n < 30:
+        return skipped("performance_summary", f"{d.n} observations: too few for the metric standard errors")
+    if (d.returns <= -1.0).any():
+        return skipped("performance_summary", "a return <= -1: the compounded metrics are undefined")
+    try:
+        ps = performance_summary(d.returns, periods_per_year=d.periods_per_year, reps=d.reps, block_length=block_length,
+                                 seed=d.seed, n_jobs=d.n_jobs, check_returns=False)
+    except InputError as exc:
+        return skipped("performance_summary", exc.problem)
+    t = ps.table
+    return Check("performance_summary", passed=None,
+                 numbers={m: float(t.loc[m, "estimate"]) for m in t.index}, result=ps,
+                 interpretation=(f"Sortino {t.loc['sortino', 'estimate']:.3f} (se {t.loc['sortino', 'se']:.3f}), "
+                                 f"Omega {t.loc['omega', 'estimate']:.2f}, 95% VaR {t.loc['var', 'estimate']:.2%}, "
+                                 f"CVaR {t.loc['cvar', 'estimate']:.2%}, hit rate {t.loc['hit_rate', 'estimate']:.1%}"))
 
 
 def run_checks(d: AuditData, splits: Any) -> tuple[dict[str, Check], pd.DataFrame, float]:
@@ -468,8 +525,9 @@ def run_checks(d: AuditData, splits: Any) -> tuple[dict[str, Check], pd.DataFram
         checks["alpha_power"] = check_alpha_power(d, checks["jensen_alpha"], checks["mean"])
         checks["updown_beta"] = check_updown(d)
         checks["market_neutral"] = check_market_neutral(d, sb)
+        checks["alpha_stability"] = check_alpha_stability(d)
     else:
-        for name in ("jensen_alpha", "alpha_power", "updown_beta", "market_neutral"):
+        for name in ("jensen_alpha", "alpha_power", "updown_beta", "market_neutral", "alpha_stability"):
             checks[name] = skipped(name, "no benchmark given")
     checks["mean_power"] = check_mean_power(d, checks["mean"])
     if d.incumbent is not None:
@@ -478,6 +536,7 @@ def run_checks(d: AuditData, splits: Any) -> tuple[dict[str, Check], pd.DataFram
     labels, parts, how = sub_periods(d.index, d.n, splits)
     periods = period_frame(d.returns, labels, parts)
     checks["consistency"] = check_consistency(d, periods, how)
-    checks["drawdown"] = check_drawdown(d)
+    checks["drawdown"] = check_drawdown(d, sb.block_length)
+    checks["performance_summary"] = check_performance(d, sb.block_length)
     checks["cost_sensitivity"] = check_costs(d, checks)
     return checks, periods, sb.block_length

@@ -130,6 +130,12 @@ class AuditReport:
                                                index=pd.Index(list(self.settings), name="setting"))),
                             Heading("Checks"), Table(self.to_frame())]
         out += [Heading("Sub-periods"), Table(self.periods)]
+        perf = self.checks.get("performance_summary")
+        if perf is not None and not perf.skipped and perf.result is not None:
+            tab = perf.result.table[["estimate", "se", "ci_low", "ci_high", "description"]]
+            out += [Heading("Performance summary"),
+                    Table(tab, caption=f"{100 * perf.result.confidence_level:g}% intervals; standard errors by "
+                                       "influence functions (Chen & Martin 2021) or the block bootstrap")]
         if figures:
             out.append(Heading("Figures"))
             out += [Figure(name, FIGURE_TITLES.get(name, name), png) for name, png in figures.items()]

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from alphacheck.risk.drawdown import _drawdown, _wealth
 
 __all__ = ["plot_equity", "plot_scatter", "plot_periods", "plot_drawdown", "plot_bootstrap", "plot_family",
+           "plot_rolling_alpha",
            "new_figure", "to_png"]
 
 _STRATEGY = "#1f5fa8"
@@ -163,6 +164,29 @@ def plot_family(labels: Sequence[Any], statistics: Any, stepm: Any, fdr: Any, mc
     ax.set_ylabel("studentised mean differential")
     ax.set_title(title)
     ax.legend(loc="upper right", fontsize=8)
+    return fig
+
+
+def plot_rolling_alpha(result: Any, title: str | None = None) -> Figure:
+    """Alpha (top, in percent per observation) and beta (bottom) of each window of a
+    :class:`alphacheck.RollingAlphaResult`, with their pointwise confidence bands; zero alpha is marked."""
+    t = result.table
+    x = t.index
+    fig = Figure(figsize=(8.0, 5.6), dpi=100, layout="constrained")
+    FigureCanvasAgg(fig)
+    ax_a, ax_b = fig.subplots(2, 1, sharex=True)
+    level = f"{100 * result.confidence_level:g}%"
+    for ax, col, scale, color, label in ((ax_a, "alpha", 100.0, _STRATEGY, "alpha (%)"),
+                                         (ax_b, "beta", 1.0, _BENCH, "beta")):
+        ax.grid(True, alpha=0.3)
+        ax.fill_between(x, scale * t[f"{col}_low"], scale * t[f"{col}_high"], color=color, alpha=0.2,
+                        label=f"{level} band")
+        ax.plot(x, scale * t[col], color=color, lw=1.6, label=col)
+        ax.set_ylabel(label)
+        ax.legend(loc="upper left", fontsize=8)
+    ax_a.axhline(0, color="black", lw=0.7)
+    ax_b.set_xlabel("window end (date)" if isinstance(x, pd.DatetimeIndex) else "window end (observation)")
+    ax_a.set_title(title or f"{result.kind.capitalize()} alpha and beta (window {result.window})")
     return fig
 
 

@@ -199,6 +199,22 @@ def _numeric(arr: Any, name: str) -> np.ndarray:
     return a.astype(np.float64, copy=True)
 
 
+def _nonfinite_problem(count: int, kind: str, where: Any, omit_hint: bool, rows: bool = False) -> str:
+    """The non-finite message; it advises nan_policy='omit' only to callers whose function takes nan_policy."""
+    what = f"non-finite values in {count} row(s)" if rows else f"{count} non-finite value(s)"
+    first = "" if where is None else f", first at {where!r}" if not isinstance(where, str) else f", first at {where}"
+    advice = ("clean them or pass nan_policy='omit' (drops those observations)" if omit_hint
+              else "drop or fill them before the call (e.g. x.dropna())")
+    return f"contains {what} ({kind}){first}; {advice}"
+
+
+def _first_label(index: pd.Index | None, pos: int) -> Any:
+    if index is None:
+        return f"position {pos}"
+    label = index[pos]
+    return str(label) if isinstance(label, pd.Timestamp) else label
+
+
 def _unwrap_frame(x: pd.DataFrame, name: str) -> pd.Series:
     if x.shape[1] != 1:
         raise InputError(name, f"expected one column, got a DataFrame with {x.shape[1]} columns")
@@ -212,6 +228,7 @@ def as_series(
     min_obs: int = 2,
     nan_policy: NanPolicy = "raise",
     require_variance: bool = False,
+    omit_hint: bool = False,
 ) -> Checked:
     """Validate one series of numbers (returns, signal, benchmark...).
 
@@ -222,6 +239,7 @@ def as_series(
     min_obs : fewest observations the calling method needs (after NaN handling)
     nan_policy : "raise" (default) rejects NaN/inf; "omit" drops those observations
     require_variance : reject a constant series (a variance or correlation is needed)
+    omit_hint : the calling public function takes ``nan_policy``, so the NaN message may advise it
     """
     if nan_policy not in ("raise", "omit"):
         raise InputError("nan_policy", f"must be 'raise' or 'omit', got {nan_policy!r}")
@@ -251,9 +269,8 @@ def as_series(
     if bad.any():
         if nan_policy == "raise":
             kind = "NaN" if np.isnan(values).any() else "inf"
-            raise InputError(
-                name, f"contains {int(bad.sum())} non-finite value(s) ({kind}); clean them or pass nan_policy='omit'"
-            )
+            raise InputError(name, _nonfinite_problem(int(bad.sum()), kind, _first_label(index, int(np.argmax(bad))),
+                                                      omit_hint))
         values = values[~bad]
         if index is not None:
             index = index[~bad]
@@ -271,23 +288,33 @@ def as_returns(
     min_obs: int = 2,
     require_variance: bool = False,
     check_returns: bool = True,
+    periods_per_year: float | None = None,
 ) -> Checked:
     """:func:`as_series` for an argument that must be a return series, plus the plausibility check.
 
     With ``check_returns`` (the default) values that look like prices, levels, cumulative or equity
-    curves, percent units or positions are refused (:mod:`alphacheck._plausibility`).
+    curves, percent units or positions are refused (:mod:`alphacheck._plausibility`); ``periods_per_year``
+    (when the caller has it) gives the rules the frequency a DatetimeIndex would.
     """
     checked = as_series(x, name, min_obs=min_obs, require_variance=require_variance)
     if check_bool(check_returns, "check_returns"):
-        check_plausible(checked.values, checked.index, name)
+        check_plausible(checked.values, checked.index, name, periods_per_year=periods_per_year)
     return checked
 
 
-def check_plausible(values: np.ndarray, index: pd.Index | None, name: str, *, hint: str = "") -> None:
+def check_plausible(values: np.ndarray, index: pd.Index | None, name: str, *, hint: str = "",
+                    periods_per_year: float | None = None) -> None:
     """Refuse values that look like prices, levels, cumulative curves, percent units or positions."""
     from alphacheck._plausibility import check_plausible_returns
 
-    check_plausible_returns(values, index, name, hint=hint)
+    check_plausible_returns(values, index, name, hint=hint, periods_per_year=periods_per_year)
+
+
+def check_plausible_pair(a: np.ndarray, b: np.ndarray, names: tuple[str, str]) -> None:
+    """Refuse two aligned return series that co-move but differ in scale by 30x or more (percent vs fractions)."""
+    from alphacheck._plausibility import check_plausible_pair as _pair
+
+    _pair(a, b, names)
 
 
 def as_matrix(
@@ -297,6 +324,7 @@ def as_matrix(
     min_obs: int = 2,
     min_cols: int = 1,
     nan_policy: NanPolicy = "raise",
+    omit_hint: bool = False,
 ) -> CheckedMatrix:
     """Validate a 2-D panel (observations x columns): ndarray, DataFrame, or 1-D (one column)."""
     if x is None:
@@ -321,9 +349,10 @@ def as_matrix(
     bad_rows = ~np.isfinite(values).all(axis=1)
     if bad_rows.any():
         if nan_policy == "raise":
-            raise InputError(
-                name, f"contains non-finite values in {int(bad_rows.sum())} row(s); clean them or pass nan_policy='omit'"
-            )
+            kind = "NaN" if np.isnan(values).any() else "inf"
+            raise InputError(name, _nonfinite_problem(int(bad_rows.sum()), kind,
+                                                      _first_label(index, int(np.argmax(bad_rows))), omit_hint,
+                                                      rows=True))
         values = values[~bad_rows]
         if index is not None:
             index = index[~bad_rows]
@@ -385,11 +414,56 @@ def _as_frame_or_array(d: Any, name: str) -> tuple[pd.DataFrame | np.ndarray, bo
     return arr, arr.shape[1] > 1
 
 
+def _index_kind(index: pd.Index) -> str:
+    if isinstance(index, pd.DatetimeIndex):
+        return f"a DatetimeIndex ({'tz-naive' if index.tz is None else f'time zone {index.tz}'})"
+    return f"a {type(index).__name__}"
+
+
+def _span(index: pd.Index) -> str:
+    if len(index) == 0:
+        return "no rows"
+    lo, hi = index.min(), index.max()
+    fmt = (lambda t: str(t.date()) if t == t.normalize() else str(t)) if isinstance(index, pd.DatetimeIndex) else str
+    return f"{fmt(lo)} .. {fmt(hi)} ({len(index):,} rows)"
+
+
+def _ranges(names: Sequence[str], frames: Sequence[pd.DataFrame]) -> str:
+    """Both (all) index ranges, and the reason the labels do not meet when it is a known one."""
+    text = "; ".join(f"{nm} covers {_span(f.index)}" for nm, f in zip(names, frames))
+    idx = [f.index for f in frames]
+    if all(isinstance(i, pd.DatetimeIndex) and len(i) for i in idx):
+        lo, hi = max(i.min() for i in idx), min(i.max() for i in idx)
+        if lo > hi:
+            return text + " — the date ranges do not overlap"
+        midnight = [bool((i == i.normalize()).all()) for i in idx]
+        if any(midnight) and not all(midnight):
+            return text + (" — some are stamped at midnight and some at a time of day; put both on dates "
+                           "(x.index = x.index.normalize()) or on the same timestamps")
+    return text
+
+
+def _check_index_kinds(names: Sequence[str], frames: Sequence[pd.DataFrame]) -> None:
+    """Index types or time zones that can never share labels: a clear error before the join."""
+    kinds = [isinstance(f.index, pd.DatetimeIndex) for f in frames]
+    if any(kinds) and not all(kinds):
+        desc = "; ".join(f"{nm} has {_index_kind(f.index)} ({_span(f.index)})" for nm, f in zip(names, frames))
+        raise InputError(", ".join(names), f"have different index types: {desc}. Give every input the same dates, "
+                                           "or pass plain arrays of equal length (matched by position)")
+    if all(kinds):
+        aware = [f.index.tz is not None for f in frames]
+        if any(aware) and not all(aware):
+            desc = "; ".join(f"{nm} has {_index_kind(f.index)}" for nm, f in zip(names, frames))
+            raise InputError(", ".join(names), f"mix time-zone-aware and tz-naive dates: {desc}. Make them all "
+                                               "aware (x.tz_localize('UTC')) or all naive (x.tz_convert(None))")
+
+
 def align(
     named: Sequence[tuple[str, Any]],
     *,
     min_obs: int = 2,
     nan_policy: NanPolicy = "raise",
+    omit_hint: bool = False,
 ) -> tuple[list[np.ndarray], pd.Index | None]:
     """Align several series/panels observation by observation.
 
@@ -407,6 +481,7 @@ def align(
     items = [(nm, *_as_frame_or_array(d, nm)) for nm, d in named]
     frames = [f for _, f, _ in items if isinstance(f, pd.DataFrame)]
     if frames and len(frames) == len(items):
+        _check_index_kinds(names, frames)
         idx = frames[0].index
         for f in frames[1:]:
             idx = idx.intersection(f.index, sort=False)
@@ -415,13 +490,14 @@ def align(
         shortest = min(len(f) for f in frames)
         if len(idx) < min_obs:
             raise InputError(
-                ", ".join(names), f"share only {len(idx)} index labels after aligning; need at least {min_obs}"
+                ", ".join(names), f"share only {len(idx)} index labels after aligning; need at least {min_obs}. "
+                + _ranges(names, frames)
             )
         if len(idx) < 0.5 * shortest:
             raise InputError(
                 ", ".join(names),
                 f"are misaligned: only {len(idx)} of {shortest} observations share index labels; "
-                "check the dates/frequency or pass aligned data",
+                "check the dates/frequency or pass aligned data. " + _ranges(names, frames),
             )
         arrays = [f.reindex(idx).to_numpy(dtype=np.float64, na_value=np.nan) for f in frames]
         index: pd.Index | None = idx
@@ -435,9 +511,9 @@ def align(
     for nm, a in zip(names, arrays):
         row_bad = ~np.isfinite(a).all(axis=1)
         if row_bad.any() and nan_policy == "raise":
-            raise InputError(
-                nm, f"contains non-finite values in {int(row_bad.sum())} row(s); clean them or pass nan_policy='omit'"
-            )
+            kind = "NaN" if np.isnan(a).any() else "inf"
+            raise InputError(nm, _nonfinite_problem(int(row_bad.sum()), kind,
+                                                    _first_label(index, int(np.argmax(row_bad))), omit_hint, rows=True))
         bad |= row_bad
     if bad.any():
         arrays = [a[~bad] for a in arrays]

@@ -208,7 +208,8 @@ def _panel_ic_values(s: np.ndarray, f: np.ndarray, method: str) -> tuple[np.ndar
 
 
 def _pooled_pair(signal: Any, forward: Any, nan_policy: str, min_obs: int = 3) -> tuple[np.ndarray, np.ndarray, pd.Index | None]:
-    (s, f), index = align([("signal", signal), ("forward_returns", forward)], min_obs=min_obs, nan_policy=nan_policy)
+    (s, f), index = align([("signal", signal), ("forward_returns", forward)], min_obs=min_obs, nan_policy=nan_policy,
+                           omit_hint=True)
     if np.ptp(s) == 0:
         raise InputError("signal", "is constant; a correlation needs a signal that varies")
     if np.ptp(f) == 0:

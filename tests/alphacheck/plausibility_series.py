@@ -9,7 +9,8 @@ Returns (the false-alarm set)
 -----------------------------
 * ``asset``: each symbol's simple returns at 1h (``MarketData.returns(1)``, never across a gap), 1d (last
   close of each UTC day), per trade every 48 h (close every 48th hour) and per trade at cascade-like dates
-  (48 h holds entered at hours where BTC fell more than 2 % in an hour, merged one trade at a time).
+  (48 h holds entered at hours where BTC fell more than 2 % in an hour, merged one trade at a time), and
+  overlapping 24 h returns sampled every hour (lag-1 autocorrelation about 0.96).
 * ``spread``: long/short spreads — each alt minus BTC, the equal-weight alt basket minus BTC, and ETH minus
   the alt basket — at the same four frequencies.
 * ``carry``: low-volatility carry, i.e. collecting the funding rate on a delta-hedged position (long spot,
@@ -22,7 +23,8 @@ Not returns (the detection set)
 * ``levels``: price ratios (each alt / BTC, e.g. ETH/BTC 0.017-0.088) at 1h and 1d.
 * ``cumulative``: cumulative-return curves ``(1 + r).cumprod() - 1`` of each symbol's 1d and 48 h returns.
 * ``equity``: equity curves ``(1 + r).cumprod()`` and the same divided by 100 and times 100.
-* ``percent``: every daily asset return, spread and carry series times 100.
+* ``percent``: every asset return series at 1h, 1d and 48 h and every daily spread, times 100.
+* ``percent carry``: every carry series times 100 (a low-volatility strategy in percent).
 * ``positions``: 0/1 (close above its 20-period mean), ±1 (sign of the last return) and 0/±0.5/±1 sized
   positions, daily.
 """
@@ -34,7 +36,7 @@ import functools
 import numpy as np
 import pandas as pd
 
-FREQS = ("1h", "1d", "48h", "cascade")
+FREQS = ("1h", "1d", "48h", "cascade", "24h-overlapping")
 WINDOWS = (24, 72, 250, 1000, 5000)
 
 
@@ -74,6 +76,7 @@ def _asset_returns() -> dict[str, pd.DataFrame]:
         "1d": daily / daily.shift(1) - 1.0,
         "48h": every48 / every48.shift(1) - 1.0,
         "cascade": casc,
+        "24h-overlapping": md.returns(24),
     }
 
 
@@ -159,10 +162,13 @@ def equity() -> dict[str, pd.Series]:
 
 
 def percent() -> dict[str, pd.Series]:
-    out = {f"{k} x100": v * 100 for k, v in asset_returns().items() if k.endswith(" 1d")}
+    out = {f"{k} x100": v * 100 for k, v in asset_returns().items() if k.endswith((" 1d", " 1h", " 48h"))}
     out.update({f"{k} x100": v * 100 for k, v in spreads().items() if k.endswith(" 1d")})
-    out.update({f"{k} x100": v * 100 for k, v in carry().items()})
     return out
+
+
+def percent_carry() -> dict[str, pd.Series]:
+    return {f"{k} x100": v * 100 for k, v in carry().items()}
 
 
 def positions() -> dict[str, pd.Series]:
@@ -183,7 +189,7 @@ def positions() -> dict[str, pd.Series]:
 
 def not_returns() -> dict[str, dict[str, pd.Series]]:
     return {"prices": prices(), "levels": levels(), "cumulative": cumulative(), "equity": equity(),
-            "percent": percent(), "positions": positions()}
+            "percent": percent(), "percent carry": percent_carry(), "positions": positions()}
 
 
 # ------------------------------------------------------------------------------------------------ windows

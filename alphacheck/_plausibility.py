@@ -82,6 +82,10 @@ THRESHOLDS = {
     "growth_k": 5.0,               # G, T: standard errors below the estimate
     "growth_max": math.log(20.0),  # G: annual growth factor 20
     "total_max": math.log(1e4),    # T: total factor 10,000
+    "drift_steps": 2.0,            # D: |mean log(1 + x)| at least this many sd of the first differences
+    "drift_min": 0.02,             # D: |mean log(1 + x)| at least 2 % a period
+    "drift_large": 0.05,           # D: below 5 % a period, also at least drift_short / sqrt(n) steps
+    "drift_short": 60.0,
     "level_min_obs": 1000,         # W
     "level_lag1": 0.985,           # W: lag-1 autocorrelation at least
     "steady_share": 0.75,          # C: share of periods with a gain at least (n >= level_min_obs)
@@ -117,6 +121,7 @@ class Profile:
     first: float
     all_positive: bool
     lag1: float              # lag-1 autocorrelation
+    step_sd: float           # standard deviation of the first differences (NaN for n < 3)
     discrete: str | None     # "signs" (all in {-1, 0, 1}), "sized" (<= 5 values in [-1, 1]) or None
     ones: int                # count of |x| == 1
     zeros: int               # count of x == 0
@@ -191,7 +196,7 @@ def profile(values: np.ndarray, index: Any = None, *, periods_per_year: float | 
     nan = float("nan")
     if n == 0:
         return Profile(n=0, periods_per_year=None, typical=nan, below_count=0, low=nan, high=nan, first=nan,
-                       all_positive=False, lag1=nan, discrete=None, ones=0, zeros=0, big=0, gain_share=nan,
+                       all_positive=False, lag1=nan, step_sd=nan, discrete=None, ones=0, zeros=0, big=0, gain_share=nan,
                        robust_vol=nan,
                        annual_vol=nan, mean_log=nan, se_log=nan, growth_lb=nan, total_lb=nan)
     ppy = _periods_per_year(index, n, periods_per_year)
@@ -204,12 +209,13 @@ def profile(values: np.ndarray, index: Any = None, *, periods_per_year: float | 
             discrete = "sized"
         typical = float(np.median(a))
         low, high = float(x.min()), float(x.max())
-        lag1 = robust = annual = mean_log = se = growth = total = nan
+        lag1 = step_sd = robust = annual = mean_log = se = growth = total = nan
         if n >= 3 and high - low > 0 and typical <= 1e150:
             c = x - x.mean()
             d = _dot(c, c)
             if d > 0 and np.isfinite(d):
                 lag1 = _dot(c[1:], c[:-1]) / d
+            step_sd = float(np.std(np.diff(x)))
         if n >= THRESHOLDS["stat_min_obs"] and typical <= THRESHOLDS["typical_max"]:
             q25, q75 = np.quantile(x, [0.25, 0.75])
             robust = float(q75 - q25) / 1.349
@@ -228,7 +234,7 @@ def profile(values: np.ndarray, index: Any = None, *, periods_per_year: float | 
                     growth = ppy * (mean_log - k * se)
                 total = n * (abs(mean_log) - k * se)
     return Profile(n=n, periods_per_year=ppy, typical=typical, below_count=int(np.count_nonzero(x < -1.0)),
-                   low=low, high=high, first=float(x[0]), all_positive=bool(low > 0), lag1=lag1,
+                   low=low, high=high, first=float(x[0]), all_positive=bool(low > 0), lag1=lag1, step_sd=step_sd,
                    discrete=discrete, ones=int(np.count_nonzero(a == 1.0)), zeros=int(np.count_nonzero(x == 0.0)),
                    big=int(np.count_nonzero(a >= THRESHOLDS["positions_min_size"])),
                    gain_share=float(np.count_nonzero(x > 0)) / n, robust_vol=robust,
@@ -236,7 +242,7 @@ def profile(values: np.ndarray, index: Any = None, *, periods_per_year: float | 
 
 
 def findings(p: Profile) -> list[str]:
-    """The rules ("P", "M", "L", "V", "G", "T", "W", "C") that ``p`` breaks, in that order."""
+    """The rules ("P", "M", "L", "V", "G", "T", "D", "W", "C") that ``p`` breaks, in that order."""
     t = THRESHOLDS
     out = []
     if p.n >= t["positions_min_obs"] and ((p.discrete == "signs" and p.ones >= 2)
@@ -255,6 +261,11 @@ def findings(p: Profile) -> list[str]:
     compounds = np.isfinite(p.mean_log) and (
         p.n * abs(p.mean_log) > t["total_max"]
         or (p.periods_per_year is not None and p.periods_per_year * abs(p.mean_log) > t["growth_max"]))
+    if compounds and p.n >= t["stat_min_obs"] and abs(p.mean_log) >= t["drift_min"]:
+        steps = t["drift_steps"] if abs(p.mean_log) >= t["drift_large"] else max(
+            t["drift_steps"], t["drift_short"] / math.sqrt(p.n))
+        if abs(p.mean_log) >= steps * p.step_sd:
+            out.append("D")
     if p.n >= t["level_min_obs"] and compounds:
         if p.lag1 >= t["level_lag1"]:
             out.append("W")
@@ -306,8 +317,8 @@ def _level_kind(p: Profile) -> str:
         return "percent"
     if p.all_positive and (0.5 <= p.first <= 2.0 or 50.0 <= p.first <= 200.0 or 0.009 <= p.first <= 0.011):
         return "equity"  # an equity curve starts near 1 (or 100, or 0.01 once divided by 100)
-    if abs(p.first) < 0.05 and not (p.all_positive and p.typical > 1.0):
-        return "cumulative"  # starts near 0
+    if abs(p.first) <= 3 * p.step_sd and not (p.all_positive and p.typical > 1.0):
+        return "cumulative"  # starts at one period's return: near 0 on the scale of its own steps
     return "prices" if p.all_positive else "cumulative"
 
 
@@ -333,7 +344,7 @@ def _message(p: Profile, rules: list[str], name: str) -> tuple[str, str]:
         persistent = f", persistent as a level (lag-1 autocorrelation {p.lag1:.3f})" if np.isfinite(p.lag1) else ""
         sign = f"all {p.n:,} values are positive ({rng})" if p.all_positive else f"the values run from {rng}"
         evidence = [sign + persistent]
-        if np.isfinite(p.mean_log) and (set(rules) & {"G", "T", "W", "C"}):
+        if np.isfinite(p.mean_log) and (set(rules) & {"G", "T", "D", "W", "C"}):
             evidence.append(_compounding(p, rules))
         elif "M" in rules:
             evidence.append(f"the typical value, {_num(p.typical)}, would be a move of {_num(100 * p.typical)} % "
@@ -356,7 +367,7 @@ def _message(p: Profile, rules: list[str], name: str) -> tuple[str, str]:
     if "V" in rules:
         evidence.append(f"as fractions they would have a robust annualised volatility of {_num(100 * p.annual_vol)} % "
                         f"given the dates ({_num(p.periods_per_year or float('nan'))} observations a year)")
-    if (set(rules) & {"G", "T", "W", "C"}) and np.isfinite(p.mean_log):
+    if (set(rules) & {"G", "T", "D", "W", "C"}) and np.isfinite(p.mean_log):
         evidence.append(_compounding(p, rules))
     scale = f" (basis points: {name} / 10_000)" if p.typical > 5 else ""
     text = ("these values look like percent, not fractions (or a score or signal, not a return): "

@@ -61,7 +61,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but an argument error is one line (no usage block) and exit code 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        self.exit(2, f"{self.prog.split()[0]}: error: {message} (see {self.prog} --help)\n")
 
 
 # --------------------------------------------------------------------------------------------- reading
@@ -204,12 +204,16 @@ def _parse_dates(col: pd.Series, date_format: str | None, where: str) -> tuple[p
                            f"{_row_ref(j, s.iloc[j])} month first); pass --date-format")
         sep = m[1].iloc[0]
         if not day_first.any() and not month_first.any():
-            v = s.iloc[0]
+            differ = np.flatnonzero(a != b)
             yfmt = "%Y" if len(m[3].iloc[0]) == 4 else "%y"
+            formats = f"pass --date-format '%d{sep}%m{sep}{yfmt}' (day first) or '%m{sep}%d{sep}{yfmt}' (month first)"
+            if differ.size == 0:  # every date reads the same both ways (01/01, 02/02, ...): still say which
+                raise CLIError(f"{where}: day/month order cannot be told (every row has day = month); {formats}")
+            i = int(differ[0])
             raise CLIError(
-                f"{where}: day/month order is ambiguous from {_row_ref(0, v)} on (no day above 12 in any row: "
-                f"{v!r} could be {a[0]} {_month_name(b[0])} or {b[0]} {_month_name(a[0])}); pass --date-format "
-                f"'%d{sep}%m{sep}{yfmt}' (day first) or '%m{sep}%d{sep}{yfmt}' (month first)")
+                f"{where}: day/month order is ambiguous: no row has a day above 12, and the first row that reads "
+                f"differently either way is {_row_ref(i, s.iloc[i])}: {a[i]} {_month_name(b[i])} or "
+                f"{b[i]} {_month_name(a[i])}; {formats}")
         day, month = (a, b) if day_first.any() else (b, a)
         year = m[3].astype(int).to_numpy()
         year = np.where(m[3].str.len().to_numpy() == 2, np.where(year < 69, 2000 + year, 1900 + year), year)

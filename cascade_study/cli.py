@@ -27,7 +27,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but an argument error is one line (no usage block) and exit code 2."""
 
     def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        self.exit(2, f"{self.prog.split()[0]}: error: {message} (see {self.prog} --help)\n")
 
 
 def _load(data):
@@ -39,12 +39,15 @@ def _load(data):
         if not p.is_dir():
             raise CLIError(f"--data: {data} is a file, not a data directory")
     try:
-        md = load_market_data(data)
+        return load_market_data(data)
     except DataError as e:
         raise CLIError(str(e)) from None
+
+
+def _warn(md) -> None:
+    """What the data lack that the study runs without: one warning line each on the terminal."""
     for w in md.meta.get("warnings", ()):
         print(f"cascade-study: warning: {w}", file=sys.stderr)
-    return md
 
 
 def cmd_run(args) -> int:
@@ -52,8 +55,11 @@ def cmd_run(args) -> int:
     from .study import run_study
     if args.reps < 99:
         raise CLIError(f"--reps: must be >= 99, got {args.reps}")
+    from .study import require_study_data
     t0 = time.perf_counter()
     md = _load(args.data)
+    require_study_data(md)  # what the study cannot run without is an error, before any warning
+    _warn(md)
     res = run_study(md=md, seed=args.seed, reps=args.reps, progress=sys.stderr.isatty())
     paths = write_report(res, args.out)
     print(f"report (Markdown): {paths['markdown']}")
@@ -73,6 +79,7 @@ def cmd_download(args) -> int:
 
 def cmd_info(args) -> int:
     md = _load(args.data)
+    _warn(md)
     print(repr(md))
     gr = md.gap_report()
     print(gr.to_string())

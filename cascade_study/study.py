@@ -145,6 +145,15 @@ def final_verdict(e: Evidence, a: float = ALPHA_LEVEL) -> FinalVerdict:
 
 
 # ----------------------------------------------------------------------------- the study
+def data_summary(md: MarketData) -> tuple[dict, tuple[str, ...]]:
+    """The report's data section: span, symbols, BTC hours and the data warnings (also returned alone)."""
+    idx = md.index
+    warnings = tuple(str(w) for w in md.meta.get("warnings", ()))
+    summary = {"hours": len(idx), "first": str(idx[0]) if len(idx) else "", "last": str(idx[-1]) if len(idx) else "",
+               "symbols": md.symbols, "btc_hours": int(md.close["BTC"].notna().sum()), "warnings": list(warnings)}
+    return summary, warnings
+
+
 def require_study_data(md: MarketData) -> None:
     """What the study cannot run without: BTC bars and Binance funding (a :class:`DataError` naming it).
 
@@ -248,10 +257,7 @@ def run_study(md: MarketData | None = None, data_dir=None, seed: int = 0, reps: 
     bar.update()
     bar.close()
     ev = gather_evidence(es, cfi, fade, ac, beta, cs, dd)
-    idx = md.index
-    warnings = tuple(str(w) for w in md.meta.get("warnings", ()))
-    summary = {"hours": len(idx), "first": str(idx[0]) if len(idx) else "", "last": str(idx[-1]) if len(idx) else "",
-               "symbols": md.symbols, "btc_hours": int(md.close["BTC"].notna().sum()), "warnings": list(warnings)}
+    summary, warnings = data_summary(md)
     return StudyResult(
         data_summary=summary, gap_report=md.gap_report(), book=book, event_study=es, cfi=cfi,
         fade=fade, alt_contagion=ac, beta=beta, cross_section=cs, drawdown=dd, evidence=ev,

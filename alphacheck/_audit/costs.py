@@ -45,7 +45,8 @@ def _phrase(edge: str, total_sig: float, total_zero: float, cost: float, unit: s
     if not total_sig > 0:  # NaN included: not significant at any cost
         sig = f"{edge} not significant even before costs"
     elif total_sig <= cost:
-        sig = f"{edge} significant only below {total_sig:.1f} bp {unit} in total, less than the assumed {cost:g} bp"
+        sig = (f"{edge} significant only below {total_sig:.1f} bp {unit} in total, less than the assumed "
+               f"{cost:g} bp {unit}")
     else:
         sig = f"{edge} significance lost at {total_sig:.1f} bp {unit} in total"
     zero = f"{edge} <= 0 even before costs" if not total_zero > 0 else f"{edge} <= 0 at {total_zero:.1f} bp {unit}"

@@ -9,8 +9,7 @@ Returns (the false-alarm set)
 -----------------------------
 * ``asset``: each symbol's simple returns at 1h (``MarketData.returns(1)``, never across a gap), 1d (last
   close of each UTC day), per trade every 48 h (close every 48th hour) and per trade at cascade-like dates
-  (48 h holds entered at hours where BTC fell more than 2 % in an hour, merged one trade at a time), and
-  overlapping 24 h returns sampled every hour (lag-1 autocorrelation about 0.96).
+  (48 h holds entered at hours where BTC fell more than 2 % in an hour, merged one trade at a time).
 * ``spread``: long/short spreads — each alt minus BTC, the equal-weight alt basket minus BTC, and ETH minus
   the alt basket — at the same four frequencies.
 * ``carry``: low-volatility carry, i.e. collecting the funding rate on a delta-hedged position (long spot,
@@ -36,7 +35,7 @@ import functools
 import numpy as np
 import pandas as pd
 
-FREQS = ("1h", "1d", "48h", "cascade", "24h-overlapping")
+FREQS = ("1h", "1d", "48h", "cascade")
 WINDOWS = (24, 72, 250, 1000, 5000)
 
 
@@ -76,7 +75,6 @@ def _asset_returns() -> dict[str, pd.DataFrame]:
         "1d": daily / daily.shift(1) - 1.0,
         "48h": every48 / every48.shift(1) - 1.0,
         "cascade": casc,
-        "24h-overlapping": md.returns(24),
     }
 
 

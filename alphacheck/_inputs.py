@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 NanPolicy = Literal["raise", "omit"]
+#: the largest magnitude any input may have: squares and sums of n such values stay finite (1e100² = 1e200)
+MAX_ABS = 1e100
 ALTERNATIVES = ("two-sided", "greater", "less")
 
 
@@ -208,6 +210,18 @@ def _nonfinite_problem(count: int, kind: str, where: Any, omit_hint: bool, rows:
     return f"contains {what} ({kind}){first}; {advice}"
 
 
+def check_magnitude(values: np.ndarray, name: str, index: pd.Index | None = None) -> None:
+    """Refuse finite values so large that variances and products overflow (|x| > 1e100): no result computed
+    from them would be finite, and no return, price or count is that large."""
+    with np.errstate(invalid="ignore"):
+        big = np.abs(values) > MAX_ABS
+    if big.any():
+        flat = np.flatnonzero(big.reshape(big.shape[0], -1).any(axis=1))[0] if big.ndim > 1 else int(np.argmax(big))
+        raise InputError(name, f"has values too large to compute with (|x| up to {np.nanmax(np.abs(values)):.3g}, "
+                               f"first at {_first_label(index, int(flat))}); rescale them (returns are fractions, "
+                               "e.g. 0.012 for 1.2 %)")
+
+
 def _first_label(index: pd.Index | None, pos: int) -> Any:
     if index is None:
         return f"position {pos}"
@@ -274,6 +288,7 @@ def as_series(
         values = values[~bad]
         if index is not None:
             index = index[~bad]
+    check_magnitude(values, name, index)
     if values.shape[0] < min_obs:
         raise InputError(name, f"needs at least {min_obs} observations, got {values.shape[0]}")
     if require_variance and np.ptp(values) == 0:
@@ -356,6 +371,7 @@ def as_matrix(
         values = values[~bad_rows]
         if index is not None:
             index = index[~bad_rows]
+    check_magnitude(values, name, index)
     if values.shape[0] < min_obs:
         raise InputError(name, f"needs at least {min_obs} observations, got {values.shape[0]}")
     if values.shape[1] < min_cols:
@@ -387,6 +403,7 @@ def as_panel(x: Any, name: str, *, min_rows: int = 1) -> pd.DataFrame:
     values = x.to_numpy(dtype=np.float64, na_value=np.nan)
     if np.isinf(values).any():
         raise InputError(name, "contains inf; NaN marks a missing value, inf is not allowed")
+    check_magnitude(values, name, x.index)
     if values.shape[0] < min_rows:
         raise InputError(name, f"needs at least {min_rows} rows, got {values.shape[0]}")
     return pd.DataFrame(values, index=x.index, columns=x.columns)
@@ -403,6 +420,8 @@ def _as_frame_or_array(d: Any, name: str) -> tuple[pd.DataFrame | np.ndarray, bo
         non_num = [c for c in d.columns if not pd.api.types.is_numeric_dtype(d[c]) or pd.api.types.is_bool_dtype(d[c])]
         if non_num:
             raise InputError(name, f"must be numeric; non-numeric column(s): {non_num[:5]}")
+        if d.shape[1] == 0:
+            raise InputError(name, "has no columns")
         return d.astype(np.float64), d.shape[1] > 1
     if np.isscalar(d):
         raise InputError(name, "must be a sequence of numbers, got a scalar")
@@ -411,6 +430,8 @@ def _as_frame_or_array(d: Any, name: str) -> tuple[pd.DataFrame | np.ndarray, bo
         return arr[:, None], False
     if arr.ndim != 2:
         raise InputError(name, f"must be one- or two-dimensional, got shape {arr.shape}")
+    if arr.shape[1] == 0:
+        raise InputError(name, "has no columns")
     return arr, arr.shape[1] > 1
 
 
@@ -519,6 +540,8 @@ def align(
         arrays = [a[~bad] for a in arrays]
         if index is not None:
             index = index[~bad]
+    for nm, a in zip(names, arrays):
+        check_magnitude(a, nm, index)
     if arrays[0].shape[0] < min_obs:
         raise InputError(", ".join(names), f"need at least {min_obs} complete observations, got {arrays[0].shape[0]}")
     return [a if two_d else a[:, 0] for (_, _, two_d), a in zip(items, arrays)], index

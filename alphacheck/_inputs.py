@@ -18,6 +18,8 @@ import pandas as pd
 __all__ = ["InputError"]  # the checks below are the library's, not the user's
 
 NanPolicy = Literal["raise", "omit"]
+#: the largest magnitude any input may have: squares and sums of n such values stay finite (1e100² = 1e200)
+MAX_ABS = 1e100
 ALTERNATIVES = ("two-sided", "greater", "less")
 
 
@@ -201,6 +203,34 @@ def _numeric(arr: Any, name: str) -> np.ndarray:
     return a.astype(np.float64, copy=True)
 
 
+def _nonfinite_problem(count: int, kind: str, where: Any, omit_hint: bool, rows: bool = False) -> str:
+    """The non-finite message; it advises nan_policy='omit' only to callers whose function takes nan_policy."""
+    what = f"non-finite values in {count} row(s)" if rows else f"{count} non-finite value(s)"
+    first = "" if where is None else f", first at {where!r}" if not isinstance(where, str) else f", first at {where}"
+    advice = ("clean them or pass nan_policy='omit' (drops those observations)" if omit_hint
+              else "drop or fill them before the call (e.g. x.dropna())")
+    return f"contains {what} ({kind}){first}; {advice}"
+
+
+def check_magnitude(values: np.ndarray, name: str, index: pd.Index | None = None) -> None:
+    """Refuse finite values so large that variances and products overflow (|x| > 1e100): no result computed
+    from them would be finite, and no return, price or count is that large."""
+    with np.errstate(invalid="ignore"):
+        big = np.abs(values) > MAX_ABS
+    if big.any():
+        flat = np.flatnonzero(big.reshape(big.shape[0], -1).any(axis=1))[0] if big.ndim > 1 else int(np.argmax(big))
+        raise InputError(name, f"has values too large to compute with (|x| up to {np.nanmax(np.abs(values)):.3g}, "
+                               f"first at {_first_label(index, int(flat))}); rescale them (returns are fractions, "
+                               "e.g. 0.012 for 1.2 %)")
+
+
+def _first_label(index: pd.Index | None, pos: int) -> Any:
+    if index is None:
+        return f"position {pos}"
+    label = index[pos]
+    return str(label) if isinstance(label, pd.Timestamp) else label
+
+
 def _unwrap_frame(x: pd.DataFrame, name: str) -> pd.Series:
     if x.shape[1] != 1:
         raise InputError(name, f"expected one column, got a DataFrame with {x.shape[1]} columns")
@@ -214,6 +244,7 @@ def as_series(
     min_obs: int = 2,
     nan_policy: NanPolicy = "raise",
     require_variance: bool = False,
+    omit_hint: bool = False,
 ) -> Checked:
     """Validate one series of numbers (returns, signal, benchmark...).
 
@@ -224,6 +255,7 @@ def as_series(
     min_obs : fewest observations the calling method needs (after NaN handling)
     nan_policy : "raise" (default) rejects NaN/inf; "omit" drops those observations
     require_variance : reject a constant series (a variance or correlation is needed)
+    omit_hint : the calling public function takes ``nan_policy``, so the NaN message may advise it
     """
     if nan_policy not in ("raise", "omit"):
         raise InputError("nan_policy", f"must be 'raise' or 'omit', got {nan_policy!r}")
@@ -253,12 +285,12 @@ def as_series(
     if bad.any():
         if nan_policy == "raise":
             kind = "NaN" if np.isnan(values).any() else "inf"
-            raise InputError(
-                name, f"contains {int(bad.sum())} non-finite value(s) ({kind}); clean them or pass nan_policy='omit'"
-            )
+            raise InputError(name, _nonfinite_problem(int(bad.sum()), kind, _first_label(index, int(np.argmax(bad))),
+                                                      omit_hint))
         values = values[~bad]
         if index is not None:
             index = index[~bad]
+    check_magnitude(values, name, index)
     if values.shape[0] < min_obs:
         raise InputError(name, f"needs at least {min_obs} observations, got {values.shape[0]}")
     if require_variance and np.ptp(values) == 0:
@@ -273,23 +305,33 @@ def as_returns(
     min_obs: int = 2,
     require_variance: bool = False,
     check_returns: bool = True,
+    periods_per_year: float | None = None,
 ) -> Checked:
     """:func:`as_series` for an argument that must be a return series, plus the plausibility check.
 
     With ``check_returns`` (the default) values that look like prices, levels, cumulative or equity
-    curves, percent units or positions are refused (:mod:`alphacheck._plausibility`).
+    curves, percent units or positions are refused (:mod:`alphacheck._plausibility`); ``periods_per_year``
+    (when the caller has it) gives the rules the frequency a DatetimeIndex would.
     """
     checked = as_series(x, name, min_obs=min_obs, require_variance=require_variance)
     if check_bool(check_returns, "check_returns"):
-        check_plausible(checked.values, checked.index, name)
+        check_plausible(checked.values, checked.index, name, periods_per_year=periods_per_year)
     return checked
 
 
-def check_plausible(values: np.ndarray, index: pd.Index | None, name: str, *, hint: str = "") -> None:
+def check_plausible(values: np.ndarray, index: pd.Index | None, name: str, *, hint: str = "",
+                    periods_per_year: float | None = None) -> None:
     """Refuse values that look like prices, levels, cumulative curves, percent units or positions."""
     from alphacheck._plausibility import check_plausible_returns
 
-    check_plausible_returns(values, index, name, hint=hint)
+    check_plausible_returns(values, index, name, hint=hint, periods_per_year=periods_per_year)
+
+
+def check_plausible_pair(a: np.ndarray, b: np.ndarray, names: tuple[str, str]) -> None:
+    """Refuse two aligned return series that co-move but differ in scale by 30x or more (percent vs fractions)."""
+    from alphacheck._plausibility import check_plausible_pair as _pair
+
+    _pair(a, b, names)
 
 
 def as_matrix(
@@ -299,6 +341,7 @@ def as_matrix(
     min_obs: int = 2,
     min_cols: int = 1,
     nan_policy: NanPolicy = "raise",
+    omit_hint: bool = False,
 ) -> CheckedMatrix:
     """Validate a 2-D panel (observations x columns): ndarray, DataFrame, or 1-D (one column)."""
     if x is None:
@@ -323,12 +366,14 @@ def as_matrix(
     bad_rows = ~np.isfinite(values).all(axis=1)
     if bad_rows.any():
         if nan_policy == "raise":
-            raise InputError(
-                name, f"contains non-finite values in {int(bad_rows.sum())} row(s); clean them or pass nan_policy='omit'"
-            )
+            kind = "NaN" if np.isnan(values).any() else "inf"
+            raise InputError(name, _nonfinite_problem(int(bad_rows.sum()), kind,
+                                                      _first_label(index, int(np.argmax(bad_rows))), omit_hint,
+                                                      rows=True))
         values = values[~bad_rows]
         if index is not None:
             index = index[~bad_rows]
+    check_magnitude(values, name, index)
     if values.shape[0] < min_obs:
         raise InputError(name, f"needs at least {min_obs} observations, got {values.shape[0]}")
     if values.shape[1] < min_cols:
@@ -360,6 +405,7 @@ def as_panel(x: Any, name: str, *, min_rows: int = 1) -> pd.DataFrame:
     values = x.to_numpy(dtype=np.float64, na_value=np.nan)
     if np.isinf(values).any():
         raise InputError(name, "contains inf; NaN marks a missing value, inf is not allowed")
+    check_magnitude(values, name, x.index)
     if values.shape[0] < min_rows:
         raise InputError(name, f"needs at least {min_rows} rows, got {values.shape[0]}")
     return pd.DataFrame(values, index=x.index, columns=x.columns)
@@ -376,6 +422,8 @@ def _as_frame_or_array(d: Any, name: str) -> tuple[pd.DataFrame | np.ndarray, bo
         non_num = [c for c in d.columns if not pd.api.types.is_numeric_dtype(d[c]) or pd.api.types.is_bool_dtype(d[c])]
         if non_num:
             raise InputError(name, f"must be numeric; non-numeric column(s): {non_num[:5]}")
+        if d.shape[1] == 0:
+            raise InputError(name, "has no columns")
         return d.astype(np.float64), d.shape[1] > 1
     if np.isscalar(d):
         raise InputError(name, "must be a sequence of numbers, got a scalar")
@@ -384,7 +432,53 @@ def _as_frame_or_array(d: Any, name: str) -> tuple[pd.DataFrame | np.ndarray, bo
         return arr[:, None], False
     if arr.ndim != 2:
         raise InputError(name, f"must be one- or two-dimensional, got shape {arr.shape}")
+    if arr.shape[1] == 0:
+        raise InputError(name, "has no columns")
     return arr, arr.shape[1] > 1
+
+
+def _index_kind(index: pd.Index) -> str:
+    if isinstance(index, pd.DatetimeIndex):
+        return f"a DatetimeIndex ({'tz-naive' if index.tz is None else f'time zone {index.tz}'})"
+    return f"a {type(index).__name__}"
+
+
+def _span(index: pd.Index) -> str:
+    if len(index) == 0:
+        return "no rows"
+    lo, hi = index.min(), index.max()
+    fmt = (lambda t: str(t.date()) if t == t.normalize() else str(t)) if isinstance(index, pd.DatetimeIndex) else str
+    return f"{fmt(lo)} .. {fmt(hi)} ({len(index):,} rows)"
+
+
+def _ranges(names: Sequence[str], frames: Sequence[pd.DataFrame]) -> str:
+    """Both (all) index ranges, and the reason the labels do not meet when it is a known one."""
+    text = "; ".join(f"{nm} covers {_span(f.index)}" for nm, f in zip(names, frames))
+    idx = [f.index for f in frames]
+    if all(isinstance(i, pd.DatetimeIndex) and len(i) for i in idx):
+        lo, hi = max(i.min() for i in idx), min(i.max() for i in idx)
+        if lo > hi:
+            return text + " — the date ranges do not overlap"
+        midnight = [bool((i == i.normalize()).all()) for i in idx]
+        if any(midnight) and not all(midnight):
+            return text + (" — some are stamped at midnight and some at a time of day; put both on dates "
+                           "(x.index = x.index.normalize()) or on the same timestamps")
+    return text
+
+
+def _check_index_kinds(names: Sequence[str], frames: Sequence[pd.DataFrame]) -> None:
+    """Index types or time zones that can never share labels: a clear error before the join."""
+    kinds = [isinstance(f.index, pd.DatetimeIndex) for f in frames]
+    if any(kinds) and not all(kinds):
+        desc = "; ".join(f"{nm} has {_index_kind(f.index)} ({_span(f.index)})" for nm, f in zip(names, frames))
+        raise InputError(", ".join(names), f"have different index types: {desc}. Give every input the same dates, "
+                                           "or pass plain arrays of equal length (matched by position)")
+    if all(kinds):
+        aware = [f.index.tz is not None for f in frames]
+        if any(aware) and not all(aware):
+            desc = "; ".join(f"{nm} has {_index_kind(f.index)}" for nm, f in zip(names, frames))
+            raise InputError(", ".join(names), f"mix time-zone-aware and tz-naive dates: {desc}. Make them all "
+                                               "aware (x.tz_localize('UTC')) or all naive (x.tz_convert(None))")
 
 
 def align(
@@ -392,6 +486,7 @@ def align(
     *,
     min_obs: int = 2,
     nan_policy: NanPolicy = "raise",
+    omit_hint: bool = False,
 ) -> tuple[list[np.ndarray], pd.Index | None]:
     """Align several series/panels observation by observation.
 
@@ -409,6 +504,7 @@ def align(
     items = [(nm, *_as_frame_or_array(d, nm)) for nm, d in named]
     frames = [f for _, f, _ in items if isinstance(f, pd.DataFrame)]
     if frames and len(frames) == len(items):
+        _check_index_kinds(names, frames)
         idx = frames[0].index
         for f in frames[1:]:
             idx = idx.intersection(f.index, sort=False)
@@ -417,13 +513,14 @@ def align(
         shortest = min(len(f) for f in frames)
         if len(idx) < min_obs:
             raise InputError(
-                ", ".join(names), f"share only {len(idx)} index labels after aligning; need at least {min_obs}"
+                ", ".join(names), f"share only {len(idx)} index labels after aligning; need at least {min_obs}. "
+                + _ranges(names, frames)
             )
         if len(idx) < 0.5 * shortest:
             raise InputError(
                 ", ".join(names),
                 f"are misaligned: only {len(idx)} of {shortest} observations share index labels; "
-                "check the dates/frequency or pass aligned data",
+                "check the dates/frequency or pass aligned data. " + _ranges(names, frames),
             )
         arrays = [f.reindex(idx).to_numpy(dtype=np.float64, na_value=np.nan) for f in frames]
         index: pd.Index | None = idx
@@ -437,14 +534,16 @@ def align(
     for nm, a in zip(names, arrays):
         row_bad = ~np.isfinite(a).all(axis=1)
         if row_bad.any() and nan_policy == "raise":
-            raise InputError(
-                nm, f"contains non-finite values in {int(row_bad.sum())} row(s); clean them or pass nan_policy='omit'"
-            )
+            kind = "NaN" if np.isnan(a).any() else "inf"
+            raise InputError(nm, _nonfinite_problem(int(row_bad.sum()), kind,
+                                                    _first_label(index, int(np.argmax(row_bad))), omit_hint, rows=True))
         bad |= row_bad
     if bad.any():
         arrays = [a[~bad] for a in arrays]
         if index is not None:
             index = index[~bad]
+    for nm, a in zip(names, arrays):
+        check_magnitude(a, nm, index)
     if arrays[0].shape[0] < min_obs:
         raise InputError(", ".join(names), f"need at least {min_obs} complete observations, got {arrays[0].shape[0]}")
     return [a if two_d else a[:, 0] for (_, _, two_d), a in zip(items, arrays)], index

@@ -45,11 +45,14 @@ from scipy import stats
 from alphacheck._hac import newey_west_lags
 from alphacheck._inputs import (
     InputError,
+    _numeric,
     align,
     as_panel,
+    check_bool,
     check_alternative,
     check_choice,
     check_int,
+    check_plausible,
     check_probability,
     check_reps,
     check_seed,
@@ -208,7 +211,8 @@ def _panel_ic_values(s: np.ndarray, f: np.ndarray, method: str) -> tuple[np.ndar
 
 
 def _pooled_pair(signal: Any, forward: Any, nan_policy: str, min_obs: int = 3) -> tuple[np.ndarray, np.ndarray, pd.Index | None]:
-    (s, f), index = align([("signal", signal), ("forward_returns", forward)], min_obs=min_obs, nan_policy=nan_policy)
+    (s, f), index = align([("signal", signal), ("forward_returns", forward)], min_obs=min_obs, nan_policy=nan_policy,
+                           omit_hint=True)
     if np.ptp(s) == 0:
         raise InputError("signal", "is constant; a correlation needs a signal that varies")
     if np.ptp(f) == 0:
@@ -449,7 +453,8 @@ def ic_test(signal: ArrayLike, forward_returns: ArrayLike, *, method: Literal["a
 # forward returns, quantiles, decay
 
 
-def forward_returns(returns: ArrayLike, *, horizon: int) -> pd.DataFrame | pd.Series | np.ndarray:
+def forward_returns(returns: ArrayLike, *, horizon: int,
+                    check_returns: bool = True) -> pd.DataFrame | pd.Series | np.ndarray:
     """Compound h-step forward returns: row t holds prod_{k=1..h} (1 + r_{t+k}) - 1.
 
     Parameters
@@ -458,6 +463,10 @@ def forward_returns(returns: ArrayLike, *, horizon: int) -> pd.DataFrame | pd.Se
         Per-period simple returns (a time x asset panel or one series).
     horizon : int
         h.
+    check_returns : bool
+        Refuse columns that look like prices, levels, cumulative curves, percent units or positions
+        (:mod:`alphacheck._plausibility`, on each column's non-missing values) — prices are the usual mistake
+        here; False turns the check off.
 
     Returns
     -------
@@ -478,12 +487,20 @@ def forward_returns(returns: ArrayLike, *, horizon: int) -> pd.DataFrame | pd.Se
         frame = returns.to_frame() if isinstance(returns, pd.Series) else returns
         values = as_panel(frame, "returns").to_numpy()
     else:
-        arr = np.asarray(returns, dtype=np.float64)
+        if returns is None or np.isscalar(returns):
+            raise InputError("returns", f"must be a series or a time x asset panel, got {returns!r}")
+        arr = _numeric(returns, "returns")
         if arr.ndim not in (1, 2):
             raise InputError("returns", f"must be 1-D or 2-D, got shape {arr.shape}")
-        values = arr[:, None] if arr.ndim == 1 else arr
-        if np.isinf(values).any():
-            raise InputError("returns", "contains inf")
+        values = as_panel(arr[:, None] if arr.ndim == 1 else arr, "returns").to_numpy()
+    if check_bool(check_returns, "check_returns"):
+        idx = returns.index if isinstance(returns, (pd.DataFrame, pd.Series)) else None
+        for j in range(values.shape[1]):
+            ok = np.isfinite(values[:, j])
+            name = "returns" if values.shape[1] == 1 else f"returns[{j}]"
+            if isinstance(returns, pd.DataFrame):
+                name = f"returns[{returns.columns[j]!r}]"
+            check_plausible(values[ok, j], None if idx is None else idx[ok], name)
     if np.nanmin(values, initial=0.0) < -1.0:
         raise InputError("returns", "has simple returns below -100%; pass simple (not log or price) returns")
     n = values.shape[0]

@@ -178,6 +178,8 @@ class _Splitter:
         """Yield ``(train_idx, test_idx)`` int64 position arrays, each made as it is asked for (memory
         does not grow with the number of splits); ``y`` and ``groups`` are ignored."""
         n = _n_obs(X)
+        if n == 0:
+            raise InputError("X", "is empty: there is nothing to split")
         times = _time_index(X)
         produced = False
         for split in self._splits(n, times):

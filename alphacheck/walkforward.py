@@ -303,9 +303,14 @@ def _rank_correlation(x: np.ndarray, y: np.ndarray) -> float:
 
 
 def _slope(x: np.ndarray, y: np.ndarray) -> float:
-    if x.size < 3 or np.ptp(x) == 0:
+    """OLS slope cov(x, y)/var(x); NaN with fewer than 3 points or (numerically) constant x."""
+    if x.size < 3:
         return np.nan
-    return float(np.polyfit(x, y, 1)[0])
+    xc, yc = x - x.mean(), y - y.mean()
+    sxx = float(np.einsum("i,i->", xc, xc))
+    if not sxx > 1e-20 * max(float(np.einsum("i,i->", x, x)), 1e-300):
+        return np.nan
+    return float(np.einsum("i,i->", xc, yc)) / sxx
 
 
 def walk_forward(

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .data import MarketData, load_market_data
+from .data import DataError, MarketData, load_market_data
+from .data.loaders import FUNDING_NEED
+from .data.universe import BTC
 from .experiments.alt_contagion_wf import AltContagionExperiment, run_alt_contagion
 from .experiments.beta import BetaExperiment, run_beta
 from .experiments.btc_fade_wf import FadeExperiment, run_btc_fade
@@ -36,6 +38,34 @@ __all__ = ["ALPHA_LEVEL", "Evidence", "FinalVerdict", "StudyResult", "experiment
 
 
 # ----------------------------------------------------------------------------- the study
+def data_summary(md: MarketData) -> tuple[dict, tuple[str, ...]]:
+    """The report's data section: span, symbols, BTC hours and the data warnings (also returned alone)."""
+    idx = md.index
+    warnings = tuple(str(w) for w in md.meta.get("warnings", ()))
+    summary = {"hours": len(idx), "first": str(idx[0]) if len(idx) else "", "last": str(idx[-1]) if len(idx) else "",
+               "symbols": md.symbols, "btc_hours": int(md.close["BTC"].notna().sum()), "warnings": list(warnings)}
+    return summary, warnings
+
+
+def require_study_data(md: MarketData) -> None:
+    """What the study cannot run without: BTC bars and Binance funding (a :class:`DataError` naming it).
+
+    Funding drives fr_z, the strict/medium/loose cascade levels and the CFI: without any the study would
+    report 0 cascades at three levels and a CFI of other components — a different study, not a warning.
+    What it can run without (one symbol's funding, partial coverage) is in ``md.meta["warnings"]``.
+    """
+    src = md.meta.get("source", "the market data")
+    if BTC not in md.symbols or md.close[BTC].notna().sum() == 0:
+        raise DataError(f"{src}: no BTC klines; every cascade is a BTC event, the study needs them")
+    fb = md.funding.get("binance")
+    if fb is None or fb.empty or fb.notna().sum().sum() == 0:
+        where = (f"{src}/funding/ (the <SYM>USDT_funding_binance.csv.gz files)" if md.meta.get("layout") == "shared"
+                 else f"<SYM>USDT-fundingRate-YYYY-MM files under {src}")
+        raise DataError(f"{src}: no Binance funding ({where} missing); {FUNDING_NEED}, so the study cannot run "
+                        "without it")
+
+
+
 @dataclass(frozen=True)
 class StudyResult:
     data_summary: Mapping[str, object]
@@ -57,6 +87,9 @@ class StudyResult:
     seed: int
     reps: int
     settings: Mapping[str, object] = field(default_factory=dict)
+    #: what the data lack that the study ran without (a symbol without funding, ...); also in
+    #: ``data_summary["warnings"]`` for the report's data section. Empty for the bundled data.
+    data_warnings: tuple[str, ...] = ()
 
 
 def gather_evidence(es, cfi, fade, ac, beta, cs, dd) -> Evidence:
@@ -97,6 +130,7 @@ def run_study(md: MarketData | None = None, data_dir=None, seed: int = 0, reps: 
     step("data")
     if md is None:
         md = load_market_data(data_dir)
+    require_study_data(md)
     bar.update()
     step("features")
     features = compute_features(md)
@@ -136,13 +170,12 @@ def run_study(md: MarketData | None = None, data_dir=None, seed: int = 0, reps: 
     step(None)
     bar.close()
     ev = gather_evidence(es, cfi, fades["ours"], ac, beta, cs, dd)
-    idx = md.index
-    summary = {"hours": len(idx), "first": str(idx[0]) if len(idx) else "", "last": str(idx[-1]) if len(idx) else "",
-               "symbols": md.symbols, "btc_hours": int(md.close["BTC"].notna().sum())}
+    summary, warnings = data_summary(md)
     return StudyResult(
         data_summary=summary, gap_report=md.gap_report(), book=book, event_study=es, cfi=cfi,
         fade=fades["ours"], fade_seed_windows=fades["seed"], alt_contagion=ac, beta=beta, cross_section=cs,
         drawdown=dd, robustness=rob, caveats=cav, evidence=ev, verdicts=experiment_verdicts(ev),
         final=final_verdict(ev), seed=seed, reps=reps,
         settings={"alpha_level": ALPHA_LEVEL, "hold_hours": book.hold, "cost_bps": book.cost_bps,
-                  "seconds": timings})
+                  "seconds": timings},
+        data_warnings=warnings)

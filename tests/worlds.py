@@ -2,7 +2,7 @@
 
 Kinds (all returns have mean 0 unless an effect is planted, and a per-period sd near 1 %):
 
-* ``"iid-t4"`` — iid Student t(4), scaled to sd 1 %.
+* ``"iid-t4"`` — iid Student t(4), scaled to sd 1 % (``"iid-t<df>"`` for any df > 2, e.g. ``"iid-t3"``).
 * ``"ar0.3"``, ``"ar0.5"``, ``"ar0.9"`` — AR(1) r_t = ρ r_{t−1} + e_t with Gaussian e, stationary start.
 * ``"garch"`` — GARCH(1,1) with ω = 1e-6, α = 0.1, β = 0.85 and unit-variance t(5) innovations
   (Bollerslev 1986; unconditional sd sqrt(ω/(1 − α − β)) = 0.45 %), burn-in 500.
@@ -53,8 +53,9 @@ def _regime(rng: np.random.Generator, n: int, k: int, stay: float = 0.98, ratio:
 
 def world(kind: str, n: int, rng: np.random.Generator, k: int = 1, common: float = 0.0) -> np.ndarray:
     """(n, k) null returns of ``kind`` with sd near :data:`SD`; ``common`` > 0 correlates the columns."""
-    if kind == "iid-t4":
-        x = rng.standard_t(4, size=(n, k)) / np.sqrt(2.0)
+    if kind.startswith("iid-t"):  # iid Student t(df) scaled to unit sd ("iid-t4", "iid-t3", ...)
+        df = float(kind[5:])
+        x = rng.standard_t(df, size=(n, k)) / np.sqrt(df / (df - 2.0))
     elif kind.startswith("ar"):
         x = _ar(rng, n, k, float(kind[2:]))
     elif kind == "garch":

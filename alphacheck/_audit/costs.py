@@ -28,7 +28,10 @@ import numpy as np
 from alphacheck._audit.checks import Check
 from alphacheck._audit.data import _BPS, AuditData
 
-__all__ = ["check_costs", "cost_unit_text"]
+__all__ = ["check_costs", "cost_unit_text", "COST_UNIT"]
+
+#: the unit every cost in the report is printed in ("30 bp per trade")
+COST_UNIT = {"trade": "per trade", "observation": "per observation", "turnover": "per unit of turnover"}
 
 
 def cost_unit_text(cost_per: str) -> str:
@@ -42,10 +45,11 @@ def _phrase(edge: str, total_sig: float, total_zero: float, cost: float, unit: s
     if not total_sig > 0:  # NaN included: not significant at any cost
         sig = f"{edge} not significant even before costs"
     elif total_sig <= cost:
-        sig = f"{edge} significant only below {total_sig:.1f} bp {unit} in total, less than the assumed {cost:g} bp"
+        sig = (f"{edge} significant only below {total_sig:.1f} bp {unit} in total, less than the assumed "
+               f"{cost:g} bp {unit}")
     else:
         sig = f"{edge} significance lost at {total_sig:.1f} bp {unit} in total"
-    zero = f"{edge} <= 0 even before costs" if not total_zero > 0 else f"{edge} <= 0 at {total_zero:.1f} bp"
+    zero = f"{edge} <= 0 even before costs" if not total_zero > 0 else f"{edge} <= 0 at {total_zero:.1f} bp {unit}"
     return f"{sig}, {zero}"
 
 
@@ -55,7 +59,7 @@ def check_costs(d: AuditData, checks: dict[str, Check]) -> Check:
     scale = 1.0 / _BPS
     if d.turnover is not None:
         scale /= float(d.turnover.mean())
-    unit = {"trade": "per trade", "observation": "per observation", "turnover": "per unit of turnover"}[d.cost_per]
+    unit = COST_UNIT[d.cost_per]
     mean = checks["mean"]
     lo = float(mean.result.confidence_interval()[0])
     sig_extra = lo * scale if np.isfinite(lo) else float("nan")
@@ -83,7 +87,7 @@ def check_costs(d: AuditData, checks: dict[str, Check]) -> Check:
         phrase = _phrase("alpha", cost + a_extra, cost + a_zero, cost, unit)
         if cost + a_extra > 0:
             phrase += (f" (both tests needed: HAC lost at {cost + hac_extra:.1f}, bootstrap at "
-                       f"{cost + boot_extra:.1f} bp)")
+                       f"{cost + boot_extra:.1f} bp {unit})")
         phrases.append(phrase)
         edge, edge_sig, edge_extra = "alpha", bool(alpha.passed), a_extra
     else:

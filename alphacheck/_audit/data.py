@@ -13,6 +13,7 @@ from alphacheck._inputs import (
     align,
     as_matrix,
     as_returns,
+    check_bool,
     check_choice,
     check_int,
     check_number,
@@ -81,6 +82,7 @@ def prepare_audit_data(returns: Any, benchmark: Any, controls: Any, states: Any,
                        meaningful_alpha: Any = None, compare_to: Any = None) -> AuditData:
     """Validate every audit input once and return the :class:`AuditData` all checks share."""
     n_trials = check_int(n_trials, "n_trials", minimum=1)
+    check_returns = check_bool(check_returns, "check_returns")
     reps = check_reps(reps)
     alpha_level = check_probability(alpha_level, "alpha_level")
     cost = check_number(cost_bps, "cost_bps", minimum=0)
@@ -90,6 +92,7 @@ def prepare_audit_data(returns: Any, benchmark: Any, controls: Any, states: Any,
                                      "each period, aligned with returns)")
     if turnover is not None and cost_per != "turnover":
         raise InputError("turnover", "is only used with cost_per='turnover'")
+    given_ppy = None if periods_per_year is None else check_positive(periods_per_year, "periods_per_year")
     seed_label = seed if isinstance(seed, (int, np.integer)) else type(seed).__name__
     root = check_seed(seed)
     if benchmark is None:
@@ -100,11 +103,13 @@ def prepare_audit_data(returns: Any, benchmark: Any, controls: Any, states: Any,
     if benchmark is not None:
         # the design is built on gross returns and shifted to net below (a cost per observation moves
         # only the intercept; with turnover costs the net series is re-aligned)
-        regression = prepare_regression(returns, benchmark, controls, states, check_returns=check_returns)
+        regression = prepare_regression(returns, benchmark, controls, states, check_returns=check_returns,
+                                        periods_per_year=given_ppy)
         gross, index = regression.y, regression.index
         bench = regression.X[:, 1].copy()
     else:
-        chk = as_returns(returns, "returns", min_obs=10, require_variance=True, check_returns=check_returns)
+        chk = as_returns(returns, "returns", min_obs=10, require_variance=True, check_returns=check_returns,
+                         periods_per_year=given_ppy)
         gross, index, bench = chk.values, chk.index, None
     n = gross.size
     if n < 10:
@@ -135,7 +140,7 @@ def prepare_audit_data(returns: Any, benchmark: Any, controls: Any, states: Any,
         trial_mat, trial_names = m.values, list(m.columns)
         if check_returns:
             for j in range(min(trial_mat.shape[1], 50)):  # the first 50 columns tell what the grid holds
-                check_plausible(trial_mat[:, j], m.index, f"trials[{trial_names[j]!r}]")
+                check_plausible(trial_mat[:, j], m.index, f"trials[{trial_names[j]!r}]", periods_per_year=given_ppy)
         n_trials = max(n_trials, trial_mat.shape[1])
         from alphacheck.overfitting.trials import effective_trials
 

@@ -142,13 +142,16 @@ def _reason(rule: Rule, e: Evidence, checks: Mapping[str, Any]) -> list[str]:
             out.append(f"jensen_alpha: the benchmark explains {ja.numbers['benchmark_share']:.0%} of the return variance")
         cs = checks.get("cost_sensitivity")
         if cs is not None and "extra_bps_until_alpha_not_significant" in cs.numbers:
+            from alphacheck._audit.costs import COST_UNIT
+
             extra = cs.numbers["extra_bps_until_alpha_not_significant"]
             assumed = cs.numbers["assumed_cost_bps"]
+            bp = " ".join(["bp", COST_UNIT.get(cs.numbers.get("cost_per", ""), "")]).rstrip()
             if extra > 0:
-                out.append(f"cost_sensitivity: alpha survives costs up to {extra:.1f} bp beyond the assumed "
-                           f"{assumed:g} bp ({assumed + extra:.1f} bp in total) with both p <= {a}")
+                out.append(f"cost_sensitivity: alpha survives costs up to {extra:.1f} {bp} beyond the assumed "
+                           f"{assumed:g} {bp} ({assumed + extra:.1f} {bp} in total) with both p <= {a}")
             else:
-                out.append(f"cost_sensitivity: alpha is at its break-even cost ({assumed:g} bp): any extra cost "
+                out.append(f"cost_sensitivity: alpha is at its break-even cost ({assumed:g} {bp}): any extra cost "
                            "ends its significance")
         return out
     if rule.id in ("B1", "B2"):

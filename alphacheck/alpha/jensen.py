@@ -26,9 +26,11 @@ from alphacheck._inputs import (
     InputError,
     align,
     check_alternative,
+    check_bool,
     check_choice,
     check_number,
     check_plausible,
+    check_plausible_pair,
     check_probability,
     check_reps,
     require_variance,
@@ -145,8 +147,13 @@ class RegressionData:
 
 
 def prepare_regression(returns: Any, benchmark: Any, controls: Any = None, states: Any = None, *,
-                       check_returns: bool = True, min_extra: int = 0) -> RegressionData:
-    """Validate and align the regression inputs once (the audit keeps the result)."""
+                       check_returns: bool = True, min_extra: int = 0,
+                       periods_per_year: float | None = None) -> RegressionData:
+    """Validate and align the regression inputs once (the audit keeps the result).
+
+    With ``check_returns`` every return series (returns, benchmark, each control) goes through the
+    plausibility rules, and returns vs benchmark through the pair rule (percent against fractions).
+    """
     named = [("returns", returns), ("benchmark", benchmark)]
     if controls is not None:
         named.append(("controls", controls))
@@ -158,9 +165,10 @@ def prepare_regression(returns: Any, benchmark: Any, controls: Any = None, state
         raise InputError("returns", f"must be a single series, got {y.shape[1]} columns")
     if b.ndim != 1:
         raise InputError("benchmark", f"must be a single series, got {b.shape[1]} columns; pass the others as controls")
-    if check_returns:
-        check_plausible(y, index, "returns")
-        check_plausible(b, index, "benchmark")
+    if check_bool(check_returns, "check_returns"):
+        check_plausible(y, index, "returns", periods_per_year=periods_per_year)
+        check_plausible(b, index, "benchmark", periods_per_year=periods_per_year)
+        check_plausible_pair(y, b, ("returns", "benchmark"))
     cols, names = [np.ones_like(b), b], ["const", "benchmark"]
     pos = 2
     if controls is not None:
@@ -169,7 +177,7 @@ def prepare_regression(returns: Any, benchmark: Any, controls: Any = None, state
         cn = _names(controls, c.shape[1], "control")
         if check_returns:
             for j, nm in enumerate(cn):
-                check_plausible(c[:, j], index, f"controls[{nm!r}]",
+                check_plausible(c[:, j], index, f"controls[{nm!r}]", periods_per_year=periods_per_year,
                                 hint="a state variable (volatility, funding, a spread level) belongs in states=, "
                                      "where it is centred so the intercept stays an alpha")
         cols += list(c.T)
@@ -412,9 +420,10 @@ def spread_test(long: ArrayLike, short: ArrayLike, *, method: Literal["bootstrap
     (lv, sv), index = align([("long", long), ("short", short)], min_obs=3)
     if lv.ndim != 1 or sv.ndim != 1:
         raise InputError("long, short", "must each be a single series of returns")
-    if check_returns:
+    if check_bool(check_returns, "check_returns"):
         check_plausible(lv, index, "long")
         check_plausible(sv, index, "short")
+        check_plausible_pair(lv, sv, ("long", "short"))
     diff = lv - sv
     require_variance(diff, "long - short")
     res = _mean_test(diff, method=method, alternative=alternative, reps=reps, bootstrap=bootstrap,
@@ -595,9 +604,10 @@ def beta_adjusted(returns: ArrayLike, benchmark: ArrayLike, *, beta: float | Non
             raise InputError("benchmark", "must be a single series")
         if y.ndim != 1:
             raise InputError("returns", "must be a single series")
-        if check_returns:
+        if check_bool(check_returns, "check_returns"):
             check_plausible(y, index, "returns")
             check_plausible(bench, index, "benchmark")
+            check_plausible_pair(y, bench, ("returns", "benchmark"))
     out = y - b_hat * bench
     if index is not None:
         name = returns.name if isinstance(returns, pd.Series) and returns.name is not None else "returns"

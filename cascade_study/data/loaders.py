@@ -10,6 +10,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ import pandas as pd
 from . import codec
 from .errors import DataError
 from .market import PANELS, MarketData, assemble
-from .universe import UNIVERSE, market_of
+from .universe import BTC, SPOT_ONLY, UNIVERSE, market_of
 
 BUNDLE_DIR = Path(__file__).with_name("bundled")
 HOUR_MS = 3_600_000
@@ -53,9 +54,44 @@ def _read_csv(src, where: str, **kw) -> pd.DataFrame:
         # pandas >= 3 parses decimals exactly (round trip) by default; checked against Python's
         # float() in tests/cascade_study/test_data.py
         return pd.read_csv(src, **kw)
+    except (EOFError, zlib.error) as e:  # a .gz cut short: gzip raises EOFError, not OSError
+        raise DataError(f"{where}: truncated or corrupt compressed file ({e})") from e
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError,
             ValueError) as e:
         raise DataError(f"{where}: cannot parse CSV ({e})") from e
+
+
+# ---------------------------------------------------------------------------- funding coverage
+#: a perp symbol whose Binance funding covers less than this share of its price history is reported
+MIN_FUNDING_COVERAGE = 0.5
+FUNDING_NEED = ("the funding features (funding_agg, fr_z, funding_disp, the CFI) and the strict, medium and "
+                "loose cascade levels are built from Binance funding")
+
+
+def funding_warnings(bars: dict, binance: dict, market: dict) -> list[str]:
+    """Warnings for perp symbols without Binance funding or with funding over < 50 % of their bars.
+
+    The study runs without them (the funding aggregate is a volume-weighted mean over the symbols that
+    have a rate), but its funding features then rest on fewer symbols — said in the report's data section.
+    Spot-only symbols (no perp, so no funding expected) are exempt.
+    """
+    out = []
+    for s, b in bars.items():
+        if market.get(s) == "spot" or s in SPOT_ONLY or len(b) == 0:
+            continue
+        f = binance.get(s)
+        if f is None or len(f) == 0:
+            out.append(f"{s}: no Binance funding file — {s} is left out of the funding features "
+                       "(funding_agg, fr_z, funding_disp, CFI)" + ("; funding_btc is empty" if s == BTC else ""))
+            continue
+        span = (b.index[-1] - b.index[0]).total_seconds()
+        lo, hi = max(b.index[0], f.index[0]), min(b.index[-1], f.index[-1])
+        covered = max((hi - lo).total_seconds(), 0.0) / span if span > 0 else 1.0
+        if covered < MIN_FUNDING_COVERAGE:
+            out.append(f"{s}: Binance funding covers only {covered:.0%} of its price history "
+                       f"({f.index[0].date()} .. {f.index[-1].date()}, {len(f):,} settlements); outside it {s} is "
+                       "left out of the funding features")
+    return out
 
 
 def _require(df: pd.DataFrame, cols, where: str) -> None:
@@ -152,8 +188,14 @@ def load_shared(data_dir, symbols=UNIVERSE) -> MarketData:
     bars = {s: read_shared_klines(p) for s, p in files["klines"].items()}
     funding = {ex: {s: read_shared_funding(p) for s, p in per.items()}
                for ex, per in files["funding"].items()}
-    return assemble(bars, {s: market_of(s) for s in bars}, funding,
-                    meta={"source": str(d), "layout": "shared"}, symbol_order=symbols)
+    market = {s: market_of(s) for s in bars}
+    warnings = funding_warnings(bars, funding["binance"], market)
+    if not funding["binance"]:
+        where = d / "funding"
+        what = "folder is missing" if not where.is_dir() else "holds no <SYM>USDT_funding_binance.csv.gz file"
+        warnings = [f"{where}: the funding {what}; {FUNDING_NEED}"]
+    return assemble(bars, market, funding, symbol_order=symbols,
+                    meta={"source": str(d), "layout": "shared", "warnings": tuple(warnings)})
 
 
 # ---------------------------------------------------------------------------- binance vision
@@ -174,8 +216,8 @@ def _open_text(path: Path) -> tuple[str, str]:
                 where = f"{path}!{names[0]}"
                 return z.read(names[0]).decode("utf-8"), where
         return path.read_text("utf-8"), where
-    except zipfile.BadZipFile as e:
-        raise DataError(f"{where}: corrupt zip ({e})") from e
+    except (zipfile.BadZipFile, EOFError, zlib.error) as e:
+        raise DataError(f"{where}: corrupt zip or truncated file ({e})") from e
     except UnicodeDecodeError as e:
         raise DataError(f"{where}: not a text CSV ({e})") from e
 
@@ -289,9 +331,13 @@ def load_binance_vision(data_dir, symbols=None) -> MarketData:
         for ex in ("bybit", "hyperliquid"):
             if s in other[ex]:
                 funding[ex][s] = read_shared_funding(other[ex][s])
+    warnings = funding_warnings(bars, funding["binance"], market)
+    if not funding["binance"]:
+        warnings = [f"{root}: no Binance funding files (<SYM>USDT-fundingRate-YYYY-MM.zip/csv) for {symbols}; "
+                    f"{FUNDING_NEED} (`cascade-study download` fetches them with the klines)"]
     return assemble(bars, market, funding, symbol_order=symbols,
                     meta={"source": str(root), "layout": "binance_vision",
-                          "duplicate_conflicts": conflicts})
+                          "duplicate_conflicts": conflicts, "warnings": tuple(warnings)})
 
 
 # ---------------------------------------------------------------------------- bundled
@@ -322,10 +368,11 @@ def load_bundled(bundle_dir=None) -> MarketData:
                     ms = codec.decode_int(z[f"{ex}/{s}/t"], info["t_base"])
                     funding[ex][s] = pd.Series(codec.decode(z[f"{ex}/{s}/rate"], *info["rate"]),
                                                index=_ms_index(ms), name="funding_rate")
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
+    except (OSError, ValueError, KeyError, EOFError, zlib.error, zipfile.BadZipFile) as e:
         raise DataError(f"{d}: corrupt bundle ({e})") from e
+    warnings = funding_warnings(bars, funding.get("binance", {}), market)
     return assemble(bars, market, funding, symbol_order=enc["symbols"],
-                    meta={"source": str(d), "layout": "bundled"})
+                    meta={"source": str(d), "layout": "bundled", "warnings": tuple(warnings)})
 
 
 def detect_layout(data_dir) -> str:
@@ -356,4 +403,6 @@ def _select(md: MarketData, symbols) -> MarketData:
         raise DataError(f"bundled data: unknown symbol(s) {missing}")
     bars = {s: pd.DataFrame({c: getattr(md, c)[s] for c in PANELS}).dropna() for s in symbols}
     funding = {ex: {s: f[s].dropna() for s in symbols if s in f} for ex, f in md.funding.items()}
-    return assemble(bars, md.market, funding, meta=dict(md.meta), symbol_order=symbols)
+    meta = dict(md.meta)
+    meta["warnings"] = tuple(w for w in meta.get("warnings", ()) if w.split(":", 1)[0] in symbols)
+    return assemble(bars, md.market, funding, meta=meta, symbol_order=symbols)

@@ -257,17 +257,20 @@ def test_restating_notes_are_dropped_when_not_significant():
 
 
 def test_rule_A_reason_states_the_alpha_breakeven_cost():
-    cs = chk("cost_sensitivity", True, assumed_cost_bps=10.0, extra_bps_until_alpha_not_significant=22.04)
+    cs = chk("cost_sensitivity", True, assumed_cost_bps=10.0, extra_bps_until_alpha_not_significant=22.04,
+             cost_per="trade")
     w = with_checks(world(), cost_sensitivity=cs)
     v, reasons = decide(w)
     assert v == "alpha"
-    # 0.2 wording: "bp", and no unit (the cost unit is in the settings and in cost_sensitivity's own text)
-    assert reasons[2] == ("cost_sensitivity: alpha survives costs up to 22.0 bp beyond the "
-                          "assumed 10 bp (32.0 bp in total) with both p < 0.05")
+    # issue 9: every cost is printed in its unit (cost_per), here too
+    assert reasons[2] == ("cost_sensitivity: alpha survives costs up to 22.0 bp per trade beyond the "
+                          "assumed 10 bp per trade (32.0 bp per trade in total) with both p <= 0.05")
     # at the break-even (no room left) the reason says so
-    at = chk("cost_sensitivity", True, assumed_cost_bps=10.0, extra_bps_until_alpha_not_significant=0.0)
+    at = chk("cost_sensitivity", True, assumed_cost_bps=10.0, extra_bps_until_alpha_not_significant=0.0,
+             cost_per="observation")
     assert decide(with_checks(world(), cost_sensitivity=at))[1][2] == (
-        "cost_sensitivity: alpha is at its break-even cost (10 bp): any extra cost ends its significance")
+        "cost_sensitivity: alpha is at its break-even cost (10 bp per observation): any extra cost ends its "
+        "significance")
     # not part of the other verdicts' reasons
     v, reasons = decide(with_checks(world(hac_p=0.2), cost_sensitivity=cs))
     assert v in BETA_VERDICTS and not any("survives" in r for r in reasons)
@@ -478,9 +481,9 @@ def test_alpha_verdict_states_the_alpha_breakeven_cost():
     assert rep.verdict == "alpha"
     extra = rep.checks["cost_sensitivity"].numbers["extra_bps_until_alpha_not_significant"]
     line = [r for r in rep.reasons if r.startswith("cost_sensitivity:")]
-    # 0.2 wording: "bp", without a unit (the unit is in the settings and in cost_sensitivity's own text)
-    assert line == [f"cost_sensitivity: alpha survives costs up to {extra:.1f} bp beyond the "
-                    f"assumed 10 bp ({10 + extra:.1f} bp in total) with both p < 0.05"]
+    # issue 9: the cost unit everywhere (cost_per defaults to "trade")
+    assert line == [f"cost_sensitivity: alpha survives costs up to {extra:.1f} bp per trade beyond the "
+                    f"assumed 10 bp per trade ({10 + extra:.1f} bp per trade in total) with both p <= 0.05"]
     # decisive reasons first: the break-even line follows the rule-A reason, before any note
     assert rep.reasons.index(line[0]) < len([r for r in rep.reasons if not r.startswith("note")])
 

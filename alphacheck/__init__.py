@@ -17,9 +17,6 @@ from alphacheck._inputs import InputError
 from alphacheck._resample import bootstrap_indices, bootstrap_statistic, optimal_block_length
 from alphacheck._results import ConfidenceInterval, NoIntervalError, Result, TestResult
 
-# what could the data have detected?
-from alphacheck.power import PowerResult, equivalence_bound, power_analysis
-
 # alpha or beta?
 from alphacheck.alpha import (
     AlphaDecayResult,
@@ -84,6 +81,9 @@ from alphacheck.overfitting import (
     stepm,
     storey_pi0,
 )
+
+# what could the data have detected?
+from alphacheck.power import PowerResult, equivalence_bound, power_analysis
 
 # path risk
 from alphacheck.risk import (

@@ -113,7 +113,7 @@ def cross_covariances(u: np.ndarray, max_lag: int) -> np.ndarray:
     Direct products for short windows; for long windows (fixed-b) one FFT per column and one inverse
     FFT per pair, O(k² n log n).
     """
-    n, k = u.shape
+    n = u.shape[0]
     max_lag = min(max_lag, n - 1)
     if max_lag <= _DIRECT_LAGS:
         return np.stack([u[j:].T @ u[: n - j] for j in range(max_lag + 1)]) / n

@@ -399,8 +399,8 @@ def check_plausible_returns(values: np.ndarray, index: Any, name: str, *, hint: 
     >>> try:
     ...     check_plausible_returns(np.array([101.0, 102.5, 101.8, 103.0, 104.1]), None, "returns")
     ... except InputError as exc:
-    ...     print(str(exc)[:60])
-    returns: these values look like an equity curve, not returns
+    ...     print(str(exc)[:59])
+    returns: these values look like an equity curve (or prices)
     """
     p = profile(values, index, periods_per_year=periods_per_year)
     rules = findings(p)

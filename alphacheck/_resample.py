@@ -514,11 +514,12 @@ def streamed_sums(
     n, reps, method, b, root = _check_common(a.shape[0], reps, method, block_length, seed)
     engine = check_choice(engine, "engine", SUM_ENGINES)
     specs = _chunk_specs(n, reps, method, b, root)
-    out = np.concatenate(run_chunks(sums_worker(a, method, b), specs, n_jobs))
+    out = np.concatenate(run_chunks(sums_worker(a, method, b, engine), specs, n_jobs))
     return out[:, 0] if one_d else out
 
 
-def sums_worker(a: np.ndarray, method: str, b: float) -> Callable[[tuple[Any, int]], np.ndarray]:
+def sums_worker(a: np.ndarray, method: str, b: float,
+                engine: str = "gather") -> Callable[[tuple[Any, int]], np.ndarray]:
     """``work(spec)`` -> (rows, k) resampled sums of the validated 2-D ``a`` for one plan chunk (see
     :func:`plan_specs`); the per-chunk computation of :func:`streamed_sums`."""
     n = a.shape[0]
@@ -751,7 +752,7 @@ def _pair_index(pairs: Pairs, k: int) -> tuple[np.ndarray, np.ndarray, bool]:
 def _reduce_blocks(cols: np.ndarray, s: np.ndarray, ln: np.ndarray, out: tuple, sl: slice,
                    pairs: tuple[np.ndarray, np.ndarray, bool]) -> None:
     """Write Σ S, the requested Σ S_i S_j, Σ L S, Σ L² of the replicates ``sl`` (starts ``s``, lengths ``ln``)."""
-    sums, cross, lsum, l2 = out
+    l2 = out[3]
     e = s + ln
     lf = ln.astype(np.float64)
     l2[sl] = np.einsum("ij,ij->i", lf, lf)

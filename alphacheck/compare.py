@@ -65,6 +65,7 @@ from alphacheck._resample import (
     streamed_sums,
 )
 from alphacheck._results import Interval, TestResult
+from alphacheck.alpha.jensen import check_scale
 
 __all__ = ["SharpeEqualityResult", "diebold_mariano", "giacomini_white", "sharpe_difference", "sharpe_equality"]
 
@@ -86,6 +87,7 @@ def _pair(returns: Any, incumbent: Any, check_returns: Any, *, names: tuple[str,
             raise InputError(nm, f"must be one series, got {v.shape[1]} columns")
         if np.ptp(v) == 0:
             raise InputError(nm, "is constant; the method needs a series with non-zero variance")
+        check_scale(v, nm)
         if plausible and check_bool(check_returns, "check_returns"):
             check_plausible(v, index, nm)
     return a, b, index
@@ -402,6 +404,7 @@ def sharpe_equality(returns: ArrayLike, *, method: Literal["bootstrap", "hac", "
     n, k = x.shape
     if (np.ptp(x, axis=0) == 0).any():
         raise InputError("returns", f"column(s) {np.flatnonzero(np.ptp(x, axis=0) == 0).tolist()} are constant")
+    check_scale(x, "returns")
     if check_bool(check_returns, "check_returns"):
         for j in range(min(k, 50)):
             check_plausible(x[:, j], index, f"returns[{j}]")
@@ -631,7 +634,9 @@ def giacomini_white(losses: ArrayLike, incumbent: ArrayLike, states: ArrayLike |
         names = ["constant", "d_t"]
     else:
         if isinstance(states, (pd.Series, pd.DataFrame)) and index is not None:
-            states = states.reindex(index)  # pandas losses and states: align on the dates
+            # pandas losses and states: align on the dates (labels checked unique and sorted first)
+            chk = as_matrix(states, "states", min_obs=1, nan_policy="omit")
+            states = pd.DataFrame(chk.values, index=chk.index).reindex(index)
         s = as_matrix(states, "states", min_obs=1).values
         if s.shape[0] != d.size:
             raise InputError("states", f"must have one row per observation ({d.size}), got {s.shape[0]}")

@@ -315,7 +315,8 @@ def _entry_positions(entries: Any, index: pd.Index) -> np.ndarray:
     idx = pd.Index(entries).unique()
     rows = index.get_indexer(idx)
     if (rows < 0).any():
-        raise InputError("entries", f"{int((rows < 0).sum())} entry time(s) are not in prices' index (first: {idx[rows < 0][0]!r})")
+        raise InputError("entries", f"{int((rows < 0).sum())} entry time(s) are not in prices' index "
+                                  f"(first: {idx[rows < 0][0]!r})")
     return np.sort(rows)
 
 

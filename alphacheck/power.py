@@ -27,7 +27,7 @@ import numpy as np
 from scipy import special
 
 from alphacheck._inputs import InputError, check_number, check_probability
-from alphacheck._results import Result, TestResult, bootstrap_quantile, cut_interval
+from alphacheck._results import NoIntervalError, Result, TestResult, bootstrap_quantile, cut_interval
 
 __all__ = ["PowerResult", "power_analysis", "equivalence_bound"]
 
@@ -56,6 +56,8 @@ class PowerResult(Result):
         Observations (or trades) needed to detect ``effect`` with probability ``power`` (inf if 0).
     alternative : str
         As the test's.
+    note : str
+        Why a number is infinite ("" when none is).
     """
 
     test: str
@@ -70,6 +72,7 @@ class PowerResult(Result):
     effect: float
     n_needed: float
     alternative: str
+    note: str = ""
 
     def power_curve(self, effects: Any = None) -> tuple[np.ndarray, np.ndarray]:
         """(effects, power) over a grid (default 0 to 2 MDE) — what :func:`alphacheck.report.plots.plot_power` draws."""
@@ -96,17 +99,35 @@ def power_at(effect: Any, se: float, critical_value: float, alternative: str) ->
     return special.ndtr(z - critical_value)
 
 
+def _unreachable_level(result: TestResult, alpha_level: float) -> InputError:
+    b = result.bootstrap_distribution
+    why = (f"its {np.size(b):,} bootstrap replicates cannot give a p-value below {1 / (np.size(b) + 1):.3g}; "
+           "rerun the test with more reps or " if result.interval.kind == "bootstrap-t" and b is not None
+           else "its reference law has no finite critical value there; ")
+    return InputError("alpha_level", f"{alpha_level:g} is too small for the test {result.test!r}: {why}pass a larger "
+                                     "alpha_level")
+
+
 def critical_value(result: TestResult, alpha_level: float) -> float:
-    """The test's own critical value at ``alpha_level``: the quantile of its reference law or of |T*|/T*."""
+    """The test's own critical value at ``alpha_level``: the quantile of its reference law or of |T*|/T*.
+
+    Raises :class:`InputError` when the test cannot reject at that level (no finite critical value) or has
+    no interval rule (a family-wise or path statistic)."""
     kind = result.interval.kind
     if kind == "bootstrap-t" and result.bootstrap_distribution is not None:
         side = "abs" if result.alternative == "two-sided" else ("upper" if result.alternative == "greater" else "lower")
-        q = bootstrap_quantile(np.asarray(result.bootstrap_distribution), alpha_level, side)
-        return abs(q)
-    # the width of the test's own interval at level 1 - alpha, in standard errors
-    lo, hi = cut_interval(result.interval, 0.0, 1.0, 1.0 - alpha_level,
-                          "two-sided" if result.alternative == "two-sided" else "greater", None, result.test)
-    return float(-lo)
+        c = abs(bootstrap_quantile(np.asarray(result.bootstrap_distribution), alpha_level, side))
+    else:
+        # the width of the test's own interval at level 1 - alpha, in standard errors
+        try:
+            lo, _ = cut_interval(result.interval, 0.0, 1.0, 1.0 - alpha_level,
+                                 "two-sided" if result.alternative == "two-sided" else "greater", None, result.test)
+        except NoIntervalError as exc:
+            raise InputError("result", f"{exc}; power needs a test with an interval rule") from None
+        c = float(-lo)
+    if not math.isfinite(c):
+        raise _unreachable_level(result, alpha_level)
+    return c
 
 
 def power_analysis(result: TestResult, *, alpha_level: float = 0.05, power: float = 0.8,
@@ -156,10 +177,11 @@ def power_analysis(result: TestResult, *, alpha_level: float = 0.05, power: floa
     est = float(result.estimate - result.null_value)
     theta = est if effect is None else check_number(effect, "effect")
     n_needed = math.inf if theta == 0 else float(result.n * ((c + z) * se / theta) ** 2)
+    note = "n_needed is infinite: no track record detects an effect of 0" if theta == 0 else ""
     return PowerResult(test=result.test, estimate=float(result.estimate), se=se, n=int(result.n), alpha_level=a,
                        power=pw, critical_value=c, minimum_detectable_effect=mde,
                        power_at_estimate=float(power_at(est, se, c, result.alternative)), effect=theta,
-                       n_needed=n_needed, alternative=result.alternative)
+                       n_needed=n_needed, alternative=result.alternative, note=note)
 
 
 def equivalence_bound(result: TestResult, *, alpha_level: float = 0.05) -> float:
@@ -192,6 +214,15 @@ def equivalence_bound(result: TestResult, *, alpha_level: float = 0.05) -> float
     >>> equivalence_bound(mean_test(r, method="t")) < 0.001   # a mean of 10 bp per period is ruled out
     True
     """
+    if not isinstance(result, TestResult):
+        raise InputError("result", f"must be an alphacheck TestResult, got {type(result).__name__}")
     a = check_probability(alpha_level, "alpha_level")
     pivots = None if result.bootstrap_distribution is None else np.asarray(result.bootstrap_distribution)
-    return float(cut_interval(result.interval, result.estimate, result.se, 1.0 - a, "less", pivots, result.test).high)
+    try:
+        bound = float(cut_interval(result.interval, result.estimate, result.se, 1.0 - a, "less", pivots,
+                                   result.test).high)
+    except NoIntervalError as exc:
+        raise InputError("result", f"{exc}; an equivalence bound needs a test with an interval rule") from None
+    if not math.isfinite(bound):
+        raise _unreachable_level(result, a)
+    return bound

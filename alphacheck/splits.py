@@ -31,7 +31,8 @@ Let a test set consist of maximal contiguous blocks of positions ``[a, b)`` (fir
   strictly on both sides, as sec. 7.4.1 does.
 
 Train sets that lie entirely before their test set (:class:`WalkForward`, :class:`CalendarWindows`)
-are unaffected by the embargo (and ``CalendarWindows(min_train=0)`` may yield an empty train set); it matters for :class:`PurgedKFold` and :class:`CombinatorialPurgedCV`.
+are unaffected by the embargo (and ``CalendarWindows(min_train=0)`` may yield an empty train set); it matters for
+:class:`PurgedKFold` and :class:`CombinatorialPurgedCV`.
 """
 
 from __future__ import annotations

@@ -78,7 +78,7 @@ def test_api_reference_signatures_are_current():
         mod = importlib.import_module(modname)
         for name, sig in re.findall(r"^### `(\w+)(\(.*\).*)`$", page.read_text(), re.M):
             obj = getattr(mod, name, None)
-            if obj is None or (inspect.isfunction(obj) or inspect.isclass(obj)) and gen.signature(obj) != sig:
+            if obj is None or ((inspect.isfunction(obj) or inspect.isclass(obj)) and gen.signature(obj) != sig):
                 stale.append(f"{modname}.{name}")
     assert not stale, f"API reference out of date (run python docs/gen_api.py): {stale}"
 

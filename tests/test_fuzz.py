@@ -269,10 +269,13 @@ def _check_result(name: str, out) -> None:
         list(out)
 
 
+FRENCH_COLUMNS = {"Mkt-RF", "SMB", "HML", "RF"}  # the columns of the fuzzed French files
 NAN_COLUMNS = {  # DataFrame columns documented to hold NaN (with the reason in the function's docstring)
     "drawdown_episodes": {"recovery_periods", "duration_periods", "recovered"},
     "ic_decay": {"ic", "pvalue", "se", "statistic", "n"},
     "event_trades": set(),
+    "read_french_factors": FRENCH_COLUMNS,  # "NaN where missing" (the file's -99.99 / -999)
+    "read_factors": {"mkt", "carry"},  # "NaN where a cell is empty (missing)"
 }
 
 
@@ -304,6 +307,132 @@ def _events(draw, panel):
         k = draw(st.integers(0, min(len(idx), 5)))
         return list(idx[:: max(1, len(idx) // max(k, 1))][:k])
     return draw(st.sampled_from([[], [0, 5], [1, 2, 3], ["2020-01-06"], None, 7]))
+
+
+TESTS_TO_SIZE = ["t", "hac", "fixed-b", "bootstrap", "greater", "less", "drawdown"]
+
+
+def _a_test(x, how: str):
+    """A TestResult to size: a mean test of the fuzzed series (its own refusals are InputErrors), or a test
+    without an interval rule."""
+    if how == "drawdown":
+        return ac.drawdown_test(x, mean=0.0, volatility=0.01, **SMALL)
+    if how in ("greater", "less"):
+        return ac.mean_test(x, method="t", alternative=how)
+    if how == "fixed-b":
+        return ac.mean_test(x, method="hac", hac_pvalues="fixed-b")
+    return ac.mean_test(x, method=how, **SMALL)
+
+
+def _or(default, *others):
+    """Half the draws the default (so the computing path runs), half a fuzzed scalar or one of ``others``."""
+    return st.one_of(st.just(default), SCALARS, *(st.just(o) for o in others))
+
+
+@st.composite
+def pvalue_input(draw):
+    """p-values: uniform draws (some tiny, ties at 0 and 1) in the usual containers, or broken values."""
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    n = draw(st.sampled_from(SIZES))
+    kind = draw(st.sampled_from(["uniform"] * 6 + ["small", "ties", "nan", "out", "const"]))
+    x = rng.uniform(0, 1, n)
+    if kind == "small":
+        x = x ** 8
+    elif kind == "ties" and n:
+        x[rng.integers(0, 2, n).astype(bool)] = float(rng.choice([0.0, 1.0]))
+    elif kind == "nan" and n:
+        x[rng.integers(0, n)] = np.nan
+    elif kind == "out" and n:
+        x[rng.integers(0, n)] = float(rng.choice([-0.1, 1.5, np.inf]))
+    elif kind == "const":
+        x = np.full(n, float(rng.choice([0.0, 0.5, 1.0])))
+    return _wrap(rng, x, draw(st.sampled_from(("list", "array", "series", "series_dates", "object", "frame2"))))
+
+
+@st.composite
+def french_file(draw):
+    """A French data-library CSV (monthly / daily / annual tables, -99.99 missing) with optional damage."""
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    n = draw(st.sampled_from([0, 1, 3, 12]))
+    freq = draw(st.sampled_from(["%Y%m", "%Y%m%d", "%Y"]))
+    damage = draw(st.sampled_from(["none"] * 5 + ["na_value", "text", "ragged", "dup", "mixed_dates", "no_header",
+                                                  "inf", "huge", "empty", "unsorted", "zip", "zip_two", "missing"]))
+    dates = pd.date_range("1990-01-31", periods=max(n, 1), freq={"%Y%m": "ME", "%Y%m%d": "D", "%Y": "YE"}[freq])
+    rows = [f"{d.strftime(freq)}," + ",".join(f"{v:8.2f}" for v in rng.standard_t(4, 4)) for d in dates[:n]]
+    if damage == "na_value" and rows:
+        rows[0] = rows[0].rsplit(",", 1)[0] + ",  -99.99"
+    elif damage == "text" and rows:
+        rows[-1] = rows[-1].rsplit(",", 1)[0] + ", n/a"
+    elif damage == "ragged" and rows:
+        rows[0] += ", 1.0"
+    elif damage == "dup" and rows:
+        rows.append(rows[-1])
+    elif damage == "mixed_dates" and rows:
+        rows.append("19991," + rows[0].split(",", 1)[1])
+    elif damage == "inf" and rows:
+        rows[0] = rows[0].rsplit(",", 1)[0] + ", inf"
+    elif damage == "huge" and rows:
+        rows[0] = rows[0].rsplit(",", 1)[0] + ", 1e300"
+    elif damage == "unsorted":
+        rows = rows[::-1]
+    header = "" if damage == "no_header" else ",Mkt-RF,SMB,HML,RF\n"
+    text = "" if damage == "empty" else ("This file was created by a fuzz test.\n\n" + header + "\n".join(rows)
+                                         + "\n\n Annual Factors: January-December \n,Mkt-RF,SMB,HML,RF\n"
+                                         + "1991,   29.47,   -2.46,   -3.75,    3.12\n")
+    return text, damage
+
+
+@st.composite
+def factor_csv(draw):
+    """Your own factor CSV: a date column plus factor columns, with optional damage."""
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    n = draw(st.sampled_from([0, 1, 3, 12]))
+    damage = draw(st.sampled_from(["none"] * 5 + ["blank_cell", "text", "bad_date", "dup", "only_dates", "empty",
+                                                  "unsorted", "inf", "huge", "ragged", "no_header", "missing"]))
+    dates = pd.bdate_range("2024-01-01", periods=n).strftime("%Y-%m-%d").tolist()
+    vals = rng.standard_t(4, (n, 2)) * 0.01
+    rows = [f"{d},{a:.6f},{b:.6f}" for d, (a, b) in zip(dates, vals)]
+    header = "date,mkt,carry"
+    if damage == "blank_cell" and rows:
+        rows[0] = rows[0].rsplit(",", 1)[0] + ","
+    elif damage == "text" and rows:
+        rows[-1] = rows[-1].rsplit(",", 1)[0] + ",oops"
+    elif damage == "bad_date" and rows:
+        rows[0] = "not-a-date," + rows[0].split(",", 1)[1]
+    elif damage == "dup" and rows:
+        rows.append(rows[-1])
+    elif damage == "only_dates":
+        header, rows = "date", dates
+    elif damage == "unsorted":
+        rows = rows[::-1]
+    elif damage == "inf" and rows:
+        rows[0] = rows[0].rsplit(",", 1)[0] + ",inf"
+    elif damage == "huge" and rows:
+        rows[0] = rows[0].rsplit(",", 1)[0] + ",1e300"
+    elif damage == "ragged" and rows:
+        rows[0] += ",1,2"
+    elif damage == "no_header":
+        header = ""
+    text = "" if damage == "empty" else "\n".join(([header] if header else []) + rows) + "\n"
+    return text, damage
+
+
+def _read_file(reader, text: str, damage: str, **kwargs):
+    """Write ``text`` to a temporary file (a ZIP for damage 'zip' / 'zip_two', absent for 'missing'), read it."""
+    import tempfile
+    import zipfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        p = Path(tmp) / "factors.csv"
+        if damage in ("zip", "zip_two"):
+            p = Path(tmp) / "factors.zip"
+            with zipfile.ZipFile(p, "w") as z:
+                z.writestr("F-F_Research_Data_Factors.CSV", text)
+                if damage == "zip_two":
+                    z.writestr("other.csv", text)
+        elif damage != "missing":
+            p.write_text(text, encoding="latin-1")
+        return reader(p, **kwargs)
 
 
 def SPECS():  # name -> draw -> thunk
@@ -376,6 +505,97 @@ def SPECS():  # name -> draw -> thunk
                             ac.audit(p[0], p[1] if d(st.booleans()) else None, cost_bps=c, reps=99,
                                      trials=None if t is None else np.random.default_rng(0).normal(
                                          0, 0.01, (len(p[0]) if hasattr(p[0], "__len__") else 0, 4)))),
+        # power of a test
+        "power_analysis": lambda d: (lambda x=d(S), m=d(st.sampled_from(TESTS_TO_SIZE)),
+                                     a=d(_or(0.05)), pw=d(_or(0.8)), e=d(_or(None, 0.001, -0.001, 0.0)):
+                                     ac.power_analysis(_a_test(x, m), alpha_level=a, power=pw, effect=e)),
+        "equivalence_bound": lambda d: (lambda x=d(S), m=d(st.sampled_from(TESTS_TO_SIZE)), a=d(_or(0.05)):
+                                        ac.equivalence_bound(_a_test(x, m), alpha_level=a)),
+        # alpha through time
+        "rolling_alpha": lambda d: (lambda p=d(pair_input()), c=d(st.one_of(st.none(), S)),
+                                    w=d(st.one_of(st.sampled_from([2, 3, 5, 12, 30]), SCALARS)),
+                                    st_=d(_or(1, 5)), m=d(st.sampled_from(["hac", "iid", "hc1"])):
+                                    ac.rolling_alpha(p[0], p[1], c, window=w, step=st_, method=m)),
+        "expanding_alpha": lambda d: (lambda p=d(pair_input()), mp=d(st.one_of(st.sampled_from([2, 5, 12, 60]),
+                                                                                SCALARS)),
+                                      st_=d(_or(1, 7)), m=d(st.sampled_from(["hac", "iid", "hc1"])):
+                                      ac.expanding_alpha(p[0], p[1], min_periods=mp, step=st_, method=m)),
+        "break_test": lambda d: (lambda p=d(pair_input()), b=d(st.booleans()),
+                                 m=d(st.sampled_from(["bootstrap", "hac", "ols"])),
+                                 f=d(st.sampled_from(["sup", "ave", "exp"])), t=d(st.sampled_from(["all", "alpha"])),
+                                 tr=d(_or(0.15, 0.3, 0.49)):
+                                 ac.break_test(p[0], p[1] if b else None, method=m, functional=f, terms=t,
+                                               trimming=tr, **SMALL)),
+        "fluctuation_test": lambda d: (lambda p=d(pair_input()), b=d(st.booleans()),
+                                       pr=d(st.sampled_from(["cusum", "mosum"])), m=d(st.sampled_from(["hac", "iid"])),
+                                       w=d(_or(0.15, 0.3)):
+                                       ac.fluctuation_test(p[0], p[1] if b else None, process=pr, method=m,
+                                                           window=w)),
+        "break_dates": lambda d: (lambda p=d(pair_input()), b=d(st.booleans()), nb=d(_or(None, 1, 2)),
+                                  mb=d(_or(None, 3)), ms=d(_or(0.15, 0.3)), m=d(st.sampled_from(["hac", "iid"])):
+                                  ac.break_dates(p[0], p[1] if b else None, n_breaks=nb, max_breaks=mb,
+                                                 min_segment=ms, method=m)),
+        "alpha_decay": lambda d: (lambda p=d(pair_input()), b=d(st.booleans()),
+                                  a=d(st.sampled_from(["greater", "two-sided", "less"])), ppy=d(_or(None, 252)):
+                                  ac.alpha_decay(p[0], p[1] if b else None, alternative=a, periods_per_year=ppy)),
+        "conditional_alpha": lambda d: (lambda p=d(pair_input()), z=d(st.one_of(S, panel_input(max_cols=3))),
+                                        sl=d(_or(1, 0)), t=d(st.sampled_from(["alpha-and-beta", "beta"])),
+                                        m=d(st.sampled_from(["hac", "iid", "hc1"])),
+                                        h=d(st.sampled_from(["normal", "fixed-b"])):
+                                        ac.conditional_alpha(p[0], p[1], z, state_lag=sl, terms=t, method=m,
+                                                             hac_pvalues=h)),
+        "factor_alpha": lambda d: (lambda r=d(st.one_of(S, panel_input())), f=d(st.one_of(S, panel_input(max_cols=3))),
+                                   m=d(st.sampled_from(["grs", "bootstrap"])):
+                                   ac.factor_alpha(r, f, method=m, **SMALL)),
+        "read_french_factors": lambda d: (lambda c=d(french_file()), t=d(_or(0, 1, 2, "annual", "monthly")):
+                                          _read_file(ac.read_french_factors, *c, table=t)),
+        "read_factors": lambda d: (lambda c=d(factor_csv()), dc=d(_or(0, "date", 1, "nope")),
+                                   u=d(st.sampled_from(["decimal", "percent", "bp"])):
+                                   _read_file(ac.read_factors, *c, date_column=dc, units=u)),
+        # path risk
+        "drawdown_distribution": lambda d: (lambda x=d(S): ac.drawdown_distribution(x, **SMALL)),
+        "drawdown_test": lambda d: (lambda x=d(S), mu=d(_or(0.0005, 0.0, -0.001)), v=d(_or(0.01, 0.02)),
+                                    m=d(st.sampled_from(["bootstrap", "normal"])):
+                                    ac.drawdown_test(x, mean=mu, volatility=v, method=m, **SMALL)),
+        "expected_max_drawdown": lambda d: (lambda mu=d(_or(0.0005, 0.0, -0.001)), v=d(_or(0.01)),
+                                            n=d(_or(252, 1, 10**6)):
+                                            ac.expected_max_drawdown(mean=mu, volatility=v, n_obs=n)),
+        "performance_summary": lambda d: (lambda x=d(S), ppy=d(_or(None, 252)), th=d(_or(0.0)),
+                                          vl=d(_or(0.05, 0.01)):
+                                          ac.performance_summary(x, periods_per_year=ppy, threshold=th, var_level=vl,
+                                                                 **SMALL)),
+        # compare strategies
+        "sharpe_difference": lambda d: (lambda p=d(pair_input()),
+                                        m=d(st.sampled_from(["bootstrap", "hac", "jobson-korkie"])),
+                                        a=d(st.sampled_from(["two-sided", "greater", "less"])), nv=d(_or(0.0)):
+                                        ac.sharpe_difference(p[0], p[1], method=m, alternative=a, null_value=nv,
+                                                             **SMALL)),
+        "sharpe_equality": lambda d: (lambda m=d(panel_input()), me=d(st.sampled_from(["bootstrap", "hac", "normal"])):
+                                      ac.sharpe_equality(m, method=me, **SMALL)),
+        "diebold_mariano": lambda d: (lambda p=d(pair_input()), h=d(_or(1, 2, 5)), m=d(st.sampled_from(["hln", "dm"])),
+                                      hp=d(st.sampled_from(["normal", "fixed-b"])),
+                                      a=d(st.sampled_from(["two-sided", "greater", "less"])):
+                                      ac.diebold_mariano(p[0], p[1], horizon=h, method=m, hac_pvalues=hp,
+                                                         alternative=a)),
+        "giacomini_white": lambda d: (lambda p=d(pair_input()), z=d(st.one_of(st.none(), S, panel_input(max_cols=3))),
+                                      h=d(_or(1, 2)):
+                                      ac.giacomini_white(p[0], p[1], z, horizon=h)),
+        # families of strategies
+        "model_confidence_set": lambda d: (lambda m=d(panel_input()), me=d(st.sampled_from(["range", "max"])),
+                                           a=d(_or(0.05, 0.1)):
+                                           ac.model_confidence_set(m, method=me, alpha_level=a, **SMALL)),
+        "false_discovery_control": lambda d: (lambda x=d(st.one_of(pvalue_input(), S)),
+                                              m=d(st.sampled_from(["bh", "by", "storey"])), a=d(_or(0.05)),
+                                              lam=d(_or(0.5, "bootstrap")):
+                                              ac.false_discovery_control(x, method=m, alpha_level=a, pi0_lambda=lam)),
+        "storey_pi0": lambda d: (lambda x=d(st.one_of(pvalue_input(), S)), lam=d(_or(0.5, "bootstrap", 0.9)):
+                                 ac.storey_pi0(x, pi0_lambda=lam)),
+        "effective_trials": lambda d: (lambda m=d(panel_input()), me=d(st.sampled_from(["clustering", "eigenvalue"])),
+                                       s=d(_or(0)):
+                                       ac.effective_trials(m, method=me, seed=s)),
+        "audit_family": lambda d: (lambda m=d(panel_input(max_rows=60)), b=d(st.one_of(st.none(), S)),
+                                   a=d(_or(0.05)), ppy=d(_or(None, 252)):
+                                   ac.audit_family(m, b, reps=99, alpha_level=a, periods_per_year=ppy)),
     }
 
 
@@ -586,7 +806,7 @@ def _study_dir(tmp: Path, rng, layout, damage) -> Path:
         files.append(p)
     skip_funding = damage == "no_funding"
     times = pd.date_range("2024-01-01", periods=9, freq="8h", tz="UTC")
-    for k, s in enumerate(symbols):
+    for s in symbols:
         if skip_funding or (damage == "one_funding_missing" and s == "SOL"):
             continue
         if layout == "shared":

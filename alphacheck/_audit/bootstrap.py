@@ -3,7 +3,8 @@
 The mean, Sharpe, Jensen-alpha and hedged-book tests all resample the same n observations. The audit
 draws ONE plan — one seed, one block length: the "auto" length (:func:`alphacheck._resample.resolve_block_length`)
 of every series those tests resample (the returns, the regression scores x_t e_t, the hedged book), the
-maximum over them, so every test's dependence is covered — and reduces it, in one streamed pass, to the block moments each test needs:
+maximum over them, so every test's dependence is covered — and reduces it, in one streamed pass, to the block
+moments each test needs:
 x − x̄ for the mean, (z, z²) for the Sharpe ratio, the regression product columns for the paired bootstrap,
 h − h̄ for the hedged book, and with ``compare_to`` (r, r_inc, r², r_inc²) for the Ledoit–Wolf
 Sharpe-difference test (these columns do not enter the block length, so comparing changes none of the other
@@ -21,10 +22,9 @@ import dataclasses
 
 import numpy as np
 
+from alphacheck._audit.data import AuditData
 from alphacheck._ols import RegressionColumns, ols, regression_columns
 from alphacheck._resample import BlockMoments, resolve_block_length, streamed_block_moments
-
-from alphacheck._audit.data import AuditData
 
 __all__ = ["SharedBootstrap", "shared_bootstrap"]
 
@@ -55,7 +55,6 @@ def _sub(mom: BlockMoments, cols: list[int]) -> BlockMoments:
 def shared_bootstrap(d: AuditData) -> SharedBootstrap:
     """Draw the audit's one plan and reduce it to every test's block moments."""
     r = d.returns
-    n = r.size
     mean, sd = float(r.mean()), float(r.std(ddof=1))
     z = (r - mean) / sd
     blocks = [(r - mean)[:, None], np.column_stack([z, z * z])]

@@ -24,7 +24,7 @@ from alphacheck._results import format_number, text_table
 from alphacheck.alpha.jensen import AlphaResult, fit_alpha, fit_updown
 from alphacheck.overfitting import haircut_sharpe, pbo
 from alphacheck.power import equivalence_bound, power_analysis
-from alphacheck.risk.drawdown import _max_drawdown, max_drawdown
+from alphacheck.risk.drawdown import _max_drawdown
 from alphacheck.risk.inference import _bootstrap_paths
 from alphacheck.risk.metrics import performance_summary
 from alphacheck.sharpe import _dsr_result, _moments, _probability_result, _sharpe_se_values

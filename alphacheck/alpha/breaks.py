@@ -66,7 +66,7 @@ from alphacheck._ols import covariance, ols
 from alphacheck._pvalues import pvalue_from_counts, pvalue_from_law
 from alphacheck._resample import METHODS, Scheme, SeedLike, map_index_chunks, resolve_block_length
 from alphacheck._results import Interval, Result, TestResult, frame_table, text_table
-from alphacheck.alpha.jensen import prepare_regression
+from alphacheck.alpha.jensen import check_scale, prepare_regression
 
 __all__ = ["BreakTestResult", "BreakDatesResult", "AlphaDecayResult", "break_test", "fluctuation_test",
            "break_dates", "alpha_decay"]
@@ -93,6 +93,7 @@ def _design(returns: Any, benchmark: Any, controls: Any, check_returns: bool, mi
         if controls is not None:
             raise InputError("controls", "needs a benchmark (it enters the regression beside it)")
         chk = as_returns(returns, "returns", min_obs=min_obs, require_variance=True, check_returns=check_returns)
+        check_scale(chk.values, "returns")
         return _Design(chk.values, np.ones((chk.values.size, 1)), ["const"], chk.index)
     d = prepare_regression(returns, benchmark, controls, check_returns=check_returns)
     if d.y.size < min_obs:

@@ -40,7 +40,7 @@ from alphacheck._inputs import (
 from alphacheck._ols import covariance, ols
 from alphacheck._pvalues import pvalue_from_law
 from alphacheck._results import Interval, TestResult, cut_interval, format_number, frame_table, text_table
-from alphacheck.alpha.jensen import _as_2d, _names
+from alphacheck.alpha.jensen import _as_2d, _names, check_scale
 from alphacheck.significance import HAC_PVALUES, fixed_b_window
 
 __all__ = ["ConditionalAlphaResult", "conditional_alpha"]
@@ -219,6 +219,9 @@ def conditional_alpha(returns: ArrayLike, benchmark: ArrayLike, states: ArrayLik
     require_variance(y, "returns")
     require_variance(b, "benchmark")
     require_variance(zl, "states")
+    for values, nm in ((y, "returns"), (b, "benchmark"), (zl, "states"), (c, "controls")):
+        if values is not None:
+            check_scale(values, nm)
     zbar = zl.mean(axis=0)
     zt = zl - zbar
     n = y.size

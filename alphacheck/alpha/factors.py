@@ -38,6 +38,7 @@ from alphacheck._inputs import (
     InputError,
     align,
     check_choice,
+    check_magnitude,
     check_plausible,
     check_probability,
     check_reps,
@@ -333,6 +334,7 @@ def _french_tables(text: str) -> list[tuple[str, pd.DataFrame]]:
                 i += 1
             if rows:
                 vals = np.asarray(rows, dtype=float)
+                check_magnitude(vals, "path")  # inf or absurd magnitudes (percent values are below 1e100)
                 vals[(vals <= -99.99 + 1e-9) & (vals >= -99.99 - 1e-9)] = np.nan
                 vals[vals == -999.0] = np.nan
                 frame = pd.DataFrame(vals / 100.0, index=_french_dates(labels), columns=header)
@@ -379,7 +381,7 @@ def read_french_factors(path: str | Path, *, table: int | str = 0) -> pd.DataFra
     >>> text = ("This file was created by CMPT_ME_BEME_RETS.\\n\\n,Mkt-RF,SMB,HML,RF\\n"
     ...         "192607,    2.96,   -2.56,   -2.43,    0.22\\n192608,    2.64,   -1.17,    3.82,    0.25\\n\\n"
     ...         " Annual Factors: January-December \\n,Mkt-RF,SMB,HML,RF\\n1927,   29.47,   -2.46,   -3.75,    3.12\\n")
-    >>> read_french_factors(io.StringIO(text)).loc["1926-08-31", "HML"]
+    >>> float(read_french_factors(io.StringIO(text)).loc["1926-08-31", "HML"])
     0.0382
     >>> read_french_factors(io.StringIO(text), table="annual").shape
     (1, 4)
@@ -417,7 +419,7 @@ def read_factors(path: str | Path, *, date_column: str | int = 0,
     Returns
     -------
     DataFrame
-        Factor returns on a sorted DatetimeIndex named ``date``.
+        Factor returns on a sorted DatetimeIndex named ``date``; NaN where a cell is empty (missing).
 
     References
     ----------
@@ -457,4 +459,5 @@ def read_factors(path: str | Path, *, date_column: str | int = 0,
     if out.index.has_duplicates:
         raise InputError("path", f"duplicated dates, first {out.index[out.index.duplicated()][0]}")
     out = out.sort_index().astype(float)
+    check_magnitude(out.to_numpy(), "path", out.index)
     return out / 100.0 if units == "percent" else out

@@ -146,6 +146,25 @@ class RegressionData:
     state_means: dict
 
 
+#: the smallest standard deviation a regression input may have, the mirror of the 1e100 ceiling of
+#: ``check_magnitude``: below it squares, cross products and the squared HAC scores x_t e_t underflow
+#: (1e-50⁴ = 1e-200 is still a normal float), so X'X turns singular and standard errors turn 0
+MIN_SCALE = 1e-50
+
+
+def check_scale(values: np.ndarray, name: str) -> None:
+    """Refuse a regression input (1-D, or 2-D by column) whose standard deviation is below :data:`MIN_SCALE`."""
+    v = values if values.ndim == 2 else values[:, None]
+    sd = v.std(axis=0)
+    small = sd < MIN_SCALE
+    if small.any():
+        which = "" if values.ndim == 1 else f" in column(s) {np.flatnonzero(small).tolist()}"
+        top = float(np.abs(v[:, small]).max())
+        raise InputError(name, f"has values too small to compute with (standard deviation below {MIN_SCALE:g}, "
+                               f"|x| at most {top:.3g}{which}); rescale them (returns are fractions, e.g. 0.012 "
+                               "for 1.2 %)")
+
+
 def prepare_regression(returns: Any, benchmark: Any, controls: Any = None, states: Any = None, *,
                        check_returns: bool = True, min_extra: int = 0,
                        periods_per_year: float | None = None) -> RegressionData:
@@ -200,8 +219,11 @@ def prepare_regression(returns: Any, benchmark: Any, controls: Any = None, state
         raise InputError("returns", f"needs at least {min_obs} aligned observations for this regression, got {n}")
     require_variance(y, "returns")
     require_variance(b, "benchmark")
+    check_scale(y, "returns")
+    check_scale(b, "benchmark")
     if p > 2:
         require_variance(X[:, 2:], "controls" if controls is not None else "states")
+        check_scale(X[:, 2:], "controls" if controls is not None else "states")
         if np.linalg.matrix_rank(X) < p:
             raise InputError("controls", "are collinear with the benchmark or with each other "
                                          "(the design matrix is rank deficient)")

@@ -503,8 +503,8 @@ _PARAMS_DOC = """
         ``benchmark`` is None); a Series/1-D array is one strategy
     benchmark : (T,) benchmark returns, or None (= 0). Differentials d = returns - benchmark.
     reps : bootstrap replicates (9,999)
-    block_length : "auto" (Politis-White 2004 via :func:`alphacheck.resample.block_length`, the
-        maximum over the differential columns) or a number (mean block length for "stationary",
+    block_length : "auto" (max(Politis-White 2004 via :func:`alphacheck.optimal_block_length`, the
+        maximum over the differential columns; T / 1,000)) or a number (mean block length for "stationary",
         fixed length for "circular"/"moving"; arch's default is int(sqrt(T)))
     seed : int/None/SeedSequence; the same seed gives the same bits
     bootstrap : "stationary" (default, as in White 2000 and Hansen 2005), "circular", "moving", "iid"
@@ -515,10 +515,34 @@ _PARAMS_DOC = """
         variance) in both; "none": the unstudentised statistic that arch 8.0's SPA/StepM compute
     alpha_level : family-wise error rate for ``superior``
     n_jobs : threads of the bootstrap engine (the bits do not depend on it)
+    k_fwer : (stepm) k >= 1: control the probability of k or more false findings (k = 1: the FWER)
 
     Returns
     -------
     FamilyTestResult
+"""
+
+_REFERENCES = """
+    References
+    ----------
+    White, H. (2000). A Reality Check for Data Snooping. Econometrica 68(5), 1097-1126.
+    Hansen, P. R. (2005). A Test for Superior Predictive Ability. JBES 23(4), 365-380.
+    Romano, J. P. & Wolf, M. (2005). Stepwise Multiple Testing as Formalized Data Snooping. Econometrica 73(4),
+    1237-1282; (2007) Control of generalized error rates in multiple testing. Annals of Statistics 35(4).
+    Götze, F. & Künsch, H. R. (1996). Second-order correctness of the blockwise bootstrap for stationary
+    observations. Annals of Statistics 24(5), 1914-1933.
+"""
+
+_EXAMPLE = """
+    Examples
+    --------
+    >>> import numpy as np, alphacheck as ac
+    >>> rng = np.random.default_rng(0)
+    >>> trials = rng.normal(0.0, 0.01, (500, 5))
+    >>> trials[:, 0] += 0.004                      # one variant with a real edge
+    >>> res = ac.{name}(trials, reps=499, seed=1)
+    >>> bool(res.pvalue < 0.05)
+    True
 """
 
 
@@ -611,4 +635,4 @@ def stepm(
 
 for _f in (reality_check, spa, stepm):
     if _f.__doc__:  # None under python -OO
-        _f.__doc__ += _PARAMS_DOC
+        _f.__doc__ += _PARAMS_DOC + _REFERENCES + _EXAMPLE.replace("{name}", _f.__name__)

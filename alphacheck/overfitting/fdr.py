@@ -55,6 +55,7 @@ class FDRResult(Result):
     pi0_lambda : the λ used by Storey's estimator (NaN for BH and BY).
     qvalues : adjusted p-values / q-values in input order (a Series on the input's index for a Series).
     discoveries : boolean mask in input order (same container as ``qvalues``).
+    note : why ``threshold`` or ``pi0_lambda`` is NaN ("" when neither is).
     """
 
     method: str
@@ -66,6 +67,7 @@ class FDRResult(Result):
     pi0_lambda: float
     qvalues: Any = dataclasses.field(repr=False, metadata={"export": False})
     discoveries: Any = dataclasses.field(repr=False, metadata={"export": False})
+    note: str = ""
 
     def to_frame(self) -> pd.DataFrame:
         """One row per hypothesis: p-value rank order is not imposed; q-value and discovery flag."""
@@ -200,6 +202,9 @@ def false_discovery_control(pvalues: ArrayLike, *, method: Literal["bh", "by", "
         q = pi0 * _step_up(p, order, 1.0)
     disc = q <= level
     threshold = float(p[disc].max()) if disc.any() else float("nan")
+    notes = ([] if disc.any() else [f"threshold is not available: no discoveries at alpha_level {level:g}"]) + (
+        [f"pi0_lambda is not available: {method!r} does not estimate pi0 (only 'storey' does)"]
+        if method != "storey" else [])
     return FDRResult(method=method, alpha_level=level, k=m, n_discoveries=int(disc.sum()), threshold=threshold,
                      pi0=pi0, pi0_lambda=used_lambda, qvalues=checked.wrap(q, name="qvalue"),
-                     discoveries=checked.wrap(disc, name="discovery"))
+                     discoveries=checked.wrap(disc, name="discovery"), note="; ".join(notes))

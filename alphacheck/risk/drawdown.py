@@ -201,8 +201,8 @@ def drawdown_episodes(returns: ArrayLike, *, check_returns: bool = True) -> pd.D
 
     Examples
     --------
-    >>> drawdown_episodes([0.1, -0.5, 0.2, 1.0])[["peak", "trough", "recovery", "depth"]].values.tolist()
-    [[1, 2, 4, -0.5]]
+    >>> drawdown_episodes([0.02, -0.05, 0.01, 0.06])[["peak", "trough", "recovery", "depth"]].round(4).values.tolist()
+    [[1, 2, 4, -0.05]]
     """
     c = _checked(returns, check_returns)
     peak, trough, recovery, depth, _ = _episode_positions(_wealth(c.values))
@@ -285,8 +285,8 @@ def max_drawdown(returns: ArrayLike, *, check_returns: bool = True) -> DrawdownR
 
     Examples
     --------
-    >>> round(max_drawdown([0.1, -0.5, 0.2, 1.0]).max_drawdown, 3)
-    -0.5
+    >>> round(max_drawdown([0.02, -0.05, 0.01, 0.06]).max_drawdown, 3)
+    -0.05
     """
     return _max_drawdown(_checked(returns, check_returns))
 

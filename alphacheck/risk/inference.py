@@ -47,6 +47,7 @@ from alphacheck._inputs import (
 from alphacheck._pvalues import pvalue_from_counts
 from alphacheck._resample import METHODS, Scheme, SeedLike, map_index_chunks, resolve_block_length
 from alphacheck._results import Interval, Result, TestResult, frame_table, text_table
+from alphacheck.alpha.jensen import check_scale
 
 __all__ = ["DrawdownDistributionResult", "drawdown_distribution", "drawdown_test", "expected_max_drawdown",
            "path_statistics"]
@@ -286,9 +287,16 @@ def drawdown_test(returns: ArrayLike, *, mean: float, volatility: float,
     reps = check_reps(reps)
     bootstrap = check_choice(bootstrap, "bootstrap", METHODS)
     level = check_probability(confidence_level, "confidence_level")
+    if not (-1.0 < mu < 1.0 and sigma < 1.0):
+        raise InputError("mean, volatility", f"must be per-period fractions (|mean| < 1, volatility < 1), got mean "
+                                             f"{mu:g} and volatility {sigma:g}; e.g. 0.0005 and 0.01 for 5 bp and 1 % "
+                                             "a day")
     x = _returns(returns, check_returns)
+    check_scale(x, "returns")
     n = x.size
     obs = _observed(x)["max_drawdown"]
+    if (mu + sigma * np.min(x - x.mean()) / x.std(ddof=1)) <= -1.0 and method == "bootstrap":
+        raise InputError("volatility", "the claim makes some resampled returns <= -1 (wealth would vanish)")
     if method == "bootstrap":
         z = (x - x.mean()) / x.std(ddof=1)
         b = resolve_block_length(block_length, x, bootstrap)
@@ -306,8 +314,6 @@ def drawdown_test(returns: ArrayLike, *, mean: float, volatility: float,
         mdd = np.concatenate(parts)
         b = None
         how = f"iid normal returns with the claimed mean and volatility, {reps:,} simulated paths"
-    if (mu + sigma * np.min(x - x.mean()) / x.std(ddof=1)) <= -1.0 and method == "bootstrap":
-        raise InputError("volatility", "the claim makes some resampled returns <= -1 (wealth would vanish)")
     p = float(pvalue_from_counts(np.count_nonzero(mdd <= obs), reps))
     mu_log = mu - sigma**2 / 2.0
     bm = expected_max_drawdown(mean=mu_log, volatility=sigma, n_obs=n)
@@ -363,7 +369,9 @@ def _expected_mdd_unit(m: float) -> float:
     """
     x = m * m / 2.0
     if m < 0 and x > 15.0:
-        return (2.0 / abs(m)) * (x + 0.5)
+        return abs(m) + 1.0 / abs(m)  # (2/|m|)(x + 1/2), without forming x (it overflows for |m| > 1e154)
+    if m > 3e4:  # x > 4.5e8: Q_p(x) = log(x)/4 + 0.490877 (converged to 1e-7 by m = 3e4; the quadrature
+        return (2.0 / m) * (0.5 * math.log(m) - 0.25 * math.log(2.0) + 0.490877)  # loses accuracy beyond)
     big_m = 24 if m >= 0 or x <= 2.0 else (32 if x <= 10.0 else 40)
     hmax = abs(m) + 10.0 if m < 0 else min(10.0, (math.log1p(x) + 16.0) / max(m, 1e-12))
     nodes, weights = np.polynomial.legendre.leggauss(32)
@@ -410,8 +418,8 @@ def expected_max_drawdown(*, mean: float, volatility: float, n_obs: int | float)
     Examples
     --------
     >>> round(expected_max_drawdown(mean=0.0, volatility=0.01, n_obs=252), 6)   # 0.01 sqrt(252 π/2)
-    0.198956
-    >>> expected_max_drawdown(mean=0.0005, volatility=0.01, n_obs=252) < 0.198956
+    0.198957
+    >>> expected_max_drawdown(mean=0.0005, volatility=0.01, n_obs=252) < 0.198957
     True
     """
     mu = check_number(mean, "mean")
@@ -420,4 +428,10 @@ def expected_max_drawdown(*, mean: float, volatility: float, n_obs: int | float)
     if isinstance(n_obs, (int, np.integer)):
         check_int(n_obs, "n_obs", minimum=1)
     scale = sigma * math.sqrt(t)
-    return float(scale * _expected_mdd_unit(mu * math.sqrt(t) / sigma))
+    m = mu * math.sqrt(t) / sigma
+    out = scale * _expected_mdd_unit(m) if math.isfinite(m) and math.isfinite(scale) else math.inf
+    if not math.isfinite(out):
+        raise InputError("mean, volatility, n_obs", f"the expected drawdown of drift {mu:g} and volatility {sigma:g} "
+                                                    f"over {t:g} periods overflows; pass per-period values in the "
+                                                    "units of the returns (fractions, e.g. 0.01)")
+    return float(out)

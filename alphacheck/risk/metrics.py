@@ -46,6 +46,7 @@ from alphacheck._inputs import (
     InputError,
     as_returns,
     check_choice,
+    check_magnitude,
     check_number,
     check_positive,
     check_probability,
@@ -214,6 +215,13 @@ def performance_summary(returns: ArrayLike, *, periods_per_year: float | None = 
     PerformanceSummary
         ``table`` (and ``to_frame()``) with estimate, se, ci_low, ci_high and the route of each metric.
 
+    Notes
+    -----
+    Measured coverage of the 95 % intervals (tests/alphacheck/test_coverage_metrics.py, n = 1,000, 120 worlds):
+    Sortino, Omega and hit rate cover within binomial error on iid t(4) and GARCH(1,1) returns. The historical
+    VaR and CVaR intervals do not under heavy tails and volatility clustering — VaR 95.0 % / CVaR 86.7 % on iid
+    t(4), VaR 69.2 % / CVaR 65.0 % on GARCH: read them as lower bounds on the uncertainty of a tail quantile.
+
     References
     ----------
     Chen, X. & Martin, R. D. (2021), "Standard errors of risk and performance estimators for serially correlated
@@ -233,6 +241,7 @@ def performance_summary(returns: ArrayLike, *, periods_per_year: float | None = 
     """
     level = check_probability(confidence_level, "confidence_level")
     c = check_number(threshold, "threshold")
+    check_magnitude(np.array([c]), "threshold")
     alpha = check_probability(var_level, "var_level")
     reps = check_reps(reps)
     bootstrap = check_choice(bootstrap, "bootstrap", METHODS)

@@ -5,8 +5,14 @@ reads a ../shared/data-style directory or a data.binance.vision download tree.
 """
 
 from .errors import DataError
-from .loaders import (load_binance_vision, load_bundled, load_market_data, load_shared,
-                      read_vision_funding, read_vision_klines)
+from .loaders import (
+                      load_binance_vision,
+                      load_bundled,
+                      load_market_data,
+                      load_shared,
+                      read_vision_funding,
+                      read_vision_klines,
+)
 from .market import PANELS, MarketData
 from .universe import ALTS, BTC, SPOT_ONLY, UNIVERSE, market_of
 

@@ -17,8 +17,15 @@ from pathlib import Path
 import numpy as np
 
 from . import codec
-from .loaders import BUNDLE_DIR, HOUR_MS, load_bundled, load_shared, read_shared_funding, \
-    read_shared_klines, shared_files
+from .loaders import (
+    BUNDLE_DIR,
+    HOUR_MS,
+    load_bundled,
+    load_shared,
+    read_shared_funding,
+    read_shared_klines,
+    shared_files,
+)
 from .market import PANELS
 from .universe import UNIVERSE, market_of
 

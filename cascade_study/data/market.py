@@ -14,9 +14,9 @@ Conventions
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -112,7 +112,7 @@ class MarketData:
             )
         return pd.DataFrame.from_dict(rows, orient="index")
 
-    def slice(self, start=None, end=None) -> "MarketData":
+    def slice(self, start=None, end=None) -> MarketData:
         """Hours ``start <= t <= end`` (label-based, both ends inclusive); funding likewise.
 
         Funding settlements are kept up to the end of the last hour (``end + 1h``, exclusive),

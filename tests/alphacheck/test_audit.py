@@ -464,8 +464,8 @@ def test_alpha_cost_breakevens_closed_form():
         c_boot = cs["extra_bps_until_alpha_bootstrap_not_significant"] * 1e-4
         kw = dict(controls=ctrl, method="bootstrap", reps=REPS, seed=1, block_length=rep.settings["block length"])
         tol = 0.01 * base.se
-        assert jensen_alpha(net - (c_boot - tol), b, **kw).pvalue < 0.05
-        assert jensen_alpha(net - (c_boot + tol), b, **kw).pvalue >= 0.05
+        assert jensen_alpha(net - (c_boot - tol), b, **kw).pvalue <= 0.05  # significant is p <= alpha_level
+        assert jensen_alpha(net - (c_boot + tol), b, **kw).pvalue > 0.05
         # rule A needs both tests: the alpha survives up to the smaller break-even
         assert cs["extra_bps_until_alpha_not_significant"] == pytest.approx(min(c_hac, c_boot) * 1e4, rel=1e-12)
         assert cs["total_bps_until_alpha_le_0"] == pytest.approx(10 + base.alpha * 1e4)

@@ -102,7 +102,7 @@ def test_position_series(daily):
 
 
 def test_real_prices_no_warning_no_traceback(daily, tmp_path, capsys):
-    close, rets = daily
+    close, _ = daily
     _refused(lambda: ac.audit(close["BTC"], reps=REPS), "returns", "prices")
     _refused(lambda: ac.mean_test(close["BTC"].to_numpy(), reps=REPS), "returns", "prices")
     _cli_error(["audit", str(_write(tmp_path / "p.csv", close["BTC"])), "--out", str(tmp_path / "o")], capsys,

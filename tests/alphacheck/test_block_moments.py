@@ -158,7 +158,7 @@ def _reference_plan(n, reps, b, seed):
         lens.append(ln)
         starts.append(rng.integers(0, n, size=ln.shape, dtype=np.int64))
     m = max(a.shape[1] for a in lens)
-    pad = lambda a: np.pad(a, ((0, 0), (0, m - a.shape[1])))  # noqa: E731
+    pad = lambda a: np.pad(a, ((0, 0), (0, m - a.shape[1])))
     return np.concatenate([pad(a) for a in starts]), np.concatenate([pad(a) for a in lens])
 
 

@@ -12,8 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alphacheck import WalkForward, bootstrap_statistic, walk_forward
-from alphacheck import _resample
+from alphacheck import WalkForward, _resample, bootstrap_statistic, walk_forward
 
 
 def pid_statistic(x):

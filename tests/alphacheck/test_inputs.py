@@ -7,8 +7,8 @@ import pytest
 from alphacheck import InputError
 from alphacheck._inputs import (
     align,
-    as_panel,
     as_matrix,
+    as_panel,
     as_series,
     check_alternative,
     check_int,

@@ -173,7 +173,7 @@ def test_every_function_that_takes_returns_refuses_prices_and_can_be_told_not_to
         "spread_test": lambda x, **k: ac.spread_test(x, other, reps=199, seed=0, **k),
         "audit": lambda x, **k: ac.audit(x, r, reps=199, **k),
     }
-    for name, call in calls.items():
+    for call in calls.values():
         with pytest.raises(ImplausibleReturnsError):
             call(prices)
         call(r, check_returns=False)  # off: runs

@@ -8,7 +8,16 @@ import pandas as pd
 import pytest
 
 from alphacheck.report import (
-    MISSING, BulletList, Figure, Heading, Paragraph, Preformatted, Table, Verdict, to_html, to_markdown,
+    MISSING,
+    BulletList,
+    Figure,
+    Heading,
+    Paragraph,
+    Preformatted,
+    Table,
+    Verdict,
+    to_html,
+    to_markdown,
 )
 from alphacheck.report.blocks import cell
 

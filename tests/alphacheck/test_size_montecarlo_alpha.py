@@ -56,7 +56,8 @@ def _null_worlds(kind: str, n: int, m: int, seed: int) -> tuple[np.ndarray, np.n
         eps = lfilter([1.0], [1.0, -0.3], rng.standard_normal((m, n)), axis=1)
     else:  # pragma: no cover - test helper misuse
         raise ValueError(kind)
-    return 0.8 * bench + eps, bench
+    # in return units (1 % per period): the tests are scale-invariant, and unit-variance draws are not returns
+    return 0.01 * (0.8 * bench + eps), 0.01 * bench
 
 
 def _hac_rejection_rate(kind: str, worlds: int, seed: int) -> float:

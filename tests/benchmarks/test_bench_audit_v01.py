@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 
 import alphacheck as ac
 from alphacheck import _blocklength, _inputs

@@ -886,7 +886,7 @@ def _stationary_moments_chunk(spec: tuple[Any, int], n: int, b: float, cols: np.
         np.cumsum(lengths[lo : lo + r], axis=1, out=cum)
         g = int(np.searchsorted(cum.max(axis=0), n))  # first column where some row reaches n
         tail = cum[:, g:]
-        flag = flag_all[: tail.size].reshape(tail.shape)
+        flag: np.ndarray = flag_all[: tail.size].reshape(tail.shape)
         np.less(tail, n, out=flag)
         js = g + np.count_nonzero(flag, axis=1)
         ar = np.arange(r)

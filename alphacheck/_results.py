@@ -102,7 +102,7 @@ def format_number(x: Any, digits: int = 4) -> str:
             return "n/a"
         if math.isinf(x):
             return "inf" if x > 0 else "-inf"
-        if x != 0 and (abs(x) < 10 ** (-digits) or abs(x) >= 10**7):
+        if x != 0 and (abs(float(x)) < 10.0 ** (-digits) or abs(float(x)) >= 1e7):
             return f"{x:.{max(digits - 1, 1)}e}"
         return f"{x:.{digits}f}"
     return str(x)

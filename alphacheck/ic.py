@@ -134,7 +134,7 @@ class QuantileResult(Result):
 # input handling
 
 
-def _check_correlation(correlation: str) -> str:
+def _check_correlation(correlation: str) -> Any:
     return check_choice(correlation, "correlation", CORRELATIONS)
 
 
@@ -210,7 +210,7 @@ def _panel_ic_values(s: np.ndarray, f: np.ndarray, method: str) -> tuple[np.ndar
     return np.where(ok, np.clip(ic, -1.0, 1.0), np.nan), n_valid
 
 
-def _pooled_pair(signal: Any, forward: Any, nan_policy: str, min_obs: int = 3) -> tuple[np.ndarray, np.ndarray, pd.Index | None]:
+def _pooled_pair(signal: Any, forward: Any, nan_policy: Any, min_obs: int = 3) -> tuple[np.ndarray, np.ndarray, pd.Index | None]:
     (s, f), index = align([("signal", signal), ("forward_returns", forward)], min_obs=min_obs, nan_policy=nan_policy,
                            omit_hint=True)
     if np.ptp(s) == 0:
@@ -661,9 +661,8 @@ def ic_decay(signal: ArrayLike, returns: ArrayLike, *, horizons: Sequence[int] =
     >>> ic_decay(r.shift(1).fillna(0), r, horizons=[1, 4]).shape
     (2, 7)
     """
-    if isinstance(horizons, (int, np.integer)):
-        horizons = [horizons]
-    hs = [check_int(h, "horizons", minimum=1) for h in horizons]
+    hlist: Any = [horizons] if isinstance(horizons, (int, np.integer)) else horizons
+    hs = [check_int(h, "horizons", minimum=1) for h in hlist]
     if len(hs) == 0 or len(set(hs)) != len(hs):
         raise InputError("horizons", f"must be a non-empty list of distinct positive integers, got {list(horizons)}")
     if not (_is_panel(returns) and _is_panel(signal)):

@@ -123,7 +123,7 @@ def hac_mean(x: np.ndarray, *, maxlags: int, hac_pvalues: str, alternative: str,
     if se == 0.0:
         raise InputError("returns", "is constant; its mean has no sampling variance to test against")
     t = (mean - null_value) / se
-    law = "fixed-b" if hac_pvalues == "fixed-b" else "normal"
+    law: Any = "fixed-b" if hac_pvalues == "fixed-b" else "normal"
     p = pvalue_from_law(t, alternative=alternative, law=law, n=n, maxlags=maxlags)
     rule = Interval("fixed-b", n=n, maxlags=maxlags) if law == "fixed-b" else Interval("normal")
     how = "fixed-b p-value (Kiefer-Vogelsang 2005)" if law == "fixed-b" else "normal p-value"
@@ -179,7 +179,7 @@ def _mean_test(x: np.ndarray, *, method: str = "bootstrap", alternative: str = "
 
 
 def _check_test_options(method: str, methods: tuple, alternative: str, null_value: Any, reps: Any, bootstrap: str,
-                        confidence_level: Any, seed: Any) -> tuple[str, str, float, int, str, float, Any]:
+                        confidence_level: Any, seed: Any) -> tuple[Any, Any, float, int, Any, float, Any]:
     method = check_choice(method, "method", methods)
     alternative = check_alternative(alternative)
     null_value = check_number(null_value, "null_value")
@@ -273,8 +273,8 @@ def _sharpe_test(x: np.ndarray, *, method: str = "bootstrap", alternative: str =
     common = {"sharpe_annualized": sr * scale if q else None, "periods_per_year": q}
     if method != "bootstrap":
         se = _sharpe_se_values(x, method, maxlags)
-        z = (sr - sr0) / se
-        return TestResult("Sharpe ratio", float(z), float(pvalue_from_law(z, alternative=alternative)), alternative,
+        zs = (sr - sr0) / se
+        return TestResult("Sharpe ratio", float(zs), float(pvalue_from_law(zs, alternative=alternative)), alternative,
                           null, sr, f"z test, {method} standard error", n, se, sr0, confidence_level,
                           Interval("normal"), None, common)
     b = resolve_block_length(block_length, x, bootstrap)
@@ -284,6 +284,7 @@ def _sharpe_test(x: np.ndarray, *, method: str = "bootstrap", alternative: str =
     c = math.sqrt((n - 1) / n)  # SR (ddof=1) = c⁻¹ x̄/σ̂ (ddof=0); both worlds use the ddof=0 ψ below
     sr_pop = sr / c
     psi = z / c - (sr_pop / 2) * (z * z / c**2 - 1)  # Sharpe influence function (Lo 2002; Mertens 2002)
+    extra: dict[str, Any]
     if bootstrap == "iid":
         lrv_value, extra = float(psi @ psi) / n, {"studentisation": "iid influence-function variance"}
     else:
@@ -420,8 +421,8 @@ def bootstrap_test(data: ArrayLike, statistic: Callable[[np.ndarray], float], *,
                                                    "bootstrap_se": float(star.std(ddof=1))})
 
 
-def permutation_test(x: ArrayLike, y: ArrayLike, *, statistic: str | Callable = "mean_difference",
-                     paired: bool = False, alternative: Literal["two-sided", "greater", "less"] = "two-sided",
+def permutation_test(x: ArrayLike, y: ArrayLike, *,
+                     statistic: Literal["mean_difference"] | Callable = "mean_difference", paired: bool = False, alternative: Literal["two-sided", "greater", "less"] = "two-sided",
                      reps: int = 9_999, seed: SeedLike = None) -> TestResult:
     """Permutation test of H0: x and y are exchangeable.
 
@@ -457,6 +458,7 @@ def permutation_test(x: ArrayLike, y: ArrayLike, *, statistic: str | Callable = 
     reps = check_reps(reps)
     xv = as_series(x, "x", min_obs=2).values
     yv = as_series(y, "y", min_obs=2).values
+    stat_fn: Any = statistic  # the callable branch below
     if not (statistic == "mean_difference" or callable(statistic)):
         raise InputError("statistic", f"must be 'mean_difference' or a callable, got {statistic!r}")
     rng = np.random.default_rng(check_seed(seed))
@@ -469,9 +471,9 @@ def permutation_test(x: ArrayLike, y: ArrayLike, *, statistic: str | Callable = 
             obs = float(d.mean())
             perm = (signs * d).mean(axis=1)
         else:
-            obs = float(statistic(xv, yv))
+            obs = float(stat_fn(xv, yv))
             # flipping the sign of d_i == swapping x_i and y_i
-            perm = np.array([statistic(np.where(s > 0, xv, yv), np.where(s > 0, yv, xv)) for s in signs])
+            perm = np.array([stat_fn(np.where(s > 0, xv, yv), np.where(s > 0, yv, xv)) for s in signs])
     else:
         pooled = np.concatenate([xv, yv])
         nx = xv.size
@@ -481,8 +483,8 @@ def permutation_test(x: ArrayLike, y: ArrayLike, *, statistic: str | Callable = 
             shuffled = pooled[order]
             perm = shuffled[:, :nx].mean(axis=1) - shuffled[:, nx:].mean(axis=1)
         else:
-            obs = float(statistic(xv, yv))
-            perm = np.array([statistic(pooled[o[:nx]], pooled[o[nx:]]) for o in order])
+            obs = float(stat_fn(xv, yv))
+            perm = np.array([stat_fn(pooled[o[:nx]], pooled[o[nx:]]) for o in order])
     perm = np.asarray(perm, dtype=float)
     p = pvalue_from_replicates(perm, obs, alternative=alternative)
     name = statistic if isinstance(statistic, str) else getattr(statistic, "__name__", "statistic")

@@ -144,6 +144,9 @@ def _train_complement(n: int, test: np.ndarray, purge: Any, embargo: Any, times:
 class _Splitter:
     """Shared plumbing: the scikit-learn splitter protocol (params, repr, n_splits by enumeration)."""
 
+    purge: Any  # set by the splitters that purge (validated in _common)
+    embargo: Any
+
     @classmethod
     def _param_names(cls) -> list[str]:
         import inspect

@@ -340,6 +340,7 @@ def check_sharpe_difference(d: AuditData, sb: SharedBootstrap) -> Check:
     """Ledoit & Wolf (2008) studentised bootstrap of SR(returns) − SR(compare_to), two-sided, on the audit's plan."""
     from alphacheck.compare import _sharpe_difference
 
+    assert d.incumbent is not None  # the check runs only with compare_to
     res = _sharpe_difference(d.returns, d.incumbent, method="bootstrap", reps=d.reps, block_length=sb.block_length,
                              periods_per_year=d.periods_per_year, confidence_level=1.0 - d.alpha_level,
                              moments=sb.compare)

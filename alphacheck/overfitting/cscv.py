@@ -277,7 +277,7 @@ def pbo(trials: ArrayLike, *, n_groups: int = 16,
     if isinstance(metric, str):
         if metric not in _METRICS:
             raise InputError("metric", f"must be one of {_METRICS} or a callable, got {metric!r}")
-        metric_name = metric
+        metric_name: str = metric
     elif callable(metric):
         metric_name = getattr(metric, "__name__", "custom")
     else:

@@ -99,7 +99,7 @@ def equity_curve(returns: ArrayLike, *, start_value: float = 1.0, check_returns:
     [1.1, 0.55, 0.66]
     """
     c = _checked(returns, check_returns)
-    v = check_positive(start_value, "start_value")
+    v = float(check_positive(start_value, "start_value") or 0.0)  # never None: allow_none is off
     return c.wrap(_wealth(c.values, v)[1:], name="wealth")
 
 

@@ -224,6 +224,24 @@ def check_magnitude(values: np.ndarray, name: str, index: pd.Index | None = None
                                "e.g. 0.012 for 1.2 %)")
 
 
+#: the smallest standard deviation a regression or Sharpe input may have (the mirror of MAX_ABS): below it
+#: variances underflow and the normal equations are singular
+MIN_SCALE = 1e-50
+
+
+def check_scale(values: np.ndarray, name: str) -> None:
+    """Refuse a regression input (1-D, or 2-D by column) whose standard deviation is below :data:`MIN_SCALE`."""
+    v = values if values.ndim == 2 else values[:, None]
+    sd = v.std(axis=0)
+    small = sd < MIN_SCALE
+    if small.any():
+        which = "" if values.ndim == 1 else f" in column(s) {np.flatnonzero(small).tolist()}"
+        top = float(np.abs(v[:, small]).max())
+        raise InputError(name, f"has values too small to compute with (standard deviation below {MIN_SCALE:g}, "
+                               f"|x| at most {top:.3g}{which}); rescale them (returns are fractions, e.g. 0.012 "
+                               "for 1.2 %)")
+
+
 def _first_label(index: pd.Index | None, pos: int) -> Any:
     if index is None:
         return f"position {pos}"

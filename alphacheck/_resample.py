@@ -56,6 +56,7 @@ Scheme = Literal["stationary", "circular", "moving", "iid"]
 SeedLike = Any  # None | int | np.random.Generator | np.random.SeedSequence (read by _inputs.check_seed)
 # Target size of one generated plan chunk (starts + lengths, int64): ~8 MB.
 _PLAN_CHUNK_BYTES = 8 * 2**20
+_INDEX_ELEMENTS = 2**21  # observation indices expanded at once by map_index_chunks (16 MB of int64)
 # Target size of temporaries in resampled_sums / bootstrap_indices: ~200 MB.
 _WORK_BYTES = 200 * 2**20
 
@@ -548,11 +549,15 @@ def map_index_chunks(work: Callable[[np.ndarray], Any], n: int, reps: int, metho
     resamples as every other consumer of the seed; memory holds a few chunks, never the whole plan.
     """
     n, reps, method, b, root = _check_common(n, reps, method, block_length, seed)
+    # a chunk's plan is expanded a slice of rows at a time: (rows, n) indices and their temporaries stay near
+    # 16 MB per thread however long the series (the plan chunk itself is sized by blocks, not observations)
+    step = max(1, _INDEX_ELEMENTS // max(n, 1))
 
-    def one(spec: tuple[Any, int]) -> Any:
-        return work(_plan_indices(_make_plan(spec, n, method, b)))
+    def one(spec: tuple[Any, int]) -> list:
+        plan = _make_plan(spec, n, method, b)
+        return [work(_plan_indices(plan[i: i + step])) for i in range(0, plan.reps, step)]
 
-    return run_chunks(one, _chunk_specs(n, reps, method, b, root), n_jobs)
+    return [part for parts in run_chunks(one, _chunk_specs(n, reps, method, b, root), n_jobs) for part in parts]
 
 
 def _plan_indices(plan: BlockPlan) -> np.ndarray:

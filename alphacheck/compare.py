@@ -52,6 +52,7 @@ from alphacheck._inputs import (
     check_plausible,
     check_probability,
     check_reps,
+    check_scale,
     check_seed,
 )
 from alphacheck._pvalues import pvalue_from_law, pvalue_from_replicates
@@ -65,7 +66,6 @@ from alphacheck._resample import (
     streamed_sums,
 )
 from alphacheck._results import Interval, TestResult
-from alphacheck.alpha.jensen import check_scale
 
 __all__ = ["SharpeEqualityResult", "diebold_mariano", "giacomini_white", "sharpe_difference", "sharpe_equality"]
 
@@ -217,7 +217,7 @@ def _sharpe_difference(x1: np.ndarray, x2: np.ndarray, *, method: str = "bootstr
 
 
 def _check_common(alternative: Any, null_value: Any, reps: Any, bootstrap: Any, confidence_level: Any,
-                  seed: Any) -> tuple[str, float, int, str, float, Any]:
+                  seed: Any) -> tuple[Any, float, int, Any, float, Any]:  # Any: callers keep their Literal
     alternative = check_alternative(alternative)
     null_value = check_number(null_value, "null_value")
     reps = check_reps(reps)
@@ -411,6 +411,7 @@ def sharpe_equality(returns: ArrayLike, *, method: Literal["bootstrap", "hac", "
     names = list(returns.columns) if isinstance(returns, pd.DataFrame) else list(range(k))
     sr_report = x.mean(axis=0) / x.std(axis=0, ddof=1)
     c = np.hstack([np.eye(k - 1), -np.ones((k - 1, 1))])
+    extra: dict[str, Any]
     if method == "normal":
         rho = np.corrcoef(x.T)
         cov = rho + 0.5 * np.outer(sr_report, sr_report) * rho**2

@@ -26,6 +26,7 @@ from alphacheck._inputs import (
     check_number,
     check_positive,
     check_probability,
+    check_scale,
 )
 from alphacheck._results import Interval, TestResult
 
@@ -37,7 +38,9 @@ SE_METHODS = ("normal", "mertens", "lo")
 
 
 def _returns(returns: Any, min_obs: int = 3, check_returns: bool = True):
-    return as_returns(returns, "returns", min_obs=min_obs, require_variance=True, check_returns=check_returns)
+    checked = as_returns(returns, "returns", min_obs=min_obs, require_variance=True, check_returns=check_returns)
+    check_scale(checked.values, "returns")  # a Sharpe ratio of values below 1e-50 underflows in its moments
+    return checked
 
 
 def _sr(x: np.ndarray) -> float:

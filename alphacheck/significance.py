@@ -31,6 +31,7 @@ from alphacheck._inputs import (
     check_number,
     check_probability,
     check_reps,
+    check_scale,
     check_seed,
 )
 from alphacheck._pvalues import pvalue_from_law, pvalue_from_replicates
@@ -357,6 +358,7 @@ def sharpe_test(returns: ArrayLike, *, method: Literal["bootstrap", "lo", "merte
     q = check_periods_per_year(periods_per_year)
     x = as_returns(returns, "returns", min_obs=10 if method == "bootstrap" else 3, require_variance=True,
                    check_returns=check_returns).values
+    check_scale(x, "returns")  # the Sharpe moments of values below 1e-50 underflow
     return _sharpe_test(x, method=method, alternative=alternative, null_value=null_value, periods_per_year=q,
                         reps=reps, bootstrap=bootstrap, block_length=block_length, seed=seed, n_jobs=n_jobs,
                         maxlags=maxlags, confidence_level=level)
@@ -422,8 +424,9 @@ def bootstrap_test(data: ArrayLike, statistic: Callable[[np.ndarray], float], *,
 
 
 def permutation_test(x: ArrayLike, y: ArrayLike, *,
-                     statistic: Literal["mean_difference"] | Callable = "mean_difference", paired: bool = False, alternative: Literal["two-sided", "greater", "less"] = "two-sided",
-                     reps: int = 9_999, seed: SeedLike = None) -> TestResult:
+                     statistic: Literal["mean_difference"] | Callable = "mean_difference", paired: bool = False,
+                     alternative: Literal["two-sided", "greater", "less"] = "two-sided", reps: int = 9_999,
+                     seed: SeedLike = None) -> TestResult:
     """Permutation test of H0: x and y are exchangeable.
 
     Parameters

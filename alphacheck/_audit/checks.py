@@ -26,7 +26,7 @@ from alphacheck.overfitting import haircut_sharpe, pbo
 from alphacheck.power import equivalence_bound, power_analysis
 from alphacheck.risk.drawdown import _max_drawdown
 from alphacheck.risk.inference import _bootstrap_paths
-from alphacheck.risk.metrics import performance_summary
+from alphacheck.risk.metrics import _performance_summary
 from alphacheck.sharpe import _dsr_result, _moments, _probability_result, _sharpe_se_values
 from alphacheck.significance import _mean_test, _sharpe_test
 
@@ -445,6 +445,13 @@ def drawdown_numbers(returns: np.ndarray, index: pd.Index | None) -> dict[str, A
     return out
 
 
+# Replicates of the descriptive path checks (drawdown percentile, metric SEs): each replicate compounds a whole
+# path (O(n)), and a percentile or a standard error needs far fewer draws than a p-value at the 5 % level
+# (Efron & Tibshirani 1993, sec. 6.4: 200 replicates for a standard error);
+# the first PATH_REPS replicates of the audit's plan (chunks depend only on n and the block length).
+PATH_REPS = 499
+
+
 def check_drawdown(d: AuditData, block_length: float | None = None) -> Check:
     dd = drawdown_numbers(d.returns, d.index)
     where = f" ({dd['peak_date']} to {dd['trough_date']})" if "peak_date" in dd else ""
@@ -452,12 +459,13 @@ def check_drawdown(d: AuditData, block_length: float | None = None) -> Check:
     boot = ""
     if block_length is not None and (d.returns > -1.0).all():
         # the audit's one plan (same seed and block length as the mean test), each resample compounded
-        sims = _bootstrap_paths(d.returns, d.reps, "stationary", block_length, d.seed, d.n_jobs)["max_drawdown"]
+        reps = min(d.reps, PATH_REPS)
+        sims = _bootstrap_paths(d.returns, reps, "stationary", block_length, d.seed, d.n_jobs)["max_drawdown"]
         pct = float(100.0 * np.mean(sims > dd["max_drawdown"]))
         dd["max_drawdown_percentile"] = pct
         dd["bootstrap_median_max_drawdown"] = float(np.median(sims))
         dd["bootstrap_q05_max_drawdown"] = float(np.quantile(sims, 0.05))
-        boot = (f"; deeper than {pct:.0f}% of {d.reps:,} block-bootstrapped paths of these returns (median "
+        boot = (f"; deeper than {pct:.0f}% of {reps:,} block-bootstrapped paths of these returns (median "
                 f"{dd['bootstrap_median_max_drawdown']:.1%}, 5% worst beyond {dd['bootstrap_q05_max_drawdown']:.1%})")
     return Check("drawdown", passed=None, numbers=dd,
                  interpretation=(f"max drawdown {dd['max_drawdown']:.1%}{where}; longest spell under water "
@@ -477,7 +485,7 @@ def check_alpha_stability(d: AuditData) -> Check:
     des = _Design(reg.y, reg.X, list(reg.names), reg.index)
     bt = _break_test(des, method="hac", functional="sup", terms="alpha", trimming=0.15, reps=0,
                      bootstrap="stationary", block_length="auto", seed=None, n_jobs=d.n_jobs, confidence_level=0.95)
-    sig = bt.pvalue < d.alpha_level
+    sig = bt.pvalue <= d.alpha_level
     lab = bt.break_label
     date = str(lab.date()) if isinstance(lab, pd.Timestamp) else f"observation {bt.break_point}"
     text = (f"alpha changed around {date}: {format_number(bt.alpha_before)} per observation before, "
@@ -497,8 +505,9 @@ def check_performance(d: AuditData, block_length: float) -> Check:
     if (d.returns <= -1.0).any():
         return skipped("performance_summary", "a return <= -1: the compounded metrics are undefined")
     try:
-        ps = performance_summary(d.returns, periods_per_year=d.periods_per_year, reps=d.reps, block_length=block_length,
-                                 seed=d.seed, n_jobs=d.n_jobs, check_returns=False)
+        ps = _performance_summary(d.returns, periods_per_year=d.periods_per_year, threshold=0.0, var_level=0.05,
+                                  reps=min(d.reps, PATH_REPS), bootstrap="stationary", block_length=block_length,
+                                  seed=d.seed, n_jobs=d.n_jobs, confidence_level=0.95)
     except InputError as exc:
         return skipped("performance_summary", exc.problem)
     t = ps.table

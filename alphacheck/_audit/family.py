@@ -254,10 +254,12 @@ def audit_family(trials: ArrayLike, benchmark: ArrayLike | None = None, *, reps:
     sm = stepm(frame, None if bench is None else pd.Series(bench, index=frame.index), reps=reps, block_length=b,
                seed=root, n_jobs=n_jobs, alpha_level=level)
     table = sm.strategies
+    assert table is not None  # stepm always sets it
     fdr = false_discovery_control(table["pvalue"], alpha_level=level)
     sums = resample.streamed_sums(d, reps, "stationary", b, root, n_jobs=n_jobs, engine="sparse")
     mcs = mcs_from_sums(-d, -sums, method="range", alpha_level=level, names=names, block_length=b,
                         bootstrap="stationary")
+    assert mcs.pvalues is not None  # mcs_from_sums always sets it
     eff = effective_trials(d)  # what the variants differ by: a common benchmark exposure is not a choice
     sharpe = r.mean(axis=0) / r.std(axis=0, ddof=1)
     results: dict[str, Any] = {"stepm": sm, "fdr": fdr, "mcs": mcs, "effective_trials": eff}

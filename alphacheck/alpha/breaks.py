@@ -61,12 +61,13 @@ from alphacheck._inputs import (
     check_positive,
     check_probability,
     check_reps,
+    check_scale,
 )
 from alphacheck._ols import covariance, ols
 from alphacheck._pvalues import pvalue_from_counts, pvalue_from_law
 from alphacheck._resample import METHODS, Scheme, SeedLike, map_index_chunks, resolve_block_length
 from alphacheck._results import Interval, Result, TestResult, frame_table, text_table
-from alphacheck.alpha.jensen import check_scale, prepare_regression
+from alphacheck.alpha.jensen import prepare_regression
 
 __all__ = ["BreakTestResult", "BreakDatesResult", "AlphaDecayResult", "break_test", "fluctuation_test",
            "break_dates", "alpha_decay"]
@@ -277,7 +278,7 @@ class BreakTestResult(TestResult):
         return [(k, str(v) if k == "break_label" else v) for k, v in rows]
 
 
-def _label(index: pd.Index | None, tau: int) -> Any:
+def _label(index: pd.Index | None, tau: int | np.integer) -> Any:
     return index[tau - 1] if index is not None else tau
 
 
@@ -776,6 +777,7 @@ def break_dates(returns: ArrayLike, benchmark: ArrayLike | None = None, controls
     brk = pd.DataFrame({"break_point": bp.astype(int), "low": lo, "high": hi})
     if d.index is not None and m > 0:
         def lab(v: float) -> Any:
+            assert d.index is not None  # checked above
             return d.index[int(v) - 1] if np.isfinite(v) and 1 <= v <= n else None
 
         brk["label"] = [lab(v) for v in bp]
@@ -785,7 +787,7 @@ def break_dates(returns: ArrayLike, benchmark: ArrayLike | None = None, controls
     segs = []
     for i in range(m + 1):
         fit = ols(y[edges[i]: edges[i + 1]], X[edges[i]: edges[i + 1]])
-        row = {"first": int(edges[i]) + 1, "last": int(edges[i + 1]), "n": int(edges[i + 1] - edges[i])}
+        row: dict[str, Any] = {"first": int(edges[i]) + 1, "last": int(edges[i + 1]), "n": int(edges[i + 1] - edges[i])}
         row.update({("alpha" if nm == "const" else ("beta" if nm == "benchmark" else nm)): float(c)
                     for nm, c in zip(d.names, fit.coef)})
         segs.append(row)

@@ -35,12 +35,13 @@ from alphacheck._inputs import (
     check_number,
     check_plausible,
     check_probability,
+    check_scale,
     require_variance,
 )
 from alphacheck._ols import covariance, ols
 from alphacheck._pvalues import pvalue_from_law
 from alphacheck._results import Interval, TestResult, cut_interval, format_number, frame_table, text_table
-from alphacheck.alpha.jensen import _as_2d, _names, check_scale
+from alphacheck.alpha.jensen import _as_2d, _names
 from alphacheck.significance import HAC_PVALUES, fixed_b_window
 
 __all__ = ["ConditionalAlphaResult", "conditional_alpha"]
@@ -105,6 +106,7 @@ class ConditionalAlphaResult(TestResult):
         return frame_table(self.table, title="Conditional alpha and beta (Ferson-Schadt)") + "\n" + text_table(rows)
 
     def _repr_html_(self) -> str:
+        assert self.table is not None  # conditional_alpha always sets it
         return self.table.to_html(float_format=format_number) + super()._repr_html_()
 
 

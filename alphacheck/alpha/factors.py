@@ -107,6 +107,7 @@ class FactorAlphaResult(TestResult):
             rows, title="Gibbons-Ross-Shanken joint test")
 
     def _repr_html_(self) -> str:
+        assert self.table is not None  # factor_alpha always sets it
         return self.table.to_html(float_format=format_number) + super()._repr_html_()
 
 

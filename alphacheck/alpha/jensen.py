@@ -33,6 +33,7 @@ from alphacheck._inputs import (
     check_plausible_pair,
     check_probability,
     check_reps,
+    check_scale,
     require_variance,
 )
 from alphacheck._ols import OLSFit, covariance, ols, paired_bootstrap, prewhitened_se
@@ -99,6 +100,7 @@ class AlphaResult(TestResult):
 
     def summary(self) -> str:
         level = f"{100 * self.confidence_level:g}%"
+        assert self.table is not None  # fit_alpha always sets it
         tab = self.table.rename(columns={"ci_low": f"[{level}", "ci_high": f"{level}]"})
         lo, hi = self.confidence_interval()
         rows: list[tuple[str, Any]] = [
@@ -119,6 +121,7 @@ class AlphaResult(TestResult):
         return frame_table(tab, title="Jensen's alpha regression (OLS)") + "\n" + text_table(rows)
 
     def _repr_html_(self) -> str:
+        assert self.table is not None  # fit_alpha always sets it
         return self.table.to_html(float_format=format_number) + super()._repr_html_()
 
 
@@ -144,25 +147,6 @@ class RegressionData:
     index: pd.Index | None
     states: tuple
     state_means: dict
-
-
-#: the smallest standard deviation a regression input may have, the mirror of the 1e100 ceiling of
-#: ``check_magnitude``: below it squares, cross products and the squared HAC scores x_t e_t underflow
-#: (1e-50⁴ = 1e-200 is still a normal float), so X'X turns singular and standard errors turn 0
-MIN_SCALE = 1e-50
-
-
-def check_scale(values: np.ndarray, name: str) -> None:
-    """Refuse a regression input (1-D, or 2-D by column) whose standard deviation is below :data:`MIN_SCALE`."""
-    v = values if values.ndim == 2 else values[:, None]
-    sd = v.std(axis=0)
-    small = sd < MIN_SCALE
-    if small.any():
-        which = "" if values.ndim == 1 else f" in column(s) {np.flatnonzero(small).tolist()}"
-        top = float(np.abs(v[:, small]).max())
-        raise InputError(name, f"has values too small to compute with (standard deviation below {MIN_SCALE:g}, "
-                               f"|x| at most {top:.3g}{which}); rescale them (returns are fractions, e.g. 0.012 "
-                               "for 1.2 %)")
 
 
 def prepare_regression(returns: Any, benchmark: Any, controls: Any = None, states: Any = None, *,
@@ -269,7 +253,8 @@ def fit_alpha(data: RegressionData, *, method: str = "hac", alternative: str = "
             lags = fixed_b_window(n, maxlags) if hac_pvalues == "fixed-b" else resolve_maxlags(maxlags, n)
         elif maxlags is not None:
             raise InputError("maxlags", f"only applies to method='hac', got method={method!r}")
-        cov = covariance(fit, X, kind=method, maxlags=lags or 0)
+        kind: Any = method  # "hac", "iid" or "hc1" here (validated by the callers)
+        cov = covariance(fit, X, kind=kind, maxlags=lags or 0)
         se = np.sqrt(np.diag(cov))
         tvals = (coef - np.r_[null_value, np.zeros(p - 1)]) / se
         if method == "iid":
@@ -279,6 +264,7 @@ def fit_alpha(data: RegressionData, *, method: str = "hac", alternative: str = "
             law, rule = "normal", Interval("normal")
             how = "OLS, White HC1 covariance, normal p-values"
         elif hac_pvalues == "fixed-b":
+            assert lags is not None  # method == "hac": set above
             law, rule = "fixed-b", Interval("fixed-b", n=n, maxlags=lags)
             how = (f"OLS, Newey-West HAC covariance (Bartlett, {lags} lags, no small-sample correction), fixed-b "
                    f"p-values and intervals (Kiefer-Vogelsang 2005, b = {(lags + 1) / n:.3g})")

@@ -80,7 +80,7 @@ class RollingAlphaResult(Result):
         return plot_rolling_alpha(self, title=title)
 
 
-def _windows(returns: Any, benchmark: Any, controls: Any, *, kind: str, window: int, step: int, method: str,
+def _windows(returns: Any, benchmark: Any, controls: Any, *, kind: str, window: int, step: int, method: Any,
              maxlags: int | None, confidence_level: float, check_returns: bool) -> RollingAlphaResult:
     method = check_choice(method, "method", COV_KINDS)
     level = check_probability(confidence_level, "confidence_level")

@@ -89,6 +89,7 @@ class FamilyTestResult(TestResult):
 
     def to_frame(self) -> pd.DataFrame:
         """The per-strategy table (one row per strategy)."""
+        assert self.strategies is not None  # the family tests always set it
         return self.strategies.copy()
 
     def summary(self) -> str:
@@ -97,6 +98,7 @@ class FamilyTestResult(TestResult):
                 (f"p-value ({self.recentring})", self.pvalue)]
         rows += [(f"p-value {name}", v) for name, v in self.pvalues.items()]
         rows.append((f"superior at {format_number(self.alpha_level, 2)}", len(self.superior)))
+        assert self.strategies is not None  # the family tests always set it
         table = self.strategies.sort_values("statistic", ascending=False).head(20)
         title = "Strategies (top 20 by statistic)" if self.k > 20 else "Strategies"
         return text_table(rows, title=f"Test: {self.test}") + "\n" + frame_table(table, title=title)
@@ -171,7 +173,7 @@ def _boot_block(block: np.ndarray, lo: int, hi: int, extra: Any, groups: list, b
     t = d.shape[0]
     with resample.single_thread_blas():
         if studentize == "replicate":
-            work = resample.block_moments_worker(d, method, b_len, "diagonal")
+            work: Any = resample.block_moments_worker(d, method, b_len, "diagonal")
         else:
             work = resample.sums_worker(d, method, b_len)
 
@@ -488,8 +490,8 @@ def _fetch_sims(src, bench, groups, columns, method, b_len, studentize, used, ct
         sel = np.flatnonzero((columns >= lo) & (columns < hi))
         if not sel.size:
             continue
-        sub = Columns(src.n_obs, hi - lo, range(hi - lo), None, (lambda a, z, lo=lo: src.read(lo + a, lo + z))
-                      if src.dask is None else None, dask=None if src.dask is None else src.dask[:, lo:hi],
+        reader: Any = (lambda a, z, lo=lo: src.read(lo + a, lo + z)) if src.dask is None else None
+        sub = Columns(src.n_obs, hi - lo, range(hi - lo), None, reader, dask=None if src.dask is None else src.dask[:, lo:hi],
                       in_memory=src.in_memory, source=src.source, width=hi - lo)
         res = map_blocks(sub, _boot_block, bench, method, b_len, studentize, used, 0, columns[sel] - lo,
                          n_jobs if src.dask is None else 1, per_block=[ctx[b]], groups=groups)[0]

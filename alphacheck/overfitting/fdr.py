@@ -102,7 +102,7 @@ def _pi0_from_sorted(ps: np.ndarray, lam: Any) -> tuple[float, float]:
     m = ps.size
     if isinstance(lam, str):
         grid = LAMBDA_GRID
-        w = m - np.searchsorted(ps, grid, side="left")  # #{p >= λ}
+        w: Any = m - np.searchsorted(ps, grid, side="left")  # #{p >= λ}
         pi0 = w / (m * (1.0 - grid))
         q10 = float(np.quantile(pi0, 0.1))
         mse = (w / (m**2 * (1 - grid) ** 2)) * (1 - w / m) + (pi0 - q10) ** 2

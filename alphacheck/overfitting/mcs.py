@@ -272,16 +272,19 @@ class MCSResult(TestResult):
     def confidence_set(self, alpha_level: float) -> tuple:
         """The (1 − alpha_level) MCS from the same p-values (nothing is recomputed)."""
         level = check_probability(alpha_level, "alpha_level")
+        assert self.pvalues is not None  # the MCS functions always set it
         return tuple(lb for lb, p in self.pvalues.items() if p > level)
 
     def to_frame(self) -> pd.DataFrame:
         """The per-model table (elimination order)."""
+        assert self.table is not None  # the MCS functions always set it
         return self.table.copy()
 
     def summary(self) -> str:
         rows = [("H0", self.null), ("method", self.method), ("observations", self.n), ("models", self.k),
                 ("first test statistic", self.statistic), ("first test p-value", self.pvalue),
                 (f"MCS at {format_number(1 - self.alpha_level, 2)}", f"{len(self.included)} of {self.k} models")]
+        assert self.table is not None  # the MCS functions always set it
         tab = self.table.tail(20)
         title = "Models (last 20 in elimination order)" if self.k > 20 else "Models (elimination order)"
         return text_table(rows, title=f"Test: {self.test}") + "\n" + frame_table(tab, title=title)

@@ -83,6 +83,7 @@ class EffectiveTrialsResult(Result):
 
     def to_frame(self) -> pd.DataFrame:
         """The per-cluster table."""
+        assert self.clusters is not None  # effective_trials always sets it
         return self.clusters.copy()
 
     def _title(self) -> str:

@@ -42,12 +42,12 @@ from alphacheck._inputs import (
     check_positive,
     check_probability,
     check_reps,
+    check_scale,
     check_seed,
 )
 from alphacheck._pvalues import pvalue_from_counts
 from alphacheck._resample import METHODS, Scheme, SeedLike, map_index_chunks, resolve_block_length
 from alphacheck._results import Interval, Result, TestResult, frame_table, text_table
-from alphacheck.alpha.jensen import check_scale
 
 __all__ = ["DrawdownDistributionResult", "drawdown_distribution", "drawdown_test", "expected_max_drawdown",
            "path_statistics"]
@@ -157,7 +157,7 @@ def _severity_table(observed: dict[str, float], reps: dict[str, np.ndarray], lev
         obs = observed[k]
         sev, sev_obs = (-r, -obs) if k == "max_drawdown" else (r, obs)
         finite = bool(np.isfinite(r).all())
-        how = "linear" if finite else "inverted_cdf"   # censored (inf) replicates: no interpolation through inf
+        how: Any = "linear" if finite else "inverted_cdf"   # censored (inf) replicates: no interpolation through inf
         qs = np.quantile(r, [0.5, lo, hi], method=how)
         rows.append({"observed": obs, "mean": float(np.mean(r)) if finite else float("inf"),
                      "median": float(qs[0]), "q_low": float(qs[1]), "q_high": float(qs[2]),
@@ -284,6 +284,7 @@ def drawdown_test(returns: ArrayLike, *, mean: float, volatility: float,
     method = check_choice(method, "method", ("bootstrap", "normal"))
     mu = check_number(mean, "mean")
     sigma = check_positive(volatility, "volatility")
+    assert sigma is not None  # allow_none is False
     reps = check_reps(reps)
     bootstrap = check_choice(bootstrap, "bootstrap", METHODS)
     level = check_probability(confidence_level, "confidence_level")
@@ -425,6 +426,7 @@ def expected_max_drawdown(*, mean: float, volatility: float, n_obs: int | float)
     mu = check_number(mean, "mean")
     sigma = check_positive(volatility, "volatility")
     t = check_positive(n_obs, "n_obs")
+    assert sigma is not None and t is not None  # allow_none is False
     if isinstance(n_obs, (int, np.integer)):
         check_int(n_obs, "n_obs", minimum=1)
     scale = sigma * math.sqrt(t)

@@ -253,6 +253,16 @@ def performance_summary(returns: ArrayLike, *, periods_per_year: float | None = 
     if ppy is None and isinstance(chk.index, pd.DatetimeIndex) and x.size >= 2:
         years = (chk.index[-1] - chk.index[0]) / pd.Timedelta(days=365.25)
         ppy = (x.size - 1) / years if years > 0 else None
+    return _performance_summary(x, periods_per_year=ppy, threshold=c, var_level=alpha, reps=reps,
+                                bootstrap=bootstrap, block_length=block_length, seed=seed, n_jobs=n_jobs,
+                                confidence_level=level)
+
+
+def _performance_summary(x: np.ndarray, *, periods_per_year: float | None, threshold: float, var_level: float,
+                         reps: int, bootstrap: str, block_length: Any, seed: Any, n_jobs: int | None,
+                         confidence_level: float) -> PerformanceSummary:
+    """The engine of :func:`performance_summary` on validated returns (no return <= -1); the audit calls it."""
+    ppy, c, alpha, level = periods_per_year, threshold, var_level, confidence_level
     n = x.size
     z = float(special.ndtri(0.5 + level / 2))
     rows = {}

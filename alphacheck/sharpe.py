@@ -30,7 +30,7 @@ from alphacheck._inputs import (
 )
 from alphacheck._results import Interval, TestResult
 
-__all__ = ["sharpe_ratio", "sharpe_se", "probabilistic_sharpe_ratio", "deflated_sharpe_ratio",
+__all__ = ["SharpeProbabilityResult", "sharpe_ratio", "sharpe_se", "probabilistic_sharpe_ratio", "deflated_sharpe_ratio",
            "deflated_sharpe_ratio_from_stats", "min_track_record_length", "expected_max_sharpe"]
 
 EULER_GAMMA = 0.5772156649015329

@@ -24,6 +24,8 @@ MODULES = {
     "alphacheck.power": "power: minimum detectable effects, track records needed, equivalence bounds",
     "alphacheck.alpha": "Jensen alpha, spread test, up/down beta, beta-hedged returns; rolling, conditional and "
                         "multi-factor alpha (GRS), structural breaks and alpha decay, factor-file readers",
+    "alphacheck.compare": "is it better than what I run? Sharpe-ratio difference and equality, Diebold-Mariano, "
+                          "Giacomini-White",
     "alphacheck.risk": "drawdowns, their bootstrap laws and tests, expected max drawdown, performance summary",
     "alphacheck.overfitting": "PBO (CSCV), haircut Sharpe, multiple-testing adjustments, Reality Check / SPA / StepM",
     "alphacheck.ic": "information coefficient, its tests, quantile returns, IC decay",

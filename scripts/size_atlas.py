@@ -10,7 +10,8 @@ error sqrt(p(1 − p)/W), and the power at one planted effect (n = 500). Results
 JSON file (``--cache``), so a rerun only computes missing cells; ``--markdown`` writes docs/size-atlas.md.
 Bootstrap tests use ``--reps`` replicates (999 by default: the Monte-Carlo error of a p-value near 0.05 is
 then ±0.007, symmetric, so it widens the spread of the rejection rate by a negligible amount).
-tests/test_size_atlas.py runs a reduced version of this script in every CI run.
+The reduced size tests of the default test run (tests/alphacheck/test_size_montecarlo_*.py) cover the same
+tests on fewer worlds.
 """
 
 from __future__ import annotations

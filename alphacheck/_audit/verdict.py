@@ -95,7 +95,7 @@ RULES: tuple[Rule, ...] = (
          lambda e: e.n_trials > 1 and _lt(e.sharpe_p, e.alpha_level) and e.dsr_p is not None
          and e.dsr_p > e.alpha_level),
     Rule("A", "alpha", "a benchmark was given, the Jensen alpha is > 0 and both its two-sided HAC p and its "
-                       "two-sided studentised paired-bootstrap p are below the level",
+                       "two-sided studentised paired-bootstrap p are at most the level (p <= alpha_level)",
          lambda e: e.has_benchmark and e.alpha_significant),
     Rule("B1", "beta, not alpha (alpha ruled out)",
          "a benchmark was given, the raw mean is significant (one-sided), rule A failed and the equivalence test "

@@ -1,5 +1,5 @@
 """Scale benchmarks (issue 14): speed against anchors timed in the same run, and peak resident memory (RSS) of
-each measured process, taken with ``resource.getrusage`` in a fresh subprocess (so one test's memory never
+each measured process, read from ``/proc/self/status`` (VmHWM) in a fresh subprocess (so one test's memory never
 counts against another's, and imports are included).
 
 Each test prints its numbers ("[scale] ..."); assertions are ceilings and floors a loaded 2-core machine clears
@@ -28,8 +28,11 @@ ANCHOR_COMMIT = "3df4b5c"  # alphacheck 0.1's last engine commit: the anchor for
 def measure(code: str, *, pythonpath: Path = ROOT, timeout: float = 3_600) -> dict:
     """Run ``code`` in a fresh interpreter; it must leave a dict ``out``. Returns it with ``peak_mb`` (max RSS)."""
     script = textwrap.dedent(code) + textwrap.dedent("""
-        import json, resource, sys
-        out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+        import json, sys
+        # VmHWM is this process image's own peak: ru_maxrss would carry over the forking parent's peak (Linux
+        # keeps it across exec), so every measurement would read at least the pytest process's size
+        with open("/proc/self/status") as fh:
+            out["peak_mb"] = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM")) / 1024.0
         sys.stdout.write("\\n@@" + json.dumps(out))
     """)
     env = dict(os.environ, PYTHONPATH=str(pythonpath))
@@ -362,7 +365,7 @@ def test_spa_stepm_memory_mapped_equals_in_memory(tmp_path):
 
 
 CLUSTER = """
-import resource, time
+import time
 import numpy as np
 import dask.array as da
 from distributed import Client, LocalCluster
@@ -383,7 +386,9 @@ def make_block(block_id=None):
 
 
 def peak(dask_worker=None):
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    # this process image's peak resident memory (VmHWM; see measure())
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM")) / 1024.0
 
 
 class Generated:

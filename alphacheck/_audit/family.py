@@ -43,6 +43,7 @@ from alphacheck.report.blocks import (
     Table,
     to_html,
     to_markdown,
+    write_report,
 )
 
 __all__ = ["FamilyReport", "audit_family"]
@@ -165,19 +166,8 @@ class FamilyReport:
 
     def save(self, out_dir: str | Path) -> dict[str, Path]:
         """Write report.md, report.html and family.png into ``out_dir``; return the paths."""
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
         pngs = self._pngs()
-        paths: dict[str, Path] = {}
-        for name, png in pngs.items():
-            paths[name] = out / f"{name}.png"
-            paths[name].write_bytes(png)
-        paths["markdown"] = out / "report.md"
-        paths["markdown"].write_text(to_markdown(self.blocks(pngs), figure_paths={n: f"{n}.png" for n in pngs}),
-                                     encoding="utf-8")
-        paths["html"] = out / "report.html"
-        paths["html"].write_text(to_html(self.blocks(pngs), title="Family audit"), encoding="utf-8")
-        return paths
+        return write_report(out_dir, self.blocks(pngs), pngs, title="Family audit")
 
 
 def audit_family(trials: ArrayLike, benchmark: ArrayLike | None = None, *, reps: int = 9_999,

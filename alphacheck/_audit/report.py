@@ -27,6 +27,7 @@ from alphacheck.report.blocks import (
     Verdict,
     to_html,
     to_markdown,
+    write_report,
 )
 
 __all__ = ["AuditReport"]
@@ -184,16 +185,5 @@ class AuditReport:
 
     def save(self, out_dir: str | Path) -> dict[str, Path]:
         """Write report.md, report.html and one PNG per figure into ``out_dir``; return the paths."""
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
         pngs = self._pngs()
-        paths: dict[str, Path] = {}
-        for name, png in pngs.items():
-            paths[name] = out / f"{name}.png"
-            paths[name].write_bytes(png)
-        paths["markdown"] = out / "report.md"
-        paths["markdown"].write_text(to_markdown(self.blocks(pngs), figure_paths={n: f"{n}.png" for n in pngs}),
-                                     encoding="utf-8")
-        paths["html"] = out / "report.html"
-        paths["html"].write_text(to_html(self.blocks(pngs), title=f"Alpha audit: {self.verdict}"), encoding="utf-8")
-        return paths
+        return write_report(out_dir, self.blocks(pngs), pngs, title=f"Alpha audit: {self.verdict}")

@@ -12,13 +12,14 @@ import base64
 import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
 from alphacheck._results import format_number
 
 __all__ = ["Heading", "Paragraph", "Preformatted", "Verdict", "BulletList", "Table", "Figure", "Block", "to_markdown", "to_html",
-           "MISSING"]
+           "write_report", "MISSING"]
 
 MISSING = "n/a"
 
@@ -152,3 +153,20 @@ def to_html(blocks: Sequence[Block], *, title: str) -> str:
                         f"<figcaption>{esc(b.title)}</figcaption></figure>")
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>{esc(title)}</title><style>{CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>")
+
+
+def write_report(out_dir: str | Path, blocks: Sequence[Block], pngs: Mapping[str, bytes], *,
+                 title: str) -> dict[str, Path]:
+    """Write ``<name>.png`` per figure, report.md (linking them) and report.html (embedding them) into
+    ``out_dir``; return the paths by figure name, "markdown" and "html"."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths: dict[str, Path] = {}
+    for name, png in pngs.items():
+        paths[name] = out / f"{name}.png"
+        paths[name].write_bytes(png)
+    paths["markdown"] = out / "report.md"
+    paths["markdown"].write_text(to_markdown(blocks, figure_paths={n: f"{n}.png" for n in pngs}), encoding="utf-8")
+    paths["html"] = out / "report.html"
+    paths["html"].write_text(to_html(blocks, title=title), encoding="utf-8")
+    return paths

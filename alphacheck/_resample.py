@@ -553,20 +553,29 @@ def map_index_chunks(work: Callable[[np.ndarray], Any], n: int, reps: int, metho
     # 16 MB per thread however long the series (the plan chunk itself is sized by blocks, not observations)
     step = max(1, _INDEX_ELEMENTS // max(n, 1))
 
-    def one(spec: tuple[Any, int]) -> list:
-        plan = _make_plan(spec, n, method, b)
-        return [work(_plan_indices(plan[i: i + step])) for i in range(0, plan.reps, step)]
-
-    return [part for parts in run_chunks(one, _chunk_specs(n, reps, method, b, root), n_jobs) for part in parts]
+    # plans are cheap (one draw per block); the threads share the slices, not the plan chunks, which are sized
+    # by blocks and can be few and uneven (at n = 50,000, b = 50: 475 + 24 replicates)
+    plans = run_chunks(lambda spec: _make_plan(spec, n, method, b), _chunk_specs(n, reps, method, b, root), n_jobs)
+    slices = [(plan, i) for plan in plans for i in range(0, plan.reps, step)]
+    return run_chunks(lambda s: work(_plan_indices(s[0][s[1]: s[1] + step])), slices, n_jobs)
 
 
 def _plan_indices(plan: BlockPlan) -> np.ndarray:
-    """Expand a plan to (reps, n) observation indices (vectorized with np.repeat)."""
+    """Expand a plan to (reps, n) observation indices.
+
+    One cumulative sum of steps: +1 inside a block, and at a block's first position the jump from the previous
+    block's last (unwrapped) index to this block's start; then wrap mod n. Twice as fast as two np.repeat's of
+    the starts and offsets at b = 50 (and the same integers).
+    """
     reps, n = plan.reps, plan.n
     lengths = plan.lengths.ravel()
-    begin = np.cumsum(lengths) - lengths  # position of each block in the flattened output
-    offset = np.arange(reps * n, dtype=np.int64) - np.repeat(begin, lengths)
-    idx = np.repeat(plan.starts.ravel(), lengths) + offset
+    used = lengths > 0  # rows are padded with empty blocks
+    lengths, starts = lengths[used], plan.starts.ravel()[used]
+    idx = np.ones(reps * n, dtype=np.int64)
+    before = np.zeros_like(starts)
+    before[1:] = starts[:-1] + lengths[:-1] - 1  # last index of the previous block (0 before the first block)
+    idx[np.cumsum(lengths) - lengths] = starts - before
+    np.cumsum(idx, out=idx)
     idx %= n
     return idx.reshape(reps, n)
 

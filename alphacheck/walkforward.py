@@ -141,31 +141,23 @@ def _param_sets(param_grid: Any) -> list[dict]:
 
 
 # A strategy call at least this long (measured on the first parameter set) goes to worker processes when
-# n_jobs > 1; shorter ones run in threads. Process workers cost ~1-2 s to start and pickle ``data`` to every
-# task; numpy/pandas strategies release the GIL, so threads already use the cores for them (measured on 2
-# cores, 720 sets x 43,800 hourly rows, ~1.5 ms a call: processes 2x slower than serial, threads faster).
+# n_jobs > 1; shorter ones run in threads, each task a block of calls followed by the block's prefix sums.
+# Process workers cost ~1-2 s to start and pickle ``data`` to every task; numpy/pandas strategies release the
+# GIL inside their array operations (measured on 2 cores, 720 sets x 43,800 hourly rows, ~1.5 ms a call:
+# processes 2x slower than serial).
 _PROCESS_SECONDS = 0.05
-# Shorter calls run one after the other (measured: 720 calls of ~1.5 ms gained nothing in 2 threads).
-_THREAD_SECONDS = 0.005
 
 
 def _run_grid(strategy: Callable, sets: list[dict], data: Any, workers: int, configured: bool,
-              n_jobs: int | None) -> list:
-    """Evaluate the grid in parallel: through the active ``joblib.parallel_config`` backend (e.g. Dask) when one is
-    set; else in threads, or in processes when the first call shows the strategy is slow enough to pay for them."""
+              n_jobs: int | None, seconds: float) -> list:
+    """Evaluate parameter sets through the active ``joblib.parallel_config`` backend (e.g. Dask) when one is set,
+    else in worker processes (the first call took ``seconds`` >= _PROCESS_SECONDS: slow enough to pay for them)."""
     from joblib import Parallel, delayed
 
     if configured:
         jobs = workers if n_jobs != 1 else None  # None: the context's number of jobs
         return list(Parallel(n_jobs=jobs)(delayed(_run_one)(strategy, p, data) for p in sets))
-    start = time.perf_counter()
-    first = _run_one(strategy, sets[0], data)
-    seconds = time.perf_counter() - start
-    if seconds < _THREAD_SECONDS:  # a few numpy calls: thread hand-offs and the GIL cost more than they give
-        return [first, *(_run_one(strategy, p, data) for p in sets[1:])]
-    prefer = "processes" if seconds >= _PROCESS_SECONDS else "threads"
-    rest = Parallel(n_jobs=workers, prefer=prefer)(delayed(_run_one)(strategy, p, data) for p in sets[1:])
-    return [first, *rest]
+    return list(Parallel(n_jobs=workers, prefer="processes")(delayed(_run_one)(strategy, p, data) for p in sets))
 
 
 def _label(params: dict) -> str:
@@ -204,7 +196,8 @@ class _WindowScorer:
 
     _TRUST = 1e6  # ss must exceed the rounding bound by this factor (relative error <= 1e-6)
 
-    def __init__(self, R: np.ndarray, metric: Any, periods_per_year: float | None, n_jobs: int = 1):
+    def __init__(self, R: np.ndarray, metric: Any, periods_per_year: float | None, n_jobs: int = 1,
+                 filled: bool = True):
         self.R = R
         self.score = metric
         self.ann = 1.0 if periods_per_year is None else float(periods_per_year)
@@ -215,15 +208,27 @@ class _WindowScorer:
         self.S2 = np.empty((T + 1, K), order="F")
         # D[i] = number of positions p in 1..i-1 with R[p] != R[p-1]; block [a, b) is constant iff D[b] == D[a+1]
         self.D = np.zeros((T + 1, K), dtype=np.int64, order="F")
-        abs_sum = np.empty(K)
+        self._abs_sum = np.empty(K)
+        if not filled:  # the caller fills R's columns and calls prefix() on them, then finish()
+            return
         if callable(metric):
             self.col_mean[:] = R.mean(axis=0)
         else:  # prefix sums only serve "sharpe" and "mean"
-            run_chunks(lambda sl: self._prefix(sl, abs_sum), [slice(lo, hi) for lo, hi in chunk_bounds(T, K, _COLS)],
-                       n_jobs)
+            run_chunks(self.prefix, [slice(lo, hi) for lo, hi in chunk_bounds(T, K, _COLS)], n_jobs)
+        self.finish()
+
+    def finish(self) -> None:
         eps = np.finfo(np.float64).eps
+        T = self.R.shape[0]
         self._err_s2 = 4.0 * T * eps * self.S2[-1]  # per block
-        self._err_s1 = 4.0 * T * eps * abs_sum  # per block, times |s1| / n
+        self._err_s1 = 4.0 * T * eps * self._abs_sum  # per block, times |s1| / n
+
+    def prefix(self, sl: slice) -> None:
+        """Column means (and, for the built-in metrics, the prefix sums) of the columns ``sl`` of R."""
+        if callable(self.score):
+            self.col_mean[sl] = self.R[:, sl].mean(axis=0)
+        else:
+            self._prefix(sl, self._abs_sum)
 
     def _prefix(self, sl: slice, abs_sum: np.ndarray) -> None:
         """Means and prefix sums of the columns ``sl`` (a thread's share), each column in one contiguous pass of the
@@ -337,10 +342,11 @@ def walk_forward(
         whose test sets do not overlap (one OOS return per period).
     metric : "sharpe" (mean/std, ddof=1, × sqrt(periods_per_year) if given), "mean" (× periods_per_year
         if given), or a callable mapping an ``(n_obs, K)`` return matrix to ``K`` scores (higher is better).
-    n_jobs : workers (results identical to ``n_jobs=1``). The parameter sets run in ``n_jobs`` threads when the
-        first call takes 5 ms or more, in worker processes from 50 ms (then the process start-up pays for itself), so
+    n_jobs : workers (results identical to ``n_jobs=1``). The parameter sets run in ``n_jobs`` threads, 16 sets
+        and their prefix sums per task (so the strategy calls and the scoring set-up share the cores), or in worker
+        processes when the first call takes 50 ms or more (then the process start-up pays for itself), so
         ``strategy`` must be safe to call concurrently (a pure function of ``params`` and ``data``, as the causal
-        design asks anyway); the prefix sums and window scores run in threads. Inside a
+        design asks anyway); the window scores run in threads. Inside a
         ``joblib.parallel_config(backend=...)`` context (e.g. ``backend="dask"``) the parameter sets go to that
         backend, also with the default ``n_jobs=1``.
     periods_per_year : annualisation factor for the score; None keeps per-period scores.
@@ -384,18 +390,38 @@ def walk_forward(
     if len(set(labels)) != len(labels):
         labels = [f"{j}: {lab}" for j, lab in enumerate(labels)]
 
-    # 1. every parameter set's full-sample returns, once
+    # 1. every parameter set's full-sample returns, once, and their prefix sums
     workers = check_n_jobs(n_jobs)
     configured = joblib_configured()
+    R = np.empty((n, len(sets)), order="F")  # column-major: each set's returns and prefix sums are contiguous
+    scorer = _WindowScorer(R, score, periods_per_year, filled=False)
+    blocks = [slice(lo, hi) for lo, hi in chunk_bounds(n, len(sets), _COLS)]
+
+    def fill(sl: slice, outs: Sequence) -> None:
+        for j, o in zip(range(sl.start, sl.stop), outs):
+            R[:, j] = _as_column(o, labels[j], n, index)
+        scorer.prefix(sl)
+
+    def run_block(sl: slice) -> None:  # a block of sets: their calls, then their prefix sums (one task)
+        fill(sl, [_run_one(strategy, p, data) for p in sets[sl]])
+
     if workers == 1 and not configured:
         show = sys.stderr.isatty() and len(sets) > 1
-        outs = [_run_one(strategy, p, data) for p in tqdm(sets, desc="strategy grid", disable=not show)]
+        for sl in tqdm(blocks, desc="strategy grid", disable=not show, unit="block"):
+            run_block(sl)
     else:
-        outs = _run_grid(strategy, sets, data, workers, configured, n_jobs)
-    R = np.empty((n, len(sets)), order="F")  # column-major: each set's returns and prefix sums are contiguous
-    for j, (o, lab) in enumerate(zip(outs, labels)):
-        R[:, j] = _as_column(o, lab, n, index)
-    del outs
+        start = time.perf_counter()
+        first = _run_one(strategy, sets[0], data)
+        seconds = time.perf_counter() - start
+        if configured or seconds >= _PROCESS_SECONDS:
+            outs = _run_grid(strategy, sets[1:], data, workers, configured, n_jobs, seconds)
+            outs.insert(0, first)
+            run_chunks(lambda sl: fill(sl, outs[sl]), blocks, workers)
+            del outs
+        else:  # quick calls: each thread runs a block of calls and its prefix sums, so both halves share the cores
+            fill(blocks[0], [first, *(_run_one(strategy, p, data) for p in sets[blocks[0]][1:])])
+            run_chunks(run_block, blocks[1:], workers)
+    scorer.finish()
 
     # 2. the splits
     splits = [(np.asarray(tr, dtype=np.int64), np.asarray(te, dtype=np.int64)) for tr, te in splitter.split(data)]
@@ -412,7 +438,6 @@ def walk_forward(
         seen[te] = True
 
     # 3. score every set on every split, choose in-sample, record out-of-sample
-    scorer = _WindowScorer(R, score, periods_per_year, n_jobs=1 if callable(score) else workers)
     sorted_splits = [(np.sort(tr), np.sort(te)) for tr, te in splits]
     if callable(score) or workers == 1:
         IS = np.vstack([scorer(tr) for tr, _ in sorted_splits])

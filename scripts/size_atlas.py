@@ -182,7 +182,10 @@ def markdown(done: dict, reps: int, worlds: int) -> str:
              "AR(1) ρ = 0.3 and 0.5 (for regressions: AR(1) benchmark and AR(1) errors with the same ρ); "
              "GARCH(1,1) ω = 1e-6, α = 0.1, β = 0.85, t(5); two-state regime-switching volatility "
              "(persistence 0.98, ratio 3). Power: n = 500, effect 0.25 sd (series: mean; regressions: alpha "
-             "in units of the benchmark sd; families: the first of 10 strategies).", ""]
+             "in units of the benchmark sd; families: the first of 10 strategies).", "",
+             "The comparison and family-inference tests (Sharpe difference, Diebold–Mariano, Giacomini–White, "
+             "the model confidence set, Sharpe equality, FDR, k-StepM) have their own full-size study: "
+             "[compare-size.md](compare-size.md).", ""]
     for kind, header in (("series", "Tests of one return series"), ("regression", "Alpha and beta"),
                          ("family", "Families of strategies (k x T, common correlation 0.3)")):
         specs = [s for s in spec_list(reps) if s.kind == kind]

@@ -25,8 +25,7 @@ from alphacheck.alpha.jensen import AlphaResult, fit_alpha, fit_updown
 from alphacheck.overfitting import haircut_sharpe, pbo
 from alphacheck.power import equivalence_bound, power_analysis
 from alphacheck.risk.drawdown import _max_drawdown
-from alphacheck.risk.inference import _bootstrap_paths
-from alphacheck.risk.metrics import _performance_summary
+from alphacheck.risk.metrics import _performance_summary, path_draws
 from alphacheck.sharpe import _dsr_result, _moments, _probability_result, _sharpe_se_values
 from alphacheck.significance import _mean_test, _sharpe_test
 
@@ -452,7 +451,17 @@ def drawdown_numbers(returns: np.ndarray, index: pd.Index | None) -> dict[str, A
 PATH_REPS = 499
 
 
-def check_drawdown(d: AuditData, block_length: float | None = None) -> Check:
+def audit_path_draws(d: AuditData, block_length: float) -> dict[str, np.ndarray] | None:
+    """The audit's PATH_REPS bootstrapped paths (its plan: seed, stationary scheme, the shared block length),
+    compounded once for both the drawdown percentile and the metric SEs; None when a return <= -1."""
+    if not (d.returns > -1.0).all():
+        return None
+    return path_draws(d.returns, reps=min(d.reps, PATH_REPS), bootstrap="stationary", block_length=block_length,
+                      seed=d.seed, n_jobs=d.n_jobs, periods_per_year=d.periods_per_year)
+
+
+def check_drawdown(d: AuditData, block_length: float | None = None,
+                   draws: dict[str, np.ndarray] | None = None) -> Check:
     dd = drawdown_numbers(d.returns, d.index)
     where = f" ({dd['peak_date']} to {dd['trough_date']})" if "peak_date" in dd else ""
     span = f" ({dd['longest_underwater_days']} days)" if "longest_underwater_days" in dd else ""
@@ -460,7 +469,10 @@ def check_drawdown(d: AuditData, block_length: float | None = None) -> Check:
     if block_length is not None and (d.returns > -1.0).all():
         # the audit's one plan (same seed and block length as the mean test), each resample compounded
         reps = min(d.reps, PATH_REPS)
-        sims = _bootstrap_paths(d.returns, reps, "stationary", block_length, d.seed, d.n_jobs)["max_drawdown"]
+        if draws is None:
+            draws = audit_path_draws(d, block_length)
+        assert draws is not None
+        sims = draws["max_drawdown"]
         pct = float(100.0 * np.mean(sims > dd["max_drawdown"]))
         dd["max_drawdown_percentile"] = pct
         dd["bootstrap_median_max_drawdown"] = float(np.median(sims))
@@ -498,7 +510,7 @@ def check_alpha_stability(d: AuditData) -> Check:
                  result=bt, interpretation=text)
 
 
-def check_performance(d: AuditData, block_length: float) -> Check:
+def check_performance(d: AuditData, block_length: float, draws: dict[str, np.ndarray] | None = None) -> Check:
     """The performance summary (metrics with standard errors); informational, shown as a table in the report."""
     if d.n < 30:
         return skipped("performance_summary", f"{d.n} observations: too few for the metric standard errors")
@@ -507,7 +519,7 @@ def check_performance(d: AuditData, block_length: float) -> Check:
     try:
         ps = _performance_summary(d.returns, periods_per_year=d.periods_per_year, threshold=0.0, var_level=0.05,
                                   reps=min(d.reps, PATH_REPS), bootstrap="stationary", block_length=block_length,
-                                  seed=d.seed, n_jobs=d.n_jobs, confidence_level=0.95)
+                                  seed=d.seed, n_jobs=d.n_jobs, confidence_level=0.95, draws=draws)
     except InputError as exc:
         return skipped("performance_summary", exc.problem)
     t = ps.table
@@ -546,7 +558,8 @@ def run_checks(d: AuditData, splits: Any) -> tuple[dict[str, Check], pd.DataFram
     labels, parts, how = sub_periods(d.index, d.n, splits)
     periods = period_frame(d.returns, labels, parts)
     checks["consistency"] = check_consistency(d, periods, how)
-    checks["drawdown"] = check_drawdown(d, sb.block_length)
-    checks["performance_summary"] = check_performance(d, sb.block_length)
+    draws = audit_path_draws(d, sb.block_length)
+    checks["drawdown"] = check_drawdown(d, sb.block_length, draws)
+    checks["performance_summary"] = check_performance(d, sb.block_length, draws)
     checks["cost_sensitivity"] = check_costs(d, checks)
     return checks, periods, sb.block_length

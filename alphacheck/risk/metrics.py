@@ -54,7 +54,6 @@ from alphacheck._inputs import (
 )
 from alphacheck._resample import METHODS, Scheme, SeedLike, map_index_chunks, resolve_block_length
 from alphacheck._results import Result, format_number, frame_table, text_table
-from alphacheck.risk.inference import path_statistics
 
 __all__ = ["PerformanceSummary", "performance_summary", "metric_influence"]
 
@@ -124,17 +123,45 @@ def _growth(w_end: np.ndarray, n: int, periods_per_year: float | None) -> np.nda
     return np.power(np.maximum(w_end, 1e-300), q / n) - 1.0
 
 
-def _path_metrics(paths: np.ndarray, periods_per_year: float | None) -> dict[str, np.ndarray]:
-    """Calmar ratio and tail ratio of each row of simple returns (B, n)."""
+def _path_metrics(paths: np.ndarray, periods_per_year: float | None,
+                  overwrite: bool = False) -> dict[str, np.ndarray]:
+    """Max drawdown, Calmar ratio and tail ratio of each row of simple returns (B, n).
+
+    ``overwrite=True`` compounds in ``paths``' own memory (a temporary: the bootstrap's gathered paths), which
+    saves three allocations and passes over B x n values.
+    """
     n = paths.shape[1]
-    mdd = path_statistics(paths)["max_drawdown"]
-    w_end = np.prod(1.0 + paths, axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q = np.quantile(paths, [0.05, 0.95], axis=1)
+        tail = np.abs(q[1]) / np.abs(q[0])
+    w = np.add(paths, 1.0, out=paths if overwrite else None)
+    np.cumprod(w, axis=1, out=w)
+    w_end = w[:, -1].copy()
+    peak = np.maximum.accumulate(w, axis=1)
+    np.maximum(peak, 1.0, out=peak)  # W_0 = 1 is the first peak
+    np.divide(w, peak, out=w)
+    mdd = np.minimum(w.min(axis=1) - 1.0, 0.0)
     growth = _growth(w_end, n, periods_per_year)
     with np.errstate(divide="ignore", invalid="ignore"):
         calmar = np.where(mdd < 0, growth / np.abs(mdd), np.inf)
-        q = np.quantile(paths, [0.05, 0.95], axis=1)
-        tail = np.abs(q[1]) / np.abs(q[0])
-    return {"calmar": calmar, "tail_ratio": tail}
+    return {"max_drawdown": mdd, "calmar": calmar, "tail_ratio": tail}
+
+
+def path_draws(x: np.ndarray, *, reps: int, bootstrap: str, block_length: float, seed: Any, n_jobs: int | None,
+               periods_per_year: float | None) -> dict[str, np.ndarray]:
+    """Max drawdown, Calmar and tail ratio of ``reps`` block-bootstrapped paths of validated returns ``x``.
+
+    The paths are the first ``reps`` replicates of the plan of ``seed`` (:func:`alphacheck.bootstrap_indices`),
+    expanded and compounded a slice at a time in ``n_jobs`` threads; the audit draws them once for its drawdown
+    percentile and its metric standard errors.
+    """
+    n = x.size
+
+    def work(idx: np.ndarray) -> dict[str, np.ndarray]:
+        return _path_metrics(x[idx], periods_per_year, overwrite=True)  # ~2**21 indices at a time
+
+    chunks = map_index_chunks(work, n, reps, bootstrap, block_length, seed, n_jobs)
+    return {k: np.concatenate([ch[k] for ch in chunks]) for k in ("max_drawdown", *_BOOTSTRAP_METRICS)}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -260,8 +287,9 @@ def performance_summary(returns: ArrayLike, *, periods_per_year: float | None = 
 
 def _performance_summary(x: np.ndarray, *, periods_per_year: float | None, threshold: float, var_level: float,
                          reps: int, bootstrap: str, block_length: Any, seed: Any, n_jobs: int | None,
-                         confidence_level: float) -> PerformanceSummary:
-    """The engine of :func:`performance_summary` on validated returns (no return <= -1); the audit calls it."""
+                         confidence_level: float, draws: dict[str, np.ndarray] | None = None) -> PerformanceSummary:
+    """The engine of :func:`performance_summary` on validated returns (no return <= -1); the audit calls it with
+    ``draws``, the :func:`path_draws` of the same ``reps``, scheme, block length and seed, computed once."""
     ppy, c, alpha, level = periods_per_year, threshold, var_level, confidence_level
     n = x.size
     z = float(special.ndtri(0.5 + level / 2))
@@ -275,13 +303,8 @@ def _performance_summary(x: np.ndarray, *, periods_per_year: float | None, thres
                       "influence function, prewhitened QS long-run variance (Chen & Martin 2021)")
     b = resolve_block_length(block_length, x, bootstrap)
 
-    def work(idx: np.ndarray) -> dict[str, np.ndarray]:
-        step = max(1, int(2**22 // n))
-        parts = [_path_metrics(x[idx[i: i + step]], ppy) for i in range(0, idx.shape[0], step)]
-        return {k: np.concatenate([p[k] for p in parts]) for k in _BOOTSTRAP_METRICS}
-
-    chunks = map_index_chunks(work, n, reps, bootstrap, b, seed, n_jobs)
-    boot = {k: np.concatenate([ch[k] for ch in chunks]) for k in _BOOTSTRAP_METRICS}
+    boot = draws if draws is not None else path_draws(x, reps=reps, bootstrap=bootstrap, block_length=b, seed=seed,
+                                                      n_jobs=n_jobs, periods_per_year=ppy)
     observed = _path_metrics(x[None, :], ppy)
     for name in _BOOTSTRAP_METRICS:
         rep = boot[name]

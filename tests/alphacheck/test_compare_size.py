@@ -33,8 +33,9 @@ from tests.worlds import world
 
 ALPHA, REPS = 0.05, 499
 KINDS = ("iid-t4", "ar0.5", "garch")
-PAIRWISE = ("lw_bootstrap", "lw_hac", "jobson_korkie", "dm_hln", "dm_fixed_b", "gw")
-FAMILY = ("mcs_max", "mcs_range", "equality_bootstrap", "equality_hac", "fdr_bh", "fdr_by", "fdr_storey")
+PAIRWISE = ("lw_bootstrap", "lw_hac", "jobson_korkie", "dm_hln", "dm_fixed_b", "gw", "gw_mds")
+FAMILY = ("mcs_max", "mcs_range", "equality_bootstrap", "equality_hac", "fdr_bh", "fdr_by", "fdr_storey",
+          "stepm_fwer", "stepm_2fwer")
 SR_SHIFT = 0.0005  # both strategies' mean: Sharpe 0.05 per period
 PLANT = 0.001  # +0.1 Sharpe per period
 
@@ -48,6 +49,18 @@ def pairwise_world(kind: str, n: int, base: int, w: int, delta: float = 0.0) -> 
     return x[:, 0] + delta, x[:, 1]
 
 
+def gw_null_world(kind: str, n: int, base: int, w: int) -> tuple[np.ndarray, np.ndarray]:
+    """Two strategies whose return differential is a martingale difference (GW's conditional null):
+    a shared component of ``kind`` (so the returns are AR(1) in the AR world) plus independent
+    idiosyncratic parts that are serially independent (iid t(4); GARCH in the GARCH world, itself an MDS).
+    In :func:`pairwise_world` the AR world's differential is AR(1), which E[d_t | d_{t-1}] = 0 excludes:
+    there GW's rejection rate is power, not size."""
+    rng = _rng(base + 1000, w)
+    shared = world(kind, n, rng, 1)[:, 0]
+    idio = world("garch" if kind == "garch" else "iid-t4", n, rng, 2)
+    return shared + idio[:, 0] + SR_SHIFT, shared + idio[:, 1] + SR_SHIFT
+
+
 def pairwise_rejections(kind: str, n: int, worlds: int, base: int, delta: float = 0.0) -> dict[str, int]:
     """Rejections at 5 % of each pairwise test over ``worlds`` worlds."""
     out = dict.fromkeys(PAIRWISE, 0)
@@ -59,13 +72,18 @@ def pairwise_rejections(kind: str, n: int, worlds: int, base: int, delta: float 
         out["dm_hln"] += diebold_mariano(-a, -b).pvalue <= ALPHA
         out["dm_fixed_b"] += diebold_mariano(-a, -b, method="dm", hac_pvalues="fixed-b").pvalue <= ALPHA
         out["gw"] += giacomini_white(-a, -b).pvalue <= ALPHA
+        if delta == 0.0:
+            ga, gb = gw_null_world(kind, n, base, w)
+            out["gw_mds"] += giacomini_white(-ga, -gb).pvalue <= ALPHA
     return out
 
 
 def family_rejections(kind: str, n: int, k: int, worlds: int, base: int, plant: float = 0.0,
                       tests: tuple[str, ...] = FAMILY) -> dict[str, int]:
-    """Rejections at 5 %: MCS (the first test rejects, i.e. the MCS drops a model), k-way equality, and
-    FDR procedures (any discovery; with a plant: strategy 0 discovered)."""
+    """Rejections at 5 %: MCS (the first test rejects, i.e. the MCS drops a model), k-way equality, FDR
+    procedures (any discovery; with a plant: strategy 0 discovered), StepM (any strategy found superior:
+    the FWER; with a plant: strategy 0 found) and 2-StepM (two or more found: the 2-FWER of Romano & Wolf
+    2007; with a plant: strategy 0 found)."""
     out = dict.fromkeys(tests, 0)
     for w in range(worlds):
         x0 = world(kind, n, _rng(base, w), k, common=0.5)
@@ -81,8 +99,14 @@ def family_rejections(kind: str, n: int, k: int, worlds: int, base: int, plant: 
             out["equality_bootstrap"] += sharpe_equality(x, check_returns=False, **opts).pvalue <= ALPHA
         if "equality_hac" in tests:
             out["equality_hac"] += sharpe_equality(x, method="hac", check_returns=False).pvalue <= ALPHA
-        if any(t.startswith("fdr") for t in tests):
-            p = stepm(x0, **opts).strategies["pvalue"].to_numpy()
+        if any(t.startswith(("fdr", "stepm")) for t in tests):
+            sm = stepm(x0, **opts)
+            p = sm.strategies["pvalue"].to_numpy()
+            if "stepm_fwer" in out:
+                out["stepm_fwer"] += (0 in sm.superior) if plant else len(sm.superior) > 0
+            if "stepm_2fwer" in out:
+                sm2 = stepm(x0, k_fwer=2, **opts)
+                out["stepm_2fwer"] += (0 in sm2.superior) if plant else len(sm2.superior) > 1
             for name, method in (("fdr_bh", "bh"), ("fdr_by", "by"), ("fdr_storey", "storey")):
                 if name in out:
                     disc = false_discovery_control(p, method=method).discoveries

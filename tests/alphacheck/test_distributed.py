@@ -74,7 +74,6 @@ def test_walk_forward_threads_processes_and_joblib_contexts(hourly, monkeypatch)
     import alphacheck.walkforward as wf
 
     monkeypatch.setattr(wf, "_PROCESS_SECONDS", 0.0)  # force the process path
-    monkeypatch.setattr(wf, "_THREAD_SECONDS", 0.0)
     same_walk(ref, walk_forward(rule, GRID, hourly, splitter=sp, n_jobs=2))
     with joblib.parallel_config(backend="threading", n_jobs=2):
         same_walk(ref, walk_forward(rule, GRID, hourly, splitter=sp))

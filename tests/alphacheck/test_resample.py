@@ -159,3 +159,16 @@ def test_resolve_block_length_is_the_one_place_auto_is_read():
     for bad in ("long", 0.5, float("nan")):
         with pytest.raises(InputError, match="block_length"):
             resolve_block_length(bad, x)
+
+
+@pytest.mark.parametrize("method,b", [("stationary", 3.5), ("stationary", 1.0), ("circular", 4.0), ("moving", 3.0)])
+def test_bootstrap_indices_are_the_plan_blocks_laid_end_to_end(method, b):
+    # the vectorised expansion against a loop over the plan's blocks (start, start + 1, ... wrapped mod n)
+    from alphacheck._resample import bootstrap_indices, bootstrap_plan
+
+    n = 37
+    plan = bootstrap_plan(n, 25, method, b, seed=8)
+    idx = bootstrap_indices(n, reps=25, bootstrap=method, block_length=b, seed=8)
+    for r in range(25):
+        row = [(s + j) % n for s, ln in zip(plan.starts[r], plan.lengths[r]) for j in range(ln)]
+        assert idx[r].tolist() == row

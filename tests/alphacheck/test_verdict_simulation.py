@@ -12,8 +12,9 @@ BTC ~ N(1.17 %, 5.84 %), strategy = alpha + beta · BTC + N(0, 6.2 %) — R² �
   exactly half the true mean — the audit may say "ruled out" at most 5 % of the time (the test's level);
   in pure-beta worlds how often it can (its power) is reported.
 * Planted alpha of 1 %/trade at seed-like noise with 72 trades: the alpha t is ≈ 1.37, so no valid
-  5 % test has 80 % power (a two-sided t test has ≈ 26 %). We check the audit's power matches that
-  theoretical power (the rule loses nothing to its conservatism), and that with the same noise and
+  5 % test has 80 % power (a two-sided t test has ≈ 26 %). We check the audit's power is within
+  4 Monte-Carlo SEs + 2 points of that theoretical power (its rule — alpha > 0 with both the HAC and the
+  bootstrap p <= 5 % — is conservative and costs a few points: 20.8 % measured against 26.2 %), and that with the same noise and
   400 trades — where 80 % is achievable (theory ≈ 88 %) — the audit says "alpha" in ≥ 80 %.
 
 The full 500-world version is marked slow; the default run uses 100 worlds per setting, reps=999.

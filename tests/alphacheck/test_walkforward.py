@@ -237,3 +237,33 @@ def test_constant_across_blocks_needs_equal_levels():
     assert np.isnan(res.is_scores.iloc[1, 0])  # train = rows 0..99 and 200..299, all zero
     tr = np.r_[0:100, 200:300]
     assert res.is_scores.iloc[1, 1] == pytest.approx(R[tr, 1].mean() / R[tr, 1].std(ddof=1), rel=1e-12)
+
+
+@pytest.mark.parametrize("metric", ["sharpe", "mean", lambda m: m.mean(axis=0)])
+def test_many_blocks_of_sets_in_threads_equal_one_thread(metric):
+    # 45 sets: three blocks of calls + prefix sums (16, 16, 13), run as thread tasks with n_jobs=2
+    rng = np.random.default_rng(4)
+    r = pd.Series(rng.normal(0, 0.01, 1_500), index=pd.date_range("2021-01-01", periods=1_500, freq="h"))
+
+    def rule(p, x):
+        return np.sign(x.shift(1).rolling(p["w"]).mean()).fillna(0) * x * p["lev"]
+
+    grid = {"w": [2, 3, 5, 8, 13, 21, 34, 55, 89], "lev": [0.5, 1.0, 1.5, 2.0, 3.0]}
+    sp = WalkForward(train_size=500, test_size=250)
+    one = walk_forward(rule, grid, r, splitter=sp, metric=metric)
+    two = walk_forward(rule, grid, r, splitter=sp, metric=metric, n_jobs=2)
+    assert len(one.params) == 45
+    pd.testing.assert_frame_equal(one.windows, two.windows)
+    pd.testing.assert_frame_equal(one.is_scores, two.is_scores)
+    pd.testing.assert_frame_equal(one.oos_scores, two.oos_scores)
+    pd.testing.assert_series_equal(one.oos_returns, two.oos_returns)
+
+
+def test_a_bad_output_in_a_later_block_is_named_with_threads():
+    r = pd.Series(np.random.default_rng(5).normal(0, 0.01, 800))
+
+    def rule(p, x):
+        return x.iloc[:-1] if p["w"] == 40 else x * p["w"]  # set 40 (third block) returns one row short
+
+    with pytest.raises(InputError, match="w=40"):
+        walk_forward(rule, {"w": list(range(1, 46))}, r, splitter=WalkForward(train_size=300, test_size=100), n_jobs=2)

@@ -385,7 +385,14 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--periods-per-year", type=float,
                    help="observations per year, for per-trade returns trades per year (annualising only)")
     a.add_argument("--cost-bps", type=float, default=0.0, help="round-trip cost in bps")
-    a.add_argument("--cost-per", choices=("trade", "observation"), default="trade",
+    a.add_argument("--compare-to", help="CSV of the incumbent strategy's returns on the same dates/rows: adds the "
+                                        "Sharpe-difference and Diebold-Mariano checks")
+    a.add_argument("--compare-to-column", help="incumbent column when the CSV has several")
+    a.add_argument("--meaningful-alpha", type=float,
+                   help="smallest alpha per period worth having (the equivalence margin; default half the mean)")
+    a.add_argument("--turnover", help="CSV of per-period turnover (with --cost-per turnover)")
+    a.add_argument("--n-jobs", type=int, help="bootstrap threads (default: CPU count, at most 8; same bits)")
+    a.add_argument("--cost-per", choices=("trade", "observation", "turnover"), default="trade",
                    help="what one cost is charged for: a trade (each row is one round trip; default) or an observation")
     a.add_argument("--no-check-returns", action="store_true",
                    help="turn off the check that the inputs are returns (not prices, percent or positions)")
@@ -416,7 +423,7 @@ def run_audit(args: argparse.Namespace) -> int:
     opts = dict(sep=_unescape(args.sep), decimal=_unescape(args.decimal), date_format=args.date_format, notes=notes)
     rdf = read_table(args.returns, "returns", **opts)
     returns = pick_column(rdf, args.column, "returns", args.returns, "--column")
-    bench = controls = states = trials = None
+    bench = controls = states = trials = incumbent = turnover = None
     if args.benchmark:
         bdf = read_table(args.benchmark, "benchmark", **opts)
         bench = pick_column(bdf, args.benchmark_column, "benchmark", args.benchmark, "--benchmark-column")
@@ -432,10 +439,19 @@ def run_audit(args: argparse.Namespace) -> int:
         _check_dates(returns, trials, "trials")
         if len(trials) != len(returns):
             raise CLIError(f"trials has {len(trials)} rows but returns has {len(returns)}; they must match")
+    if args.compare_to:
+        idf = read_table(args.compare_to, "compare-to", **opts)
+        incumbent = pick_column(idf, args.compare_to_column, "compare-to", args.compare_to, "--compare-to-column")
+        _check_dates(returns, incumbent, "compare-to")
+    if args.turnover:
+        tdf = read_table(args.turnover, "turnover", **opts)
+        turnover = pick_column(tdf, None, "turnover", args.turnover, "--turnover")
+        _check_dates(returns, turnover, "turnover")
     report = audit(
         returns, bench, controls, states, n_trials=args.n_trials, trials=trials,
-        periods_per_year=args.periods_per_year, cost_bps=args.cost_bps, cost_per=args.cost_per, seed=args.seed,
-        reps=args.reps, alpha_level=args.alpha_level, check_returns=not args.no_check_returns,
+        periods_per_year=args.periods_per_year, cost_bps=args.cost_bps, cost_per=args.cost_per, turnover=turnover,
+        seed=args.seed, reps=args.reps, alpha_level=args.alpha_level, check_returns=not args.no_check_returns,
+        n_jobs=args.n_jobs, meaningful_alpha=args.meaningful_alpha, compare_to=incumbent,
     )
     paths = report.save(args.out)
     print(f"verdict: {report.verdict}")
@@ -453,7 +469,9 @@ def _cli_words(msg: str) -> str:
     return (msg.replace("pass check_returns=False", "pass --no-check-returns")
                .replace("check_returns=False", "--no-check-returns")
                .replace("pass periods_per_year", "pass --periods-per-year")
-               .replace("n_trials (or trials)", "--n-trials (or --trials)"))
+               .replace("n_trials (or trials)", "--n-trials (or --trials)")
+               .replace("cost_per='turnover'", "--cost-per turnover")
+               .replace("meaningful_alpha", "--meaningful-alpha"))
 
 
 def _fail(msg: str) -> int:

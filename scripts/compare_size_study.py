@@ -65,14 +65,15 @@ def cells(worlds: int) -> list[tuple[str, tuple]]:
     return sorted(out, key=lambda c: -(c[1][2] * (c[1][3] if c[1][0] == "family" else 20) * c[1][4]))
 
 
-def run_cell(what: str, kind: str, n: int, k: int, worlds: int, base: int, plant: float) -> dict:
+def run_cell(what: str, kind: str, n: int, k: int, worlds: int, base: int, plant: float,
+             tests: tuple[str, ...] | None = None) -> dict:
     t0 = time.perf_counter()
     if what == "pairwise":
         rej = study.pairwise_rejections(kind, n, worlds, base=base, delta=plant)
         if plant:
             rej.pop("gw_mds", None)
     else:
-        rej = study.family_rejections(kind, n, k, worlds, base=base, plant=plant)
+        rej = study.family_rejections(kind, n, k, worlds, base=base, plant=plant, tests=tests or study.FAMILY)
     return {"worlds": worlds, "reps": study.REPS, "rejections": {t: int(v) for t, v in rej.items()},
             "seconds": round(time.perf_counter() - t0, 1)}
 
@@ -117,6 +118,27 @@ def markdown(done: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def recompute(done: dict, cache: Path, tests: tuple[str, ...], worlds: int, jobs: int, md: Path) -> int:
+    """Recompute ``tests`` in every family cell on the same worlds and seeds; the other tests' counts stay."""
+    from joblib import Parallel, delayed
+
+    # each cell on its own worlds (the same seeds as its first run); cells not run yet are left to a normal run
+    todo = [(key, (*c[:4], done[key]["worlds"], *c[5:])) for key, c in cells(worlds) if c[0] == "family" and key in done]
+    t0 = time.perf_counter()
+    with Parallel(n_jobs=jobs, return_as="generator_unordered") as pool:
+        jobs_ = pool(delayed(lambda key, c: (key, run_cell(*c, tests=tests)))(key, c) for key, c in todo)
+        for i, (key, res) in enumerate(jobs_, 1):
+            cell = done.setdefault(key, {"worlds": res["worlds"], "reps": res["reps"], "rejections": {}, "seconds": 0.0})
+            cell["rejections"].update(res["rejections"])
+            cell.setdefault("recomputed", {}).update({t: time.strftime("%Y-%m-%d") for t in tests})
+            cache.write_text(json.dumps(done, indent=1, sort_keys=True))
+            print(f"[compare-size] recomputed {i}/{len(todo)} {key} ({res['seconds']:.0f} s; "
+                  f"{time.perf_counter() - t0:.0f} s elapsed)", flush=True)
+    md.write_text(markdown(done), encoding="utf-8")
+    print(f"[compare-size] wrote {md} and {cache}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from joblib import Parallel, delayed
 
@@ -125,9 +147,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--cache", default=str(ROOT / "docs" / "atlas" / "compare_size.json"))
     ap.add_argument("--markdown", default=str(ROOT / "docs" / "compare-size.md"))
+    ap.add_argument("--recompute", default=None,
+                    help="comma-separated family tests to recompute in every family cell (after a change to them)")
     args = ap.parse_args(argv)
     cache = Path(args.cache)
     done = json.loads(cache.read_text()) if cache.exists() else {}
+    if args.recompute:
+        return recompute(done, cache, tuple(args.recompute.split(",")), args.worlds, args.jobs, Path(args.markdown))
     todo = [(key, c) for key, c in cells(args.worlds) if done.get(key, {}).get("worlds", 0) < c[4]]
     t0 = time.perf_counter()
     with Parallel(n_jobs=args.jobs, return_as="generator_unordered") as pool:

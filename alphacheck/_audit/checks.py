@@ -266,12 +266,14 @@ def check_alpha_power(d: AuditData, alpha: Check, mean: Check) -> Check:
         eq_txt = "no positive margin to test against (the mean return is not positive)"
     elif ruled_out:
         eq_txt = (f"an alpha as large as {margin:.4g} (half the mean return) is ruled out (upper "
-                  f"{1 - d.alpha_level:.0%} bound {upper:.4g}): most of the return is beta" if d.meaningful_alpha is None
+                  f"{1 - d.alpha_level:.0%} bound {upper:.4g}, the larger of the HAC and bootstrap bounds): most of the "
+                  "return is beta" if d.meaningful_alpha is None
                   else f"an alpha as large as {margin:.4g} (meaningful_alpha) is ruled out (upper "
-                       f"{1 - d.alpha_level:.0%} bound {upper:.4g})")
+                       f"{1 - d.alpha_level:.0%} bound {upper:.4g}, the larger of the HAC and bootstrap bounds)")
     else:
         eq_txt = (f"an alpha as large as {margin:.4g}" + (" (half the mean return)" if d.meaningful_alpha is None else "")
-                  + f" is NOT ruled out (upper {1 - d.alpha_level:.0%} bound {upper:.4g}): the data are too few "
+                  + f" is NOT ruled out (upper {1 - d.alpha_level:.0%} bound {upper:.4g}, the larger of the HAC and "
+                    "bootstrap bounds): the data are too few "
                     "to tell alpha from beta")
     return Check(
         "alpha_power", passed=None,
@@ -279,7 +281,8 @@ def check_alpha_power(d: AuditData, alpha: Check, mean: Check) -> Check:
                  "n_needed": pa.n_needed, "upper_bound": upper, "margin": margin, "ruled_out": ruled_out,
                  "ci_low": lo, "ci_high": hi},
         result=pa,
-        interpretation=(f"alpha {boot.estimate:.4g}, {100 * boot.confidence_level:g}% CI [{lo:.4g}, {hi:.4g}]; the "
+        interpretation=(f"alpha {boot.estimate:.4g}, {100 * boot.confidence_level:g}% CI [{lo:.4g}, {hi:.4g}] "
+                        f"(studentised paired bootstrap); the "
                         f"minimum alpha detectable with 80% power is {pa.minimum_detectable_effect:.4g} per observation"
                         f"{n_txt}; {eq_txt}"))
 

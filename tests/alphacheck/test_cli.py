@@ -144,3 +144,22 @@ def test_console_script_prints_one_line_error(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert proc.stderr.startswith("alphacheck: error: returns file not found")
+
+
+def test_compare_to_meaningful_alpha_turnover_and_threads(csvs, tmp_path, capsys):
+    rng = np.random.default_rng(8)
+    dates = pd.date_range("2021-01-03", periods=N, freq="9D")
+    inc, turn = tmp_path / "incumbent.csv", tmp_path / "turnover.csv"
+    pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), "old": rng.normal(0.01, 0.06, N)}).to_csv(inc, index=False)
+    pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), "turnover": np.full(N, 2.0)}).to_csv(turn, index=False)
+    out = tmp_path / "cmp"
+    code = main(["audit", str(csvs["returns"]), "--benchmark", str(csvs["bench"]), "--compare-to", str(inc),
+                 "--meaningful-alpha", "0.004", "--cost-bps", "10", "--cost-per", "turnover", "--turnover", str(turn),
+                 "--n-jobs", "1", "--reps", "299", "--out", str(out)])
+    assert code == 0, capsys.readouterr()
+    md = (out / "report.md").read_text()
+    assert "sharpe_diff" in md and "diebold_mariano" in md
+    assert "0.004" in md  # the margin the equivalence test used
+    # cost_per turnover without the series: the library's error in CLI words
+    line = _bad(["audit", str(csvs["returns"]), "--cost-per", "turnover", "--out", str(tmp_path / "x")], capsys)
+    assert "--cost-per turnover" in line

@@ -243,9 +243,48 @@ def test_hac_equality_equals_a_hand_wald_form():
     w = t * (c @ sr) @ np.linalg.solve(c @ omega @ c.T, c @ sr)
     assert res.statistic == pytest.approx(w, rel=1e-10)
     assert res.pvalue == pytest.approx(stats.chi2.sf(w, k - 1), rel=1e-9)
-    boot = sharpe_equality(x, maxlags=5, reps=499, seed=3)
-    assert boot.statistic == pytest.approx(w, rel=1e-10) and boot.bootstrap_distribution.shape == (499,)
     assert list(res.sharpes.index) == [0, 1, 2, 3]
+
+
+def test_bootstrap_equality_is_the_replicate_studentised_max_t_by_loops():
+    """The default test by hand: t_i from the 1-D prewhitened QS LRV of u_i = ψ_i − ψ̄, and every replicate's
+    SR* and Götze–Künsch block variance from its own blocks (the plan's starts and lengths, looped), each
+    coordinate's t* divided by its root mean square over the replicates."""
+    from alphacheck._hac import lrv
+    from alphacheck._resample import bootstrap_plan
+
+    rng = np.random.default_rng(9)
+    x = world("ar0.3", 120, rng, 3, common=0.4) + 0.001
+    res = sharpe_equality(x, reps=99, block_length=6.0, seed=4, check_returns=False)
+    t, k = x.shape
+    mu, sd = x.mean(0), x.std(0)
+    sr = mu / sd
+    z = (x - mu) / sd
+    psi = z - 0.5 * sr * (z**2 - 1)
+    u = psi - psi.mean(axis=1, keepdims=True)
+    tt = (sr - sr.mean()) / np.sqrt([lrv(u[:, i]).value / t for i in range(k)])
+    assert res.statistic == pytest.approx(np.abs(tt).max(), rel=1e-10)
+    np.testing.assert_allclose(res.details["t"], tt, rtol=1e-10)
+    plan = bootstrap_plan(t, 99, "stationary", 6.0, seed=4)
+    expect = []
+    for r in range(99):
+        rows = [(s + j) % t for s, ln in zip(plan.starts[r], plan.lengths[r]) for j in range(ln)]
+        zs = z[rows]
+        srs = (sr + zs.mean(0)) / zs.std(0)
+        dev = (srs - sr) - (srs - sr).mean()
+        ub = u[rows].mean(0)
+        var = np.zeros(k)
+        pos = 0
+        for ln in plan.lengths[r]:
+            if ln == 0:
+                continue
+            var += (u[rows[pos:pos + ln]].sum(0) - ln * ub) ** 2
+            pos += ln
+        expect.append(dev / np.sqrt(var / t / t))
+    expect = np.array(expect)
+    expect = np.max(np.abs(expect) / np.sqrt(np.mean(expect**2, axis=0)), axis=1)  # each t* on unit RMS
+    np.testing.assert_allclose(res.bootstrap_distribution, expect, rtol=1e-8)
+    assert res.pvalue == pytest.approx((1 + np.sum(np.array(expect) >= res.statistic)) / 100)
 
 
 # --------------------------------------------------------------------------------------------------

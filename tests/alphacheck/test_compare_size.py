@@ -23,7 +23,9 @@ import math
 
 import numpy as np
 import pytest
+from scipy import stats
 
+from alphacheck._hac import lrv_columns
 from alphacheck._resample import resolve_block_length
 from alphacheck.compare import diebold_mariano, giacomini_white, sharpe_difference, sharpe_equality
 from alphacheck.overfitting.data_snooping import stepm
@@ -35,7 +37,7 @@ ALPHA, REPS = 0.05, 499
 KINDS = ("iid-t4", "ar0.5", "garch")
 PAIRWISE = ("lw_bootstrap", "lw_hac", "jobson_korkie", "dm_hln", "dm_fixed_b", "gw", "gw_mds")
 FAMILY = ("mcs_max", "mcs_range", "equality_bootstrap", "equality_hac", "fdr_bh", "fdr_by", "fdr_storey",
-          "stepm_fwer", "stepm_2fwer")
+          "fdr_bh_hac", "fdr_by_hac", "fdr_storey_hac", "stepm_fwer", "stepm_2fwer")
 SR_SHIFT = 0.0005  # both strategies' mean: Sharpe 0.05 per period
 PLANT = 0.001  # +0.1 Sharpe per period
 
@@ -81,7 +83,8 @@ def pairwise_rejections(kind: str, n: int, worlds: int, base: int, delta: float 
 def family_rejections(kind: str, n: int, k: int, worlds: int, base: int, plant: float = 0.0,
                       tests: tuple[str, ...] = FAMILY) -> dict[str, int]:
     """Rejections at 5 %: MCS (the first test rejects, i.e. the MCS drops a model), k-way equality, FDR
-    procedures (any discovery; with a plant: strategy 0 discovered), StepM (any strategy found superior:
+    procedures on StepM's bootstrap p-values and on one-sided HAC t-test p-values (``*_hac``; continuous,
+    so no floor at 1/(B + 1)) (any discovery; with a plant: strategy 0 discovered), StepM (any strategy found superior:
     the FWER; with a plant: strategy 0 found) and 2-StepM (two or more found: the 2-FWER of Romano & Wolf
     2007; with a plant: strategy 0 found)."""
     out = dict.fromkeys(tests, 0)
@@ -99,7 +102,14 @@ def family_rejections(kind: str, n: int, k: int, worlds: int, base: int, plant: 
             out["equality_bootstrap"] += sharpe_equality(x, check_returns=False, **opts).pvalue <= ALPHA
         if "equality_hac" in tests:
             out["equality_hac"] += sharpe_equality(x, method="hac", check_returns=False).pvalue <= ALPHA
-        if any(t.startswith(("fdr", "stepm")) for t in tests):
+        if any(t.endswith("_hac") and t.startswith("fdr") for t in tests):
+            # continuous p-values: one-sided HAC t-tests of mean 0 (prewhitened QS, normal law), one per strategy
+            p_hac = stats.norm.sf(x0.mean(axis=0) / np.sqrt(lrv_columns(x0) / n))
+            for name, method in (("fdr_bh_hac", "bh"), ("fdr_by_hac", "by"), ("fdr_storey_hac", "storey")):
+                if name in out:
+                    disc = false_discovery_control(p_hac, method=method).discoveries
+                    out[name] += bool(disc[0]) if plant else bool(disc.any())
+        if any(t.startswith(("fdr", "stepm")) and not t.endswith("_hac") for t in tests):
             sm = stepm(x0, **opts)
             p = sm.strategies["pvalue"].to_numpy()
             if "stepm_fwer" in out:

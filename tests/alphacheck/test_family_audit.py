@@ -67,7 +67,7 @@ def test_audit_family_pieces_equal_the_standalone_functions(grid):
     assert list(rep.variants.index[rep.variants["stepm"]]) == list(sm.superior)
     fdr = ac.false_discovery_control(sm.strategies["pvalue"])
     assert list(rep.variants["fdr"]) == list(fdr.discoveries)
-    mcs = ac.model_confidence_set(-(trials.sub(bench, axis=0)), reps=999, block_length=b, seed=5)
+    mcs = ac.model_confidence_set(-(trials.sub(bench, axis=0)), method="max", reps=999, block_length=b, seed=5)
     assert rep.results["mcs"].order == mcs.order
     np.testing.assert_array_equal(rep.variants["mcs_pvalue"], mcs.pvalues.reindex(trials.columns))
     eff = ac.effective_trials(trials.sub(bench, axis=0))

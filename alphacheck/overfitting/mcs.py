@@ -381,6 +381,18 @@ def model_confidence_set(losses: ArrayLike, *, method: Literal["range", "max"] =
     -------
     MCSResult
 
+    Notes
+    -----
+    Measured size (docs/compare-size.md: the share of null worlds, all models with equal expected loss, in
+    which the MCS drops a model; 2,000 worlds, 499 replicates): k = 10 — T_max 5.7 / 4.5 % (iid t(4),
+    T = 500 / 2,000), 5.1 / 5.0 % (GARCH), 11.2 / 8.0 % (AR(1) 0.5); T_R 6.5 / 5.0, 6.3 / 5.5, 17.0 / 10.8 %.
+    k = 100 — T_max 8.1 / 5.9, 14.8 / 7.5, 27.7 / 11.0 %; T_R 16.4 / 6.6, 45.5 / 15.8, 74.1 / 24.5 %. HLN's
+    bootstrap variance var̂(d̄) is a block-bootstrap variance, biased down under serial dependence (15 % at
+    AR(1) 0.5, T = 500, measured), and the maximum over many t's turns that bias into rejections: with
+    many models or dependent losses the MCS is too small (it drops models it should keep), so read an
+    exclusion with the study's numbers in mind, prefer T_max, and more data. The algorithm is HLN's and
+    arch's (equal on the same draws); a longer block does not help (it enlarges the bias).
+
     References
     ----------
     Hansen, Lunde & Nason (2011), Econometrica 79(2), 453-497; Politis & Romano (1994); Politis & White (2004).

@@ -97,7 +97,18 @@ def markdown(done: dict) -> str:
              "correlation 0.5, equal means (MCS, equality) or mean 0 (FDR, StepM: any discovery is false). "
              "Power: +0.1 Sharpe per period for the candidate (pairwise) or for strategy 0 of k = 10 (families: "
              "the rate at which strategy 0 is found), n = 500. A rate inside [4 %, 6 %] is what a 5 % test "
-             "must show.", ""]
+             "must show.", "",
+             "Reading it: the defaults the audit uses — the Ledoit–Wolf bootstrap, the fixed-b Diebold–Mariano, "
+             "StepM — hold their level on every world (StepM and the equality bootstrap conservatively at "
+             "k = 100). The HLN Diebold–Mariano, the HAC Ledoit–Wolf and Jobson–Korkie over-reject under "
+             "AR(1) 0.5 (Jobson–Korkie assumes independence). Giacomini–White's null is conditional: on the "
+             "pairwise AR world the loss differential is predictable, so its 100 % there is power; its size "
+             "is the martingale-difference row. The model confidence set (HLN's and arch's algorithm) drops a "
+             "model too often under dependence and with k = 100 — its bootstrap variance is biased down — "
+             "so a dropped model is not proof it is worse. FDR on StepM's bootstrap p-values cannot discover "
+             "at k = 100 with 499 replicates (the smallest p, 1/500, exceeds BH's first threshold 0.05/100); "
+             "the `*_hac` rows give the procedures continuous p-values. Benjamini–Yekutieli is conservative by "
+             "design (BH at α / Σ 1/i).", ""]
     for what, grid, header in (("pairwise", [(n, None) for n in SIZES], "Two strategies"),
                                ("family", [(n, k) for k in KS for n in SIZES], "Families of strategies")):
         tests = study.PAIRWISE if what == "pairwise" else study.FAMILY

@@ -391,6 +391,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--meaningful-alpha", type=float,
                    help="smallest alpha per period worth having (the equivalence margin; default half the mean)")
     a.add_argument("--turnover", help="CSV of per-period turnover (with --cost-per turnover)")
+    a.add_argument("--turnover-column", help="turnover column when the CSV has several")
     a.add_argument("--n-jobs", type=int, help="bootstrap threads (default: CPU count, at most 8; same bits)")
     a.add_argument("--cost-per", choices=("trade", "observation", "turnover"), default="trade",
                    help="what one cost is charged for: a trade (each row is one round trip; default) or an observation")
@@ -423,30 +424,24 @@ def run_audit(args: argparse.Namespace) -> int:
     opts = dict(sep=_unescape(args.sep), decimal=_unescape(args.decimal), date_format=args.date_format, notes=notes)
     rdf = read_table(args.returns, "returns", **opts)
     returns = pick_column(rdf, args.column, "returns", args.returns, "--column")
-    bench = controls = states = trials = incumbent = turnover = None
-    if args.benchmark:
-        bdf = read_table(args.benchmark, "benchmark", **opts)
-        bench = pick_column(bdf, args.benchmark_column, "benchmark", args.benchmark, "--benchmark-column")
-        _check_dates(returns, bench, "benchmark")
-    if args.controls:
-        controls = read_table(args.controls, "controls", **opts)
-        _check_dates(returns, controls, "controls")
-    if args.states:
-        states = read_table(args.states, "states", **opts)
-        _check_dates(returns, states, "states")
-    if args.trials:
-        trials = read_table(args.trials, "trials", **opts)
-        _check_dates(returns, trials, "trials")
-        if len(trials) != len(returns):
-            raise CLIError(f"trials has {len(trials)} rows but returns has {len(returns)}; they must match")
-    if args.compare_to:
-        idf = read_table(args.compare_to, "compare-to", **opts)
-        incumbent = pick_column(idf, args.compare_to_column, "compare-to", args.compare_to, "--compare-to-column")
-        _check_dates(returns, incumbent, "compare-to")
-    if args.turnover:
-        tdf = read_table(args.turnover, "turnover", **opts)
-        turnover = pick_column(tdf, None, "turnover", args.turnover, "--turnover")
-        _check_dates(returns, turnover, "turnover")
+
+    def table(path: str | None, role: str, column: str | None = None,
+              option: str | None = None) -> pd.DataFrame | pd.Series | None:
+        """The file's table (or, given ``option``, its one chosen column), its dates checked against returns'."""
+        if not path:
+            return None
+        out = read_table(path, role, **opts)
+        if option is not None:
+            out = pick_column(out, column, role, path, option)
+        _check_dates(returns, out, role)
+        return out
+
+    bench = table(args.benchmark, "benchmark", args.benchmark_column, "--benchmark-column")
+    controls, states, trials = table(args.controls, "controls"), table(args.states, "states"), table(args.trials, "trials")
+    if trials is not None and len(trials) != len(returns):
+        raise CLIError(f"trials has {len(trials)} rows but returns has {len(returns)}; they must match")
+    incumbent = table(args.compare_to, "compare-to", args.compare_to_column, "--compare-to-column")
+    turnover = table(args.turnover, "turnover", args.turnover_column, "--turnover-column")
     report = audit(
         returns, bench, controls, states, n_trials=args.n_trials, trials=trials,
         periods_per_year=args.periods_per_year, cost_bps=args.cost_bps, cost_per=args.cost_per, turnover=turnover,

@@ -149,9 +149,9 @@ _PROCESS_SECONDS = 0.05
 
 
 def _run_grid(strategy: Callable, sets: list[dict], data: Any, workers: int, configured: bool,
-              n_jobs: int | None, seconds: float) -> list:
+              n_jobs: int | None) -> list:
     """Evaluate parameter sets through the active ``joblib.parallel_config`` backend (e.g. Dask) when one is set,
-    else in worker processes (the first call took ``seconds`` >= _PROCESS_SECONDS: slow enough to pay for them)."""
+    else in worker processes (the caller measured a first call of _PROCESS_SECONDS or more)."""
     from joblib import Parallel, delayed
 
     if configured:
@@ -196,8 +196,7 @@ class _WindowScorer:
 
     _TRUST = 1e6  # ss must exceed the rounding bound by this factor (relative error <= 1e-6)
 
-    def __init__(self, R: np.ndarray, metric: Any, periods_per_year: float | None, n_jobs: int = 1,
-                 filled: bool = True):
+    def __init__(self, R: np.ndarray, metric: Any, periods_per_year: float | None, filled: bool = True):
         self.R = R
         self.score = metric
         self.ann = 1.0 if periods_per_year is None else float(periods_per_year)
@@ -211,10 +210,8 @@ class _WindowScorer:
         self._abs_sum = np.empty(K)
         if not filled:  # the caller fills R's columns and calls prefix() on them, then finish()
             return
-        if callable(metric):
-            self.col_mean[:] = R.mean(axis=0)
-        else:  # prefix sums only serve "sharpe" and "mean"
-            run_chunks(self.prefix, [slice(lo, hi) for lo, hi in chunk_bounds(T, K, _COLS)], n_jobs)
+        for lo, hi in chunk_bounds(T, K, _COLS):
+            self.prefix(slice(lo, hi))
         self.finish()
 
     def finish(self) -> None:
@@ -414,7 +411,7 @@ def walk_forward(
         first = _run_one(strategy, sets[0], data)
         seconds = time.perf_counter() - start
         if configured or seconds >= _PROCESS_SECONDS:
-            outs = _run_grid(strategy, sets[1:], data, workers, configured, n_jobs, seconds)
+            outs = _run_grid(strategy, sets[1:], data, workers, configured, n_jobs)
             outs.insert(0, first)
             run_chunks(lambda sl: fill(sl, outs[sl]), blocks, workers)
             del outs

@@ -89,15 +89,9 @@ def _bootstrap_paths(x: np.ndarray, reps: int, bootstrap: str, block_length: flo
                      n_jobs: int | None, transform: Any = None) -> dict[str, np.ndarray]:
     n = x.size
 
-    def work(idx: np.ndarray) -> dict[str, np.ndarray]:
-        out: dict[str, list] = {k: [] for k in STATISTICS}
-        step = max(1, int(2**22 // n))                     # ~32 MB of paths at a time
-        for i in range(0, idx.shape[0], step):
-            p = x[idx[i: i + step]]
-            st = path_statistics(transform(p) if transform is not None else p)
-            for k in STATISTICS:
-                out[k].append(st[k])
-        return {k: np.concatenate(v) for k, v in out.items()}
+    def work(idx: np.ndarray) -> dict[str, np.ndarray]:  # map_index_chunks hands out ~2**21 indices at a time
+        p = x[idx]
+        return path_statistics(transform(p) if transform is not None else p)
 
     parts = map_index_chunks(work, n, reps, bootstrap, block_length, seed, n_jobs)
     return {k: np.concatenate([p[k] for p in parts]) for k in STATISTICS}

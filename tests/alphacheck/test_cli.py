@@ -163,3 +163,12 @@ def test_compare_to_meaningful_alpha_turnover_and_threads(csvs, tmp_path, capsys
     # cost_per turnover without the series: the library's error in CLI words
     line = _bad(["audit", str(csvs["returns"]), "--cost-per", "turnover", "--out", str(tmp_path / "x")], capsys)
     assert "--cost-per turnover" in line
+
+
+def test_a_turnover_file_with_several_columns_names_its_option(csvs, tmp_path, capsys):
+    dates = pd.date_range("2021-01-03", periods=N, freq="9D")
+    turn = tmp_path / "turn2.csv"
+    pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), "a": np.ones(N), "b": np.ones(N)}).to_csv(turn, index=False)
+    line = _bad(["audit", str(csvs["returns"]), "--cost-per", "turnover", "--turnover", str(turn),
+                 "--out", str(tmp_path / "x")], capsys)
+    assert "--turnover-column" in line

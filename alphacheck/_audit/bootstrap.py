@@ -7,12 +7,13 @@ maximum over them, so every test's dependence is covered — and reduces it, in 
 moments each test needs:
 x − x̄ for the mean, (z, z²) for the Sharpe ratio, the regression product columns for the paired bootstrap,
 h − h̄ for the hedged book, and with ``compare_to`` (r, r_inc, r², r_inc²) for the Ledoit–Wolf
-Sharpe-difference test (these columns do not enter the block length, so comparing changes none of the other
-numbers). Each test then reads its pivots off its own columns (cross moments are taken only
-within a test's columns). The cost break-evens come from the same replicates
+Sharpe-difference test (these columns do not enter the block length and are reduced in a call of their own on the
+same plan, so comparing changes none of the other numbers). Each test then reads its pivots off its own columns
+(cross moments are taken only within a test's columns). The cost break-evens come from the same replicates
 (:mod:`alphacheck._audit.costs`), so nothing is redrawn.
 
-Each test on its own, with the same ``seed`` and ``block_length``, gives exactly the audit's numbers:
+Each test on its own, with the same ``seed`` and ``block_length``, gives the audit's numbers (to rounding: the
+engine maps the audit's dependent columns through independent ones):
 ``mean_test(returns, block_length=report.settings["block length"], seed=...)`` and so on.
 """
 
@@ -69,17 +70,21 @@ def shared_bootstrap(d: AuditData) -> SharedBootstrap:
         blocks += [rc.products, (hedged - hedged.mean())[:, None]]
         pw_series += [reg.X * fit.resid[:, None], hedged[:, None]]
     b = resolve_block_length("auto", np.column_stack(pw_series), "stationary")
-    if d.incumbent is not None:  # drawn on the same plan; it does not move the block length (nor other numbers)
-        from alphacheck.compare import lw_columns
-
-        blocks.append(lw_columns(r, d.incumbent))
     x = np.column_stack(blocks)
     starts = np.cumsum([0] + [blk.shape[1] for blk in blocks])
     groups = [list(range(starts[i], starts[i + 1])) for i in range(len(blocks))]
     pairs = [(i, j) for g in groups for a, i in enumerate(g) for j in g[a:]]
     mom = streamed_block_moments(x, d.reps, "stationary", b, d.seed, n_jobs=d.n_jobs, pairs=pairs)
+    compare = None
+    if d.incumbent is not None:
+        # the same plan (seed, block length) in a call of its own: the engine maps dependent columns through the
+        # independent ones, so extra columns in the main call would move the other tests' last bits
+        from alphacheck.compare import lw_columns
+
+        compare = streamed_block_moments(lw_columns(r, d.incumbent), d.reps, "stationary", b, d.seed,
+                                         n_jobs=d.n_jobs)
     return SharedBootstrap(
         block_length=float(b), mean=_sub(mom, groups[0]), sharpe=_sub(mom, groups[1]),
         regression=_sub(mom, groups[2]) if rc is not None else None, regression_columns=rc,
         hedged=_sub(mom, groups[3]) if rc is not None else None, hedged_returns=hedged, hedge_beta=beta,
-        compare=_sub(mom, groups[-1]) if d.incumbent is not None else None)
+        compare=compare)

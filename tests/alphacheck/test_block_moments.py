@@ -5,7 +5,7 @@ force over the resampled series of bootstrap_indices."""
 import numpy as np
 import pytest
 
-from alphacheck import InputError
+from alphacheck import InputError, _resample
 from alphacheck._resample import (
     bootstrap_indices,
     bootstrap_plan,
@@ -185,3 +185,35 @@ def test_mean_and_sharpe_tests_studentise_with_prewhitened_hac():
     assert s.statistic == pytest.approx(s_scaled.statistic) and s.pvalue == s_scaled.pvalue
     iid = sharpe_test(x, reps=199, seed=0, bootstrap="iid")
     assert 0 < iid.pvalue <= 1 and iid.se > 0
+
+
+def test_dependent_columns_are_mapped_through_a_basis():
+    # the audit's kind of columns: r - mean, its z-score, z², a benchmark's z, its square, y's z (r again),
+    # a product, and the hedged book r - beta b (an affine combination): 5 independent columns of 8
+    rng = np.random.default_rng(12)
+    n = 900
+    r, bm = rng.normal(0.001, 0.01, n), rng.normal(0.0, 0.01, n)
+    z = (r - r.mean()) / r.std(ddof=1)
+    bz, yz = (bm - bm.mean()) / bm.std(), (r - r.mean()) / r.std()
+    x = np.column_stack([r - r.mean(), z, z * z, bz, bz * bz, yz, bz * yz, r - 0.8 * bm])
+    cols, t = _resample._linear_basis(x)
+    assert cols.tolist() == [0, 2, 3, 4, 6]
+    np.testing.assert_allclose((x - x.mean(axis=0))[:, cols] @ t, x - x.mean(axis=0), atol=1e-15)
+    for method, b in (("stationary", 6.0), ("circular", 3.0), ("stationary", 1.0)):
+        got = streamed_block_moments(x, 200, method, b, seed=4)
+        ref = resampled_block_moments(x, bootstrap_plan(n, 200, method, b, seed=4))  # every column gathered
+        for f in ("sums", "cross", "length_sums", "length_squares"):
+            np.testing.assert_allclose(getattr(got, f), getattr(ref, f), rtol=1e-10, atol=1e-12)
+
+
+def test_nearly_dependent_columns_are_not_mapped():
+    # a column that is a combination of others up to 1e-9 of its scale is gathered itself: the map is verified
+    # on every row, not trusted from the correlations
+    rng = np.random.default_rng(13)
+    a = rng.standard_normal((500, 2))
+    x = np.column_stack([a, a[:, 0] + 2 * a[:, 1] + 1e-9 * rng.standard_normal(500)])
+    assert _resample._linear_basis(x) is None
+    assert _resample._linear_basis(np.column_stack([a, a[:, 0] + 2 * a[:, 1]]))[0].tolist() == [0, 1]
+    got = streamed_block_moments(x, 100, "stationary", 5.0, seed=1)
+    ref = resampled_block_moments(x, bootstrap_plan(500, 100, "stationary", 5.0, seed=1))
+    np.testing.assert_allclose(got.cross, ref.cross, rtol=1e-10)

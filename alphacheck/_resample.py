@@ -541,12 +541,15 @@ def sums_worker(a: np.ndarray, method: str, b: float,
 
 
 def map_index_chunks(work: Callable[[np.ndarray], Any], n: int, reps: int, method: str = "stationary",
-                     block_length: float | None = None, seed: Any = None, n_jobs: int | None = None) -> list:
+                     block_length: float | None = None, seed: Any = None, n_jobs: int | None = None,
+                     wrap: bool = True) -> list:
     """``[work(indices of plan chunk i) for every chunk]`` in ``n_jobs`` threads, each chunk drawn in its thread.
 
     The replicates are those of :func:`bootstrap_indices` with the same arguments (concatenating the chunks'
     rows in order gives it), so path statistics (drawdowns, regressions on resampled rows) see the same
     resamples as every other consumer of the seed; memory holds a few chunks, never the whole plan.
+    ``wrap=False`` skips the final ``mod n``: indices run up to 2n − 2, for callers that gather from the doubled
+    series (one pass fewer over every index).
     """
     n, reps, method, b, root = _check_common(n, reps, method, block_length, seed)
     # a chunk's plan is expanded a slice of rows at a time: (rows, n) indices and their temporaries stay near
@@ -557,10 +560,10 @@ def map_index_chunks(work: Callable[[np.ndarray], Any], n: int, reps: int, metho
     # by blocks and can be few and uneven (at n = 50,000, b = 50: 475 + 24 replicates)
     plans = run_chunks(lambda spec: _make_plan(spec, n, method, b), _chunk_specs(n, reps, method, b, root), n_jobs)
     slices = [(plan, i) for plan in plans for i in range(0, plan.reps, step)]
-    return run_chunks(lambda s: work(_plan_indices(s[0][s[1]: s[1] + step])), slices, n_jobs)
+    return run_chunks(lambda s: work(_plan_indices(s[0][s[1]: s[1] + step], wrap)), slices, n_jobs)
 
 
-def _plan_indices(plan: BlockPlan) -> np.ndarray:
+def _plan_indices(plan: BlockPlan, wrap: bool = True) -> np.ndarray:
     """Expand a plan to (reps, n) observation indices.
 
     One cumulative sum of steps: +1 inside a block, and at a block's first position the jump from the previous
@@ -576,7 +579,8 @@ def _plan_indices(plan: BlockPlan) -> np.ndarray:
     before[1:] = starts[:-1] + lengths[:-1] - 1  # last index of the previous block (0 before the first block)
     idx[np.cumsum(lengths) - lengths] = starts - before
     np.cumsum(idx, out=idx)
-    idx %= n
+    if wrap:  # unwrapped, a block's indices are start + offset < 2n - 1
+        idx %= n
     return idx.reshape(reps, n)
 
 

@@ -253,3 +253,22 @@ def test_performance_summary_table_dates_and_dependence():
     assert list(s.to_frame().columns[:4]) == ["estimate", "se", "ci_low", "ci_high"]
     with pytest.raises(InputError, match="threshold"):
         performance_summary(ar + 1.0, threshold=-5.0, check_returns=False)
+
+
+@pytest.mark.parametrize("n, b", [(50_000, 50.0), (2_000, 2.3), (37, 3.0), (5_000, 5_000.0)])
+def test_resampled_tail_quantiles_equal_numpy(n, b):
+    # the bootstrap's 5 % / 95 % quantiles by rank counting: numpy's "linear" quantile to the bit, with ties
+    from alphacheck._resample import bootstrap_indices
+    from alphacheck.risk.metrics import _TAILS, _resampled_quantiles
+
+    x = np.random.default_rng(n).standard_t(4, n) * 0.01
+    x[::7] = x[0]
+    order = np.argsort(x, kind="stable")
+    rank = np.empty(n, dtype=np.int32)
+    rank[order] = np.arange(n)
+    idx = bootstrap_indices(n, reps=30, block_length=b, seed=3)
+    assert np.array_equal(_resampled_quantiles(rank[idx], x[order], _TAILS), np.quantile(x[idx], _TAILS, axis=1))
+    # a row drawn entirely from one end of the sample has too few draws near the other: the fallback
+    lopsided = np.vstack([rank[idx[0]], np.full(n, n - 1), np.arange(n) % 3])
+    got = _resampled_quantiles(lopsided.astype(np.int32), x[order], _TAILS)
+    assert np.array_equal(got, np.quantile(x[order][lopsided], _TAILS, axis=1))

@@ -1072,7 +1072,8 @@ def streamed_block_moments(
     else:  # the moments of the independent columns, mapped to every column afterwards
         work, _ = _moments_worker(a[:, basis[0]], method, b, None)
         mean = a.mean(axis=0)
-    parts = run_chunks(work, _chunk_specs(n, reps, method, b, root), n_jobs)
+    with single_thread_blas():  # the Gram products: the same bits whatever the BLAS threads, none spinning idle
+        parts = run_chunks(work, _chunk_specs(n, reps, method, b, root), n_jobs)
     out = tuple(np.concatenate([p[i] for p in parts]) for i in range(4))
     if basis is not None:
         out = _map_moments(out, basis[1], pidx)

@@ -44,6 +44,7 @@ from alphacheck._audit.data import AuditData, prepare_audit_data
 from alphacheck._audit.family import FamilyReport, audit_family
 from alphacheck._audit.report import AuditReport
 from alphacheck._audit.verdict import VERDICTS, decide_verdict, evidence_from_checks
+from alphacheck._resample import single_thread_blas
 
 __all__ = ["audit", "AuditReport", "Check", "VERDICTS", "audit_family", "FamilyReport"]
 
@@ -150,7 +151,8 @@ def audit(returns: ArrayLike, benchmark: ArrayLike | None = None, controls: Arra
                            cost_bps=cost_bps, cost_per=cost_per, turnover=turnover, trials=trials, seed=seed, reps=reps,
                            alpha_level=alpha_level, n_jobs=n_jobs, check_returns=check_returns,
                            meaningful_alpha=meaningful_alpha, compare_to=compare_to)
-    checks, periods, block_length = run_checks(d, splits)
+    with single_thread_blas():  # its products are small; OpenBLAS threads spinning between them slow the engines' own
+        checks, periods, block_length = run_checks(d, splits)
     evidence = evidence_from_checks(checks, alpha_level=d.alpha_level, n_trials=d.n_trials,
                                     has_benchmark=d.regression is not None)
     verdict, rule, reasons = decide_verdict(evidence, checks)

@@ -36,7 +36,8 @@ from tests.worlds import world
 ALPHA, REPS = 0.05, 499
 KINDS = ("iid-t4", "ar0.5", "garch")
 PAIRWISE = ("lw_bootstrap", "lw_hac", "jobson_korkie", "dm_hln", "dm_fixed_b", "gw", "gw_mds")
-FAMILY = ("mcs_max", "mcs_range", "equality_bootstrap", "equality_hac", "fdr_bh", "fdr_by", "fdr_storey",
+FAMILY = ("mcs_max", "mcs_range", "mcs_max_hln", "mcs_range_hln", "equality_bootstrap", "equality_hac", "fdr_bh",
+          "fdr_by", "fdr_storey",
           "fdr_bh_hac", "fdr_by_hac", "fdr_storey_hac", "stepm_fwer", "stepm_2fwer")
 SR_SHIFT = 0.0005  # both strategies' mean: Sharpe 0.05 per period
 PLANT = 0.001  # +0.1 Sharpe per period
@@ -98,6 +99,9 @@ def family_rejections(kind: str, n: int, k: int, worlds: int, base: int, plant: 
             out["mcs_max"] += len(model_confidence_set(-x, method="max", **opts).excluded) > 0
         if "mcs_range" in tests:
             out["mcs_range"] += len(model_confidence_set(-x, method="range", **opts).excluded) > 0
+        for name, stat in (("mcs_max_hln", "max"), ("mcs_range_hln", "range")):  # HLN's (arch's) bootstrap se
+            if name in tests:
+                out[name] += len(model_confidence_set(-x, method=stat, studentize="bootstrap", **opts).excluded) > 0
         if "equality_bootstrap" in tests:
             out["equality_bootstrap"] += sharpe_equality(x, check_returns=False, **opts).pvalue <= ALPHA
         if "equality_hac" in tests:
@@ -181,9 +185,11 @@ def test_family_size_full(kind, n, k):
     assert rates["equality_bootstrap"] <= 0.065
     if not (kind == "ar0.5" and n == 500):  # there the HAC p-values themselves over-reject (7.8 % at k = 100)
         assert rates["fdr_bh_hac"] <= 0.065
-    if k == 10 and kind != "ar0.5":
+    # the HAC-floored MCS (the default): 3.3-5.7 % measured except AR(1) 0.5 at T = 500, k = 100 (8.6 / 12.6 %)
+    if not (kind == "ar0.5" and n == 500 and k == 100):
         for t in ("mcs_max", "mcs_range"):
-            assert 0.03 <= rates[t] <= 0.07, (t, rates[t])
+            assert 0.025 <= rates[t] <= 0.07, (t, rates[t])
+    assert rates["mcs_max"] <= rates["mcs_max_hln"] + 0.01  # never worse than HLN's variance
 
 
 @pytest.mark.slow

@@ -10,6 +10,8 @@ maximum) and its included/excluded sets. Our own p-values are (1 + count)/(1 + B
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -71,7 +73,7 @@ def run_both(losses, method, size, block, bootstrap, seed, reps, engine="sparse"
     assert all(np.array_equal(a, b) for a, b in zip(idx, ref._bootstrap_indices))  # the same resamples
     sums = resampled_sums(losses, plan, engine=engine)
     res = mcs_from_sums(losses, sums, method=method, alpha_level=size, names=list(range(k)), block_length=block,
-                        bootstrap="stationary")
+                        bootstrap="stationary", studentize="bootstrap")
     return ref, res
 
 
@@ -132,8 +134,42 @@ def test_max_ties_leave_together_like_arch():
     assert set(res.order[:2]) == {6, 7} and res.table["step"].iloc[0] == res.table["step"].iloc[1]
 
 
-def _naive(losses, means, method):
-    """Textbook loop: every statistic recomputed from scratch at every step; counts T* >= T."""
+def _hand_lrv_matrix(d):
+    """Column-prewhitened QS long-run covariance by explicit lag sums (Andrews & Monahan 1992 with a diagonal
+    VAR(1); Andrews 1991 eq. (6.4) bandwidth from each residual column's AR(1) fit, equal weights)."""
+    c = d - d.mean(0)
+    phi = np.clip([(c[1:, a] @ c[:-1, a]) / (c[:-1, a] @ c[:-1, a]) for a in range(c.shape[1])], -0.97, 0.97)
+    e = c[1:] - phi * c[:-1]
+    e = e - e.mean(0)
+    n = e.shape[0]
+    rho = np.clip([(e[1:, a] @ e[:-1, a]) / (e[:-1, a] @ e[:-1, a]) for a in range(e.shape[1])], -0.97, 0.97)
+    s2 = np.array([np.mean((e[1:, a] - rho[a] * e[:-1, a]) ** 2) for a in range(e.shape[1])])
+    a2 = np.sum(4 * rho**2 * s2**2 / (1 - rho) ** 8) / np.sum(s2**2 / (1 - rho) ** 4)
+    bw = 1.3221 * (a2 * n) ** 0.2
+    om = e.T @ e / n
+    for h in range(1, n):
+        x = 6 * np.pi * (h / bw) / 5
+        w = 25 / (12 * np.pi**2 * (h / bw) ** 2) * (np.sin(x) / x - np.cos(x))
+        g = e[h:].T @ e[:-h] / n
+        om += w * (g + g.T)
+    return om / np.outer(1 - phi, 1 - phi)
+
+
+def test_columnwise_long_run_covariance_equals_lag_sums():
+    from alphacheck._hac import PHI_CAP, lrv_columns, lrv_matrix_columnwise
+
+    assert PHI_CAP == 0.97  # the hand reference clips as the engine does
+    x = dataset("factor_ar", 300, 5, 1)
+    x = x - x.mean(axis=1, keepdims=True)  # contrasts: rank k - 1, nothing to invert
+    om = lrv_matrix_columnwise(x)
+    np.testing.assert_allclose(om, _hand_lrv_matrix(x), rtol=1e-9, atol=1e-13)
+    assert np.linalg.eigvalsh(om).min() > -1e-12  # positive semi-definite
+    np.testing.assert_allclose(lrv_matrix_columnwise(x[:, [2]])[0, 0], lrv_columns(x[:, [2]])[0], rtol=1e-12)
+
+
+def _naive(losses, means, method, hac=False):
+    """Textbook loop: every statistic recomputed from scratch at every step; counts T* >= T. ``hac``: the observed
+    t's use max(bootstrap se, HAC se of the loss differential)."""
     lbar = losses.mean(0)
     z = means - lbar
     b, k = z.shape
@@ -142,7 +178,16 @@ def _naive(losses, means, method):
         dd = z[:, :, None] - z[:, None, :]
         var = (dd**2).mean(0) + np.eye(k)
         tb = dd / np.sqrt(var)
-        tobs = (lbar[:, None] - lbar[None, :]) / np.sqrt(var)
+        se = np.sqrt(var)
+        if hac:
+            om = _hand_lrv_matrix(losses - losses.mean(1, keepdims=True))
+            for i in range(k):
+                for j in range(k):
+                    if i != j:
+                        w = np.zeros(k)
+                        w[i], w[j] = 1.0, -1.0
+                        se[i, j] = max(se[i, j], math.sqrt(max(w @ om @ w, 0.0) / losses.shape[0]))
+        tobs = (lbar[:, None] - lbar[None, :]) / se
     order, p = [], []
     while len(inc) > 1:
         a = np.array(inc)
@@ -154,7 +199,16 @@ def _naive(losses, means, method):
         else:
             zc = z[:, a] - z[:, a].mean(1, keepdims=True)
             sd = np.sqrt((zc**2).mean(0))
-            t = (lbar[a] - lbar[a].mean()) / sd
+            se = sd.copy()
+            if hac:
+                om = _hand_lrv_matrix(losses - losses.mean(1, keepdims=True))
+                hs = []
+                for i in a:
+                    w = -np.isin(np.arange(k), a).astype(float) / a.size
+                    w[i] += 1.0
+                    hs.append(math.sqrt(max(w @ om @ w, 0.0) / losses.shape[0]))
+                se = np.maximum(sd, hs)
+            t = (lbar[a] - lbar[a].mean()) / se
             stat = t.max()
             e = [int(x) for x in a[t == stat]]
             ts = (zc / sd).max(1)
@@ -175,11 +229,12 @@ def test_incremental_engine_equals_the_textbook_loop(method, seed):
     losses = dataset("factor_ar", 300, k, seed)
     reps = int(rng.integers(50, 400))
     means = losses.mean(0) + 0.05 * rng.standard_normal((reps, k))
-    order, p = _naive(losses, means, method)
-    res = mcs_from_sums(losses, means * 300, method=method, alpha_level=0.1, names=list(range(k)), block_length=1,
-                        bootstrap="iid")
-    assert list(res.order) == order
-    np.testing.assert_allclose(res.table["mcs_pvalue"], p, rtol=0, atol=1e-12)
+    for studentize in ("bootstrap", "hac"):
+        order, p = _naive(losses, means, method, hac=studentize == "hac")
+        res = mcs_from_sums(losses, means * 300, method=method, alpha_level=0.1, names=list(range(k)),
+                            block_length=1, bootstrap="iid", studentize=studentize)
+        assert list(res.order) == order
+        np.testing.assert_allclose(res.table["mcs_pvalue"], p, rtol=0, atol=1e-12)
 
 
 def test_public_function_protocol_and_labels():

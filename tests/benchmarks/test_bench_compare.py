@@ -47,7 +47,8 @@ def test_mcs_vs_arch(benchmark, losses, method, arch_method, floor):
         return m
 
     def run_ours():
-        return model_confidence_set(losses, method=method, alpha_level=0.1, reps=REPS, block_length=BLOCK, seed=1)
+        return model_confidence_set(losses, method=method, alpha_level=0.1, reps=REPS, block_length=BLOCK, seed=1,
+                                    studentize="bootstrap")  # arch's algorithm
 
     run_ours()  # warm (imports, thread pool)
     arch_t, ours_t = [], []

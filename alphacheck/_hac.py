@@ -205,22 +205,28 @@ def lrv(values: np.ndarray, *, kernel: str = "quadratic-spectral", prewhiten: bo
     return LongRunVariance(float(omega), float(phi), kernel, float(s), int(values.size))
 
 
-def lrv_columns(d: np.ndarray) -> np.ndarray:
-    """:func:`lrv` (AR(1)-prewhitened QS, Andrews bandwidth) of every column of d (T, k), vectorised.
-
-    The same numbers as ``[lrv(d[:, j]).value for j in range(k)]``: one batched FFT for the
-    autocovariances of the prewhitened columns, each with its own AR(1) coefficient and bandwidth.
-    """
+def _prewhitened_columns(d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(φ, e, ρ) per column of d (T, k): the clipped AR(1) coefficient of the demeaned column, the demeaned
+    prewhitening residuals e_t = c_t − φ c_{t−1}, and the clipped AR(1) coefficient of e (Andrews' plug-in)."""
     c = d - d.mean(axis=0)
     den = np.einsum("ij,ij->j", c[:-1], c[:-1])
     phi = np.clip(np.einsum("ij,ij->j", c[1:], c[:-1]) / np.where(den > 0, den, 1.0), -PHI_CAP, PHI_CAP)
     phi = np.where(den > 0, phi, 0.0)
     e = c[1:] - phi * c[:-1]
     e = e - e.mean(axis=0)
-    ec = e
-    den_e = np.einsum("ij,ij->j", ec[:-1], ec[:-1])
-    rho = np.where(den_e > 0, np.clip(np.einsum("ij,ij->j", ec[1:], ec[:-1]) / np.where(den_e > 0, den_e, 1.0),
+    den_e = np.einsum("ij,ij->j", e[:-1], e[:-1])
+    rho = np.where(den_e > 0, np.clip(np.einsum("ij,ij->j", e[1:], e[:-1]) / np.where(den_e > 0, den_e, 1.0),
                                       -PHI_CAP, PHI_CAP), 0.0)
+    return phi, e, rho
+
+
+def lrv_columns(d: np.ndarray) -> np.ndarray:
+    """:func:`lrv` (AR(1)-prewhitened QS, Andrews bandwidth) of every column of d (T, k), vectorised.
+
+    The same numbers as ``[lrv(d[:, j]).value for j in range(k)]``: one batched FFT for the
+    autocovariances of the prewhitened columns, each with its own AR(1) coefficient and bandwidth.
+    """
+    phi, e, rho = _prewhitened_columns(d)
     n = e.shape[0]
     bw = 1.3221 * (4 * rho**2 / (1 - rho) ** 4 * n) ** (1 / 5)  # Andrews (1991) QS plug-in, per column
     g = autocovariances(e, n - 1, axis=0)  # (n, k)
@@ -578,16 +584,8 @@ def lrv_matrix_columnwise(d: np.ndarray) -> np.ndarray:
     estimator, O(T k²) memory) nothing is inverted — rank-deficient columns (contrasts summing to zero) are fine —
     and memory stays O(T k), so k in the thousands works.
     """
-    c = d - d.mean(axis=0)
-    den = np.einsum("ij,ij->j", c[:-1], c[:-1])
-    phi = np.clip(np.einsum("ij,ij->j", c[1:], c[:-1]) / np.where(den > 0, den, 1.0), -PHI_CAP, PHI_CAP)
-    phi = np.where(den > 0, phi, 0.0)
-    e = c[1:] - phi * c[:-1]
-    e = e - e.mean(axis=0)
+    phi, e, rho = _prewhitened_columns(d)
     n = e.shape[0]
-    den_e = np.einsum("ij,ij->j", e[:-1], e[:-1])
-    rho = np.where(den_e > 0, np.clip(np.einsum("ij,ij->j", e[1:], e[:-1]) / np.where(den_e > 0, den_e, 1.0),
-                                      -PHI_CAP, PHI_CAP), 0.0)
     s2 = np.mean((e[1:] - rho * e[:-1]) ** 2, axis=0)  # AR(1) innovation variances
     num = np.sum(4 * rho**2 * s2**2 / (1 - rho) ** 8)
     den_a = np.sum(s2**2 / (1 - rho) ** 4)

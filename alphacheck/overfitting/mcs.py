@@ -31,6 +31,8 @@ the rejection rule of every alphacheck test (HLN write p̂_i >= α; the two diff
 Ties: "max" removes every model attaining T_max in the same step (arch); "range" removes the smallest model
 index among the maximisers. Degenerate variances (identical columns) give t = 0 (d = 0) or ±inf and a
 bootstrap term 0, where arch returns NaN or does not terminate; ``details["notes"]`` says when this happened.
+:func:`model_confidence_set` refuses (InputError naming ``losses``) a pair whose losses differ by a nonzero
+constant, and losses whose differentials all lack variance; :func:`mcs_from_sums` (the family audit) handles them.
 
 Complexity (B replicates, k models, m = |M|): "max" O(B m) per step, O(B k²) in all; "range" computes
 var̂(d_ij) and each replicate's row maxima once (O(B k²)) and per step re-scans only the rows whose arg-max
@@ -401,6 +403,28 @@ def mcs_from_sums(losses: np.ndarray, sums: np.ndarray, *, method: str, alpha_le
         block_length=float(block_length), bootstrap=bootstrap)
 
 
+def _refuse_constant_contrasts(x: np.ndarray) -> None:
+    """InputError naming ``losses`` when a loss differential has no variance but a mean (one model's losses are
+    another's plus a constant: its t-ratio would be a difference over rounding noise), or when no differential
+    has any variance (every model the same: nothing to test). Identical models are handled (module notes)."""
+    m = x.mean(axis=0)
+    c = x - m
+    g = c.T @ c
+    d = np.diag(g)
+    flat = d[:, None] + d[None, :] - 2.0 * g <= 1e-12 * (d[:, None] + d[None, :]) + 1e-300
+    np.fill_diagonal(flat, True)
+    if flat.all():
+        raise InputError("losses", "no loss differential has any variance (every model's losses are the same up to "
+                                   "a constant): there is nothing for the model confidence set to test")
+    scale = np.abs(x).max(axis=0)
+    shifted = flat & (np.abs(m[:, None] - m[None, :]) > 1e-12 * np.maximum(scale[:, None], scale[None, :]))
+    if shifted.any():
+        i, j = (int(v) for v in np.argwhere(shifted)[0])
+        raise InputError("losses", f"models {i} and {j} differ by a constant (their loss differential has no "
+                                   "variance, so no test can rank them by noise): drop one of them, or compare "
+                                   "their mean losses directly")
+
+
 def model_confidence_set(losses: ArrayLike, *, method: Literal["range", "max"] = "range", alpha_level: float = 0.05,
                          reps: int = 9_999, bootstrap: resample.Scheme = "stationary",
                          block_length: float | str = "auto", seed: resample.SeedLike = None,
@@ -475,6 +499,7 @@ def model_confidence_set(losses: ArrayLike, *, method: Literal["range", "max"] =
     (x,), _ = align([("losses", losses)], min_obs=10)
     if x.ndim != 2 or x.shape[1] < 2:
         raise InputError("losses", "needs at least two models (columns)")
+    _refuse_constant_contrasts(x)
     if isinstance(seed, np.random.Generator):
         seed = check_seed(seed)
     b = float(resample.resolve_block_length(block_length, x, bootstrap))

@@ -277,3 +277,15 @@ def test_inputs_refused():
         model_confidence_set(np.ones((50, 1)))
     with pytest.raises(InputError, match="method"):
         model_confidence_set(np.random.default_rng(0).standard_normal((50, 3)), method="SQ")
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda x: np.ones_like(x), "no loss differential has any variance"),  # every model the same constant
+    (lambda x: np.column_stack([x[:, 0], x[:, 0] + 2.0, x[:, 0] - 1.0]), "no loss differential"),  # all shifts
+    (lambda x: np.column_stack([x[:, 0], x[:, 1], x[:, 1] + 0.3]), "models 1 and 2 differ by a constant"),
+])
+def test_a_loss_differential_without_variance_is_refused_naming_losses(make, message):
+    x = make(np.random.default_rng(4).standard_normal((80, 3)))
+    for kwargs in ({}, {"block_length": 3}):  # "auto" and a given length: the same refusal, not a 0/0 t-ratio
+        with pytest.raises(InputError, match=f"^losses: {message}"):
+            model_confidence_set(x, reps=99, seed=1, **kwargs)

@@ -137,17 +137,21 @@ def markdown(done: dict) -> str:
 
 
 def recompute(done: dict, cache: Path, tests: tuple[str, ...], worlds: int, jobs: int, md: Path) -> int:
-    """Recompute ``tests`` in every family cell on the same worlds and seeds; the other tests' counts stay."""
+    """Recompute ``tests`` in every cell that has them on the same worlds and seeds; the other tests' counts stay
+    (a pairwise cell runs every pairwise test, and only the named ones are replaced)."""
     from joblib import Parallel, delayed
 
+    kinds = {"family"} if set(tests) <= set(study.FAMILY) else {"pairwise"} if set(tests) <= set(study.PAIRWISE) else None
+    if kinds is None:
+        raise SystemExit("--recompute: name family tests or pairwise tests, not both")
     # each cell on its own worlds (the same seeds as its first run); cells not run yet are left to a normal run
-    todo = [(key, (*c[:4], done[key]["worlds"], *c[5:])) for key, c in cells(worlds) if c[0] == "family" and key in done]
+    todo = [(key, (*c[:4], done[key]["worlds"], *c[5:])) for key, c in cells(worlds) if c[0] in kinds and key in done]
     t0 = time.perf_counter()
     with Parallel(n_jobs=jobs, return_as="generator_unordered") as pool:
         jobs_ = pool(delayed(lambda key, c: (key, run_cell(*c, tests=tests)))(key, c) for key, c in todo)
         for i, (key, res) in enumerate(jobs_, 1):
             cell = done.setdefault(key, {"worlds": res["worlds"], "reps": res["reps"], "rejections": {}, "seconds": 0.0})
-            cell["rejections"].update(res["rejections"])
+            cell["rejections"].update({t: v for t, v in res["rejections"].items() if t in tests})
             cell.setdefault("recomputed", {}).update({t: time.strftime("%Y-%m-%d") for t in tests})
             cache.write_text(json.dumps(done, indent=1, sort_keys=True))
             print(f"[compare-size] recomputed {i}/{len(todo)} {key} ({res['seconds']:.0f} s; "
@@ -166,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", default=str(ROOT / "docs" / "atlas" / "compare_size.json"))
     ap.add_argument("--markdown", default=str(ROOT / "docs" / "compare-size.md"))
     ap.add_argument("--recompute", default=None,
-                    help="comma-separated family tests to recompute in every family cell (after a change to them)")
+                    help="comma-separated family (or pairwise) tests to recompute in every such cell (after a change to them)")
     args = ap.parse_args(argv)
     cache = Path(args.cache)
     done = json.loads(cache.read_text()) if cache.exists() else {}

@@ -165,10 +165,10 @@ def test_family_size_reduced():
 def test_pairwise_size_full(kind, n):
     rej = pairwise_rejections(kind, n, 2000, base=21)
     print(f"\n[pairwise size, 2000 worlds, {kind}, n={n}] " + ", ".join(f"{t} {r / 2000:.4f}" for t, r in rej.items()))
-    # the tests whose size the docstrings claim (docs/compare-size.md: 3.4-5.9 % measured); the HLN DM, the HAC
+    # the tests whose size the docstrings claim (docs/compare-size.md: 4.0-5.9 % measured); the HLN DM, the HAC
     # Ledoit-Wolf and Jobson-Korkie over-reject under AR(1) 0.5 and are documented as such
     for t in ("lw_bootstrap", "dm_fixed_b", "gw_mds"):
-        assert 0.03 <= rej[t] / 2000 <= 0.07, (t, rej[t] / 2000)
+        assert 0.04 <= rej[t] / 2000 <= 0.06, (t, rej[t] / 2000)
 
 
 @pytest.mark.slow

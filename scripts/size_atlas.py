@@ -102,6 +102,11 @@ def spec_list(reps: int) -> list[Spec]:
              lambda x, s: _p(ac.spa(x, reps=reps, seed=s)) <= LEVEL, 0.25),
         Spec("stepm (any strategy superior)", "family",
              lambda x, s: len(ac.stepm(x, reps=reps, seed=s).superior) > 0, 0.25),
+        Spec("spa (studentize=\"hac\")", "family",
+             lambda x, s: _p(ac.spa(x, reps=reps, seed=s, studentize="hac")) <= LEVEL, 0.25,
+             "T by the QS variance, replicates by Hansen's omega: over-rejects at T = 500 under dependence"),
+        Spec("stepm (studentize=\"hac\"; any strategy superior)", "family",
+             lambda x, s: len(ac.stepm(x, reps=reps, seed=s, studentize="hac").superior) > 0, 0.25),
         Spec("reality_check", "family", lambda x, s: _p(ac.reality_check(x, reps=reps, seed=s)) <= LEVEL, 0.25),
     ]
 

@@ -6,8 +6,9 @@ On continuous data exact ties have probability zero, so both count the same repl
 the counts (see ``counts`` / ``arch_share``), not the p-values themselves.
 
 ``studentize``: "none" is what arch 8.0's SPA/StepM compute, "fixed" is Hansen's (2005) omega_k in the
-statistic and the replicates (= arch on d_k / omega_k; the 0.1 ``studentize=True``), "replicate" (the 0.2
-default) studentises each replicate by its own block variance, which arch has no counterpart of."""
+statistic and the replicates (= arch on d_k / omega_k; the 0.1 ``studentize=True``), "replicate" studentises
+each replicate by its own block variance (the default), and "hac" divides the observed means by the prewhitened QS
+variance and the replicates by omega_k; arch has no counterpart of either (checked by hand below)."""
 
 import numpy as np
 import pandas as pd
@@ -15,8 +16,8 @@ import pytest
 from arch.bootstrap import SPA, CircularBlockBootstrap, RealityCheck, StationaryBootstrap, StepM
 
 from alphacheck import InputError, NoIntervalError, TestResult
-from alphacheck._hac import stationary_bootstrap_lrv
-from alphacheck._resample import BlockPlan
+from alphacheck._hac import lrv_columns, stationary_bootstrap_lrv
+from alphacheck._resample import BlockPlan, bootstrap_plan, resampled_sums
 from alphacheck.overfitting import FamilyTestResult, reality_check, spa, stepm
 from alphacheck.overfitting.data_snooping import _run
 
@@ -164,7 +165,7 @@ def test_stepm_finds_the_superior_strategies_like_arch():
     a.compute()
     ours = stepm(rets, bench, reps=3000, block_length=8, seed=4, studentize="none")
     assert sorted(ours.superior) == sorted(a.superior_models) == [1, 6, 11]
-    for studentize in ("fixed", "replicate"):  # Hansen's omega_k (the 0.1 default) and the 0.2 default
+    for studentize in ("fixed", "replicate", "hac"):  # Hansen's omega_k (the 0.1 default), the default, QS/omega
         stud = stepm(rets, bench, reps=3000, block_length=8, seed=4, studentize=studentize)
         assert sorted(stud.superior) == [1, 6, 11]
         assert stud.pvalue == stud.strategies["adjusted_pvalue"].min()
@@ -237,7 +238,7 @@ def test_size_full():
         ({"benchmark": np.zeros(99)}, "same length"),
         ({"bootstrap": "wild"}, "bootstrap"),
         ({"alpha_level": 1.5}, "alpha_level"),
-        ({"studentize": True}, "studentize"),  # 0.2: "replicate", "fixed" or "none", not a bool
+        ({"studentize": True}, "studentize"),  # 0.2: "hac", "replicate", "fixed" or "none", not a bool
         ({"reps": 0}, "reps"),
         ({"block_length": 0.5}, "block_length"),
     ],
@@ -282,3 +283,29 @@ def test_options_are_keyword_only():
     for fn in (reality_check, spa, stepm):
         with pytest.raises(TypeError):
             fn(rets, bench, 100)
+
+
+def test_hac_studentisation_equals_a_hand_stepdown():
+    """studentize="hac": T_k = mean/sqrt(QS lrv / T), T*_k = (mean* − g_k)/sqrt(ω̂_k² / T) with ω̂_k²
+    Hansen's kernel variance, computed by hand from bootstrap_plan's replicates (the same seed), and the stepdown
+    adjusted p-values of Romano & Wolf (2016) as a plain loop over ranks."""
+    rets, bench = make_family(31, t=500, k=12, superior=(3, 8))
+    d = rets - bench[:, None]
+    t, block, reps = d.shape[0], 6.0, 999
+    res = stepm(rets, bench, reps=reps, block_length=block, seed=7, studentize="hac")
+    assert res.studentize == "hac"
+    mean = d.mean(axis=0)
+    hac, omega = lrv_columns(d), stationary_bootstrap_lrv(d, block)
+    stat = mean / np.sqrt(hac / t)
+    valid = mean >= -np.sqrt(hac / t * 2 * np.log(np.log(t)))
+    plan = bootstrap_plan(t, reps, "stationary", block, seed=7)
+    sims = (resampled_sums(d, plan) / t - np.where(valid, mean, 0.0)) / np.sqrt(omega / t)
+    np.testing.assert_allclose(res.strategies["statistic"], stat, rtol=1e-12)
+    np.testing.assert_allclose(res.strategies["pvalue"], (1 + (sims >= stat).sum(axis=0)) / (reps + 1))
+    order = np.argsort(-stat)
+    raw = [(1 + (sims[:, order[r:]].max(axis=1) >= stat[order[r]]).sum()) / (reps + 1) for r in range(len(stat))]
+    adjusted = np.empty(len(stat))
+    adjusted[order] = np.maximum.accumulate(raw)
+    np.testing.assert_allclose(res.strategies["adjusted_pvalue"], adjusted)
+    assert set(res.superior) == set(np.flatnonzero(adjusted <= 0.05))
+    assert res.pvalue == (1 + (sims.max(axis=1) >= stat.max()).sum()) / (reps + 1)

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from alphacheck import _columns, _resample
-from alphacheck._hac import lrv_columns
+from alphacheck._hac import lrv_columns, stationary_bootstrap_lrv
 from alphacheck._inputs import InputError
 from alphacheck._pvalues import pvalue_from_counts
 from alphacheck.overfitting import reality_check, spa, stepm
@@ -37,9 +37,11 @@ def family():
 
 CALLS = [
     ("spa-replicate", lambda x, b, **kw: spa(x, b, **kw)),
+    ("spa-hac", lambda x, b, **kw: spa(x, b, studentize="hac", **kw)),
     ("spa-fixed", lambda x, b, **kw: spa(x, b, studentize="fixed", **kw)),
     ("rc", lambda x, b, **kw: reality_check(x, b, **kw)),
     ("stepm-replicate", lambda x, b, **kw: stepm(x, b, **kw)),
+    ("stepm-hac", lambda x, b, **kw: stepm(x, b, studentize="hac", **kw)),
     ("stepm-none", lambda x, b, **kw: stepm(x, b, studentize="none", **kw)),
     ("kstepm-2", lambda x, b, **kw: stepm(x, b, k_fwer=2, **kw)),
     ("kstepm-3-fixed", lambda x, b, **kw: stepm(x, b, k_fwer=3, studentize="fixed", **kw)),
@@ -158,8 +160,9 @@ def test_out_of_memory_inputs_are_checked(family, tmp_path):
 # k-StepM against the plain computation on the full (replicates x strategies) matrix
 
 
-def full_sims(rets, bench, reps, seed, b):
-    """The re-centred studentised sim* of every strategy (consistent re-centring), computed the plain way."""
+def full_sims(rets, bench, reps, seed, b, studentize="replicate"):
+    """The re-centred studentised sim* of every strategy (consistent re-centring), computed the plain way:
+    "hac" divides each replicate's mean by Hansen's ω̂_k, "replicate" by its own block variance."""
     d = rets - bench[:, None]
     t = d.shape[0]
     mean = d.mean(axis=0)
@@ -167,6 +170,9 @@ def full_sims(rets, bench, reps, seed, b):
     valid = mean >= -np.sqrt(omega2 / t * 2.0 * np.log(np.log(t)))
     centre = np.where(valid, mean, 0.0)
     stat = mean / np.sqrt(omega2 / t)
+    if studentize == "hac":
+        sums = _resample.streamed_sums(d, reps, "stationary", b, seed)
+        return (sums / t - centre) / np.sqrt(stationary_bootstrap_lrv(d, b) / t), stat
     mom = _resample.streamed_block_moments(d, reps, "stationary", b, seed, pairs="diagonal")
     m = mom.sums / t
     v = (mom.cross - 2 * m * mom.length_sums + m**2 * mom.length_squares[:, None]) / t
@@ -207,20 +213,22 @@ def reference_kstepm(sims, stat, k, alpha, n_max=50):
     return set(order[:rejected].tolist())
 
 
+@pytest.mark.parametrize("studentize", ["hac", "replicate"])
 @pytest.mark.parametrize("k_fwer", [1, 2, 3, 4])
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_kstepm_equals_the_plain_algorithm(small_chunks, k_fwer, seed):
+def test_kstepm_equals_the_plain_algorithm(small_chunks, k_fwer, seed, studentize):
     rng = np.random.default_rng(100 + seed)
     t, k = 300, 40
     bench = rng.standard_normal(t) * 0.01
     rets = bench[:, None] + rng.standard_normal((t, k)) * 0.01
     rets[:, :12] += np.linspace(0.0008, 0.003, 12)  # a range of effects: several steps
-    res = stepm(rets, bench, reps=499, seed=seed, block_length=3, k_fwer=k_fwer, alpha_level=0.1)
-    sims, stat = full_sims(rets, bench, 499, seed, 3.0)
+    opts = {"reps": 499, "seed": seed, "block_length": 3, "alpha_level": 0.1, "studentize": studentize}
+    res = stepm(rets, bench, k_fwer=k_fwer, **opts)
+    sims, stat = full_sims(rets, bench, 499, seed, 3.0, studentize)
     want = reference_kstepm(sims, stat, k_fwer, 0.1)
     assert set(res.superior) == want
     if k_fwer == 1:  # the k = 1 algorithm is StepM's stepdown: the same set as its adjusted p-values
-        plain = stepm(rets, bench, reps=499, seed=seed, block_length=3, alpha_level=0.1)
+        plain = stepm(rets, bench, **opts)
         assert set(plain.superior) == want
     assert res.k_fwer == k_fwer and (k_fwer == 1 or "k-StepM" in res.test)
 

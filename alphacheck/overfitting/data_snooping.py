@@ -526,7 +526,7 @@ _PARAMS_DOC = """
     studentize : (spa, stepm) "replicate" (default): T_k = mean(d_k)/(σ̂_k/√T) with σ̂_k² the AR(1)-
         prewhitened QS long-run variance (Andrews & Monahan 1992), each replicate's T*_k divided by its own
         block variance (Götze & Künsch 1996) — it controls the FWER on every measured world, conservatively for
-        many strategies (a random studentiser in each of k coordinates widens the max): StepM 4.0-4.5 % at
+        many strategies (a random studentiser in each of k coordinates widens the max): StepM 3.8-4.5 % at
         k = 10 (iid t(4), GARCH), 3.1 / 4.5 % under AR(1) 0.5 (T = 500 / 2,000), and 0.1-4.1 % at k = 100
         (docs/compare-size.md, 2,000 null worlds per cell). "hac": T as for "replicate", T*_k =
         (mean*(d_k) − g_k)/(ω̂_k/√T) with ω̂_k² Hansen's (2005) stationary-bootstrap kernel variance — the

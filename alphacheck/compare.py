@@ -202,7 +202,7 @@ def _sharpe_difference(x1: np.ndarray, x2: np.ndarray, *, method: str = "bootstr
                           None, {**hac, **common})
     # "auto": Politis-White on the statistic's influence series ∇f(v̂)'(y_t − v̂), the linearised Δ̂, not the
     # maximum over the four columns: under GARCH the squares' persistence drove that maximum to 13-46 and left
-    # too few blocks for each replicate's variance (3.0 / 2.5 % at 5 %; 4.6 / 3.8 % from the influence series)
+    # too few blocks for each replicate's variance (3.4 / 3.4 % at 5 %; 5.4 / 4.8 % from the influence series)
     influence = (cols - cols.mean(axis=0)) @ np.asarray(hac["gradient"])
     b = float(resolve_block_length(block_length, influence, bootstrap))
     if moments is None:
@@ -288,9 +288,9 @@ def sharpe_difference(returns: ArrayLike, incumbent: ArrayLike, *,
     Measured size at 5 % (docs/compare-size.md; 2,000 null worlds, two strategies with correlation 0.5 and
     equal Sharpe ratios, T = 500 / 2,000): bootstrap 5.9 / 5.1 % (iid t(4)), 4.9 / 5.7 % (AR(1) 0.5),
     5.4 / 4.8 % (GARCH; 3.4 / 3.4 % with the block length from the four columns' maximum, which the squares'
-    volatility persistence drove to 13-46); "hac" 6.3 / 4.8, 6.8 / 6.6, 5.5 / 5.1 %; Jobson–Korkie–Memmel 5.9 / 5.0 % on iid
-    t(4) but 26.9 / 25.3 % under AR(1) 0.5 (it assumes independence: a classical reference, not a test for
-    dependent returns).
+    volatility persistence drove to 13-46); "hac" 6.3 / 4.8, 6.8 / 6.6, 5.5 / 5.1 %; Jobson–Korkie–Memmel
+    5.9 / 5.0 % on iid t(4) but 26.9 / 25.3 % under AR(1) 0.5 (it assumes independence: a classical reference,
+    not a test for dependent returns).
 
     References
     ----------

@@ -146,10 +146,8 @@ def _stats_block(block: np.ndarray, lo: int, hi: int, extra: Any, groups: list, 
     out: dict[str, Any] = {"mean": d.mean(axis=0)}
     if studentize in ("replicate", "hac"):
         out["omega2"] = lrv_columns(d)
-    if studentize == "hac" and b_len is not None:
-        out["kernel2"] = stationary_bootstrap_lrv(d, b_len)
-    elif studentize not in ("replicate", "hac") and b_len is not None:
-        out["omega2"] = stationary_bootstrap_lrv(d, b_len)
+    if studentize != "replicate" and b_len is not None:  # Hansen's ω̂_k²: the replicates' scale for "hac"
+        out["kernel2" if studentize == "hac" else "omega2"] = stationary_bootstrap_lrv(d, b_len)
     if need_pw:
         out["pw"] = resample.politis_white_max(d, method)
     return [out]

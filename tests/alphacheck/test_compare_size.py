@@ -113,7 +113,8 @@ def family_rejections(kind: str, n: int, k: int, worlds: int, base: int, plant: 
                 if name in out:
                     disc = false_discovery_control(p_hac, method=method).discoveries
                     out[name] += bool(disc[0]) if plant else bool(disc.any())
-        if any(t.startswith(("fdr", "stepm")) and not t.endswith("_hac") for t in tests):
+        if any(t.startswith(("fdr", "stepm")) and not t.endswith("_hac") and not t.startswith("stepm_hac")
+               for t in tests):
             sm = stepm(x0, **opts)
             p = sm.strategies["pvalue"].to_numpy()
             if "stepm_fwer" in out:

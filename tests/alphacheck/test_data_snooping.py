@@ -238,7 +238,7 @@ def test_size_full():
         ({"benchmark": np.zeros(99)}, "same length"),
         ({"bootstrap": "wild"}, "bootstrap"),
         ({"alpha_level": 1.5}, "alpha_level"),
-        ({"studentize": True}, "studentize"),  # 0.2: "hac", "replicate", "fixed" or "none", not a bool
+        ({"studentize": True}, "studentize"),  # 0.2: "replicate", "hac", "fixed" or "none", not a bool
         ({"reps": 0}, "reps"),
         ({"block_length": 0.5}, "block_length"),
     ],

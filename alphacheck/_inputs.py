@@ -31,6 +31,9 @@ class InputError(ValueError):
         self.problem = problem
         super().__init__(f"{name}: {problem}")
 
+    def __reduce__(self) -> tuple:  # picklable (raised in a Dask worker, re-raised in the client)
+        return (type(self), (self.argument, self.problem))
+
 
 @dataclass(frozen=True)
 class Checked:

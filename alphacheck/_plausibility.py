@@ -107,6 +107,13 @@ class ImplausibleReturnsError(InputError):
         self.rule = rule
         super().__init__(name, problem)
 
+    def __reduce__(self) -> tuple:
+        return (_rebuild_implausible, (self.argument, self.problem, self.kind, self.rule))
+
+
+def _rebuild_implausible(name: str, problem: str, kind: str, rule: str) -> ImplausibleReturnsError:
+    return ImplausibleReturnsError(name, problem, kind=kind, rule=rule)
+
 
 @dataclasses.dataclass(frozen=True)
 class Profile:

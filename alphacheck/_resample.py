@@ -59,6 +59,8 @@ _PLAN_CHUNK_BYTES = 8 * 2**20
 _INDEX_ELEMENTS = 2**21  # observation indices expanded at once by map_index_chunks (16 MB of int64)
 # Target size of temporaries in resampled_sums / bootstrap_indices: ~200 MB.
 _WORK_BYTES = 200 * 2**20
+# below this many multiply-adds a sparse product is not worth a thread pool (~0.2 ms to start)
+_THREAD_MIN_FLOPS = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -442,26 +444,42 @@ def _row_prefix(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return prefix, mean
 
 
-def _sums_sparse(prefix: tuple[np.ndarray, np.ndarray], plan: BlockPlan) -> np.ndarray:
+def _sums_sparse(prefix: tuple[np.ndarray, np.ndarray], plan: BlockPlan, threads: int = 1) -> np.ndarray:
     """Σ_j (P[s_j + L_j] − P[s_j]) for every replicate as one sparse product W @ P (scipy CSR).
 
-    W (reps, 2n+1) holds +1 at each block end and −1 at each block start (zero-length padding blocks
-    cancel); P is row-major, so every block reads two contiguous k-vectors: the fast layout for many
-    columns (O(blocks · k) flops in one C loop, no (reps, blocks, k) temporary).
+    W (reps, 2n+1) holds +1 at each block end and −1 at each block start; zero-length padding blocks are left
+    out (a fifth of the entries at b = 20). P is row-major, so every block reads two contiguous k-vectors: the
+    fast layout for many columns (O(blocks · k) flops in one C loop, no (reps, blocks, k) temporary).
+    ``threads`` > 1 splits the replicates into that many row ranges, each its own CSR product in a thread
+    (scipy's sparsetools release the GIL); each row's sum is computed the same way, so the bits do not change.
     """
     from scipy import sparse
 
     rows_prefix, mean = prefix
-    reps, m = plan.starts.shape
-    cols = np.empty((reps, 2 * m), dtype=np.int64)
-    cols[:, 0::2] = plan.starts + plan.lengths
-    cols[:, 1::2] = plan.starts
-    vals = np.empty((reps, 2 * m))
-    vals[:, 0::2] = 1.0
-    vals[:, 1::2] = -1.0
-    w = sparse.csr_matrix((vals.ravel(), cols.ravel(), np.arange(reps + 1, dtype=np.int64) * (2 * m)),
-                          shape=(reps, rows_prefix.shape[0]))
-    return np.asarray(w @ rows_prefix) + plan.n * mean
+    reps = plan.starts.shape[0]
+    used = plan.lengths > 0
+    per_row = 2 * np.count_nonzero(used, axis=1)
+    indptr = np.zeros(reps + 1, dtype=np.int64)
+    np.cumsum(per_row, out=indptr[1:])
+    keep = np.flatnonzero(used)  # row-major: each replicate's blocks stay in order
+    starts = plan.starts.ravel()[keep]
+    cols = np.stack((starts + plan.lengths.ravel()[keep], starts), axis=1).ravel()  # end, start of each block
+    vals = np.tile(np.array([1.0, -1.0]), keep.size)
+    width = rows_prefix.shape[0]
+
+    def product(lo: int, hi: int) -> np.ndarray:
+        a, b = int(indptr[lo]), int(indptr[hi])
+        w = sparse.csr_matrix((vals[a:b], cols[a:b], indptr[lo : hi + 1] - a), shape=(hi - lo, width))
+        return np.asarray(w @ rows_prefix)
+
+    parts = min(max(threads, 1), reps)
+    if parts == 1 or cols.size * rows_prefix.shape[1] < _THREAD_MIN_FLOPS:
+        out = product(0, reps)
+    else:
+        cuts = np.linspace(0, reps, parts + 1).astype(int).tolist()
+        with ThreadPoolExecutor(max_workers=parts) as pool:
+            out = np.concatenate(list(pool.map(product, cuts[:-1], cuts[1:])))
+    return out + plan.n * mean
 
 
 def resampled_sums(x: Any, plan: BlockPlan, chunk: int | None = None, engine: str = "gather") -> np.ndarray:
@@ -515,14 +533,17 @@ def streamed_sums(
     n, reps, method, b, root = _check_common(a.shape[0], reps, method, block_length, seed)
     engine = check_choice(engine, "engine", SUM_ENGINES)
     specs = _chunk_specs(n, reps, method, b, root)
-    out = np.concatenate(run_chunks(sums_worker(a, method, b, engine), specs, n_jobs))
+    # fewer chunks than threads (one chunk up to ~200 MB of plan): the spare threads split each chunk's product
+    inner = max(1, check_n_jobs(n_jobs) // len(specs))
+    out = np.concatenate(run_chunks(sums_worker(a, method, b, engine, threads=inner), specs, n_jobs))
     return out[:, 0] if one_d else out
 
 
-def sums_worker(a: np.ndarray, method: str, b: float,
-                engine: str = "gather") -> Callable[[tuple[Any, int]], np.ndarray]:
+def sums_worker(a: np.ndarray, method: str, b: float, engine: str = "gather",
+                threads: int = 1) -> Callable[[tuple[Any, int]], np.ndarray]:
     """``work(spec)`` -> (rows, k) resampled sums of the validated 2-D ``a`` for one plan chunk (see
-    :func:`plan_specs`); the per-chunk computation of :func:`streamed_sums`."""
+    :func:`plan_specs`); the per-chunk computation of :func:`streamed_sums`. ``threads``: row ranges of the
+    sparse engine's product run in that many threads (same bits)."""
     n = a.shape[0]
     if _unit_blocks(method, b):
         def work(spec: tuple[Any, int]) -> np.ndarray:
@@ -531,7 +552,7 @@ def sums_worker(a: np.ndarray, method: str, b: float,
         rows = _row_prefix(a)
 
         def work(spec: tuple[Any, int]) -> np.ndarray:
-            return _sums_sparse(rows, _make_plan(spec, n, method, b))
+            return _sums_sparse(rows, _make_plan(spec, n, method, b), threads)
     else:
         prefix = _prefix(a)
 
@@ -1168,17 +1189,27 @@ def block_moments_worker(a: np.ndarray, method: str, b: float,
     return work
 
 
+_BLAS: dict[str, Any] = {}  # the threadpoolctl controller, made once: scanning the loaded libraries costs ~4 ms
+_BLAS_LOCK = threading.Lock()
+
+
 def single_thread_blas() -> Any:
     """A context in which BLAS runs one thread (threadpoolctl, when installed; else a no-op).
 
     OpenBLAS splits a matrix product among its threads in ways that change the last bits with the thread
     count; engines that promise the same bits on one machine, in worker processes and on a cluster run their
-    products single-threaded (their own chunks are the parallelism).
+    products single-threaded (their own chunks are the parallelism). The controller is built once, after
+    scipy's linear algebra (which may bring its own BLAS) is loaded.
     """
     try:
-        from threadpoolctl import threadpool_limits
+        from threadpoolctl import ThreadpoolController
     except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn, a dependency
         import contextlib
 
         return contextlib.nullcontext()
-    return threadpool_limits(1, user_api="blas")
+    with _BLAS_LOCK:
+        if "controller" not in _BLAS:
+            import scipy.linalg  # noqa: F401  (load every BLAS the engines call before the scan)
+
+            _BLAS["controller"] = ThreadpoolController()
+    return _BLAS["controller"].limit(limits=1, user_api="blas")

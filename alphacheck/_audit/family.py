@@ -31,7 +31,15 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from alphacheck import _resample as resample
-from alphacheck._inputs import InputError, align, check_plausible, check_probability, check_reps, check_seed
+from alphacheck._inputs import (
+    InputError,
+    align,
+    check_bool,
+    check_plausible,
+    check_probability,
+    check_reps,
+    check_seed,
+)
 from alphacheck._results import format_number, text_table
 from alphacheck.report.blocks import (
     Block,
@@ -235,14 +243,16 @@ def audit_family(trials: ArrayLike, benchmark: ArrayLike | None = None, *, reps:
     if r.ndim != 2 or r.shape[1] < 2:
         raise InputError("trials", "needs at least two variants (columns)")
     names = list(trials.columns) if isinstance(trials, pd.DataFrame) else list(range(r.shape[1]))
-    if check_returns:
+    if check_bool(check_returns, "check_returns"):
         for j in range(min(r.shape[1], 50)):
             check_plausible(r[:, j], index, f"trials[{names[j]!r}]")
+        if bench is not None:
+            check_plausible(bench, index, "benchmark")
     d = r if bench is None else r - bench[:, None]
     frame = pd.DataFrame(r, columns=names, index=index)
     b = float(resample.resolve_block_length(block_length, d, "stationary"))
     sm = stepm(frame, None if bench is None else pd.Series(bench, index=frame.index), reps=reps, block_length=b,
-               seed=root, n_jobs=n_jobs, alpha_level=level)
+               seed=root, n_jobs=n_jobs, alpha_level=level, check_returns=False)  # checked above, as "trials"
     table = sm.strategies
     assert table is not None  # stepm always sets it
     fdr = false_discovery_control(table["pvalue"], alpha_level=level)

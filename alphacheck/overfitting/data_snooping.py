@@ -49,7 +49,16 @@ from numpy.typing import ArrayLike
 from alphacheck import _resample as resample
 from alphacheck._columns import Columns, as_columns, check_block, map_blocks
 from alphacheck._hac import lrv_columns, stationary_bootstrap_lrv
-from alphacheck._inputs import InputError, check_choice, check_int, check_probability, check_reps, require_variance
+from alphacheck._inputs import (
+    InputError,
+    check_bool,
+    check_choice,
+    check_int,
+    check_plausible,
+    check_probability,
+    check_reps,
+    require_variance,
+)
 from alphacheck._pvalues import pvalue_from_counts
 from alphacheck._results import Interval, TestResult, format_number, frame_table, text_table
 
@@ -115,6 +124,7 @@ STUDENTIZE = ("replicate", "hac", "fixed", "none")
 N_MAX = 50
 # k-StepM: strategies beyond the current rejections whose replicates are fetched with the ones a step needs
 _FETCH_AHEAD = 256
+_PLAUSIBLE_COLUMNS = 50  # strategies checked to be returns (the rules read every value: bounded cost)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -127,11 +137,19 @@ def _differentials(block: np.ndarray, bench: np.ndarray | None) -> np.ndarray:
 
 def _stats_block(block: np.ndarray, lo: int, hi: int, extra: Any, groups: list, bench: np.ndarray | None,
                  bench_sd: float | None, method: str, need_pw: bool, studentize: str, b_len: float | None,
-                 check_finite: bool) -> list:
-    """Pass 1 over a block: checks, means, long-run variances, Politis-White lengths (per column)."""
+                 check_finite: bool, plausible: Any = None) -> list:
+    """Pass 1 over a block: checks, means, long-run variances, Politis-White lengths (per column).
+
+    ``plausible``: None (no check), or the returns' index (``False`` when there is none): the block's columns among
+    the family's first :data:`_PLAUSIBLE_COLUMNS` are checked to be returns, not prices, levels, percent or positions.
+    """
     labels = extra
     if check_finite:
         check_block(block, "returns", labels, 0)
+    if plausible is not None:
+        index = plausible if isinstance(plausible, pd.Index) else None
+        for j in range(max(0, min(hi, _PLAUSIBLE_COLUMNS) - lo)):
+            check_plausible(block[:, j], index, f"returns[{labels[j]!r}]")
     d = _differentials(block, bench)
     require_variance(d, "returns - benchmark")
     # a strategy equal to the benchmark plus a constant leaves rounding noise only: reject it too
@@ -350,7 +368,7 @@ def _k_stepm(stairs: tuple, stat_sorted: np.ndarray, kk: int, size: float, reps:
 
 
 def _run(test, returns, benchmark, reps, block_length, seed, bootstrap, studentize, size, procedure, plan=None,
-         n_jobs=None, k_fwer=1):
+         n_jobs=None, k_fwer=1, check_returns=True):
     size = check_probability(size, "alpha_level")
     studentize = check_choice(studentize, "studentize", STUDENTIZE)
     reps = check_reps(reps, minimum=1)
@@ -366,10 +384,15 @@ def _run(test, returns, benchmark, reps, block_length, seed, bootstrap, studenti
     auto = resample.is_auto(block_length) and method != "iid"
     b_len = None if auto else float(resample.resolve_block_length(block_length, np.empty((t, 0)), method))
     bench_sd = None if bench is None else float(np.std(bench))
+    plausible = None
+    if check_bool(check_returns, "check_returns"):
+        if bench is not None:
+            check_plausible(bench, src.index, "benchmark")
+        plausible = src.index if src.index is not None else False
 
     # pass 1: per-strategy numbers (and the largest Politis-White length)
     first = [r[0] for r in map_blocks(src, _stats_block, bench, bench_sd, method, auto, studentize, b_len,
-                                      not src.in_memory, per_block=block_labels)]
+                                      not src.in_memory, plausible, per_block=block_labels)]
     mean = np.concatenate([f["mean"] for f in first])
     if auto:
         b_len = resample.auto_block_length(max(f["pw"] for f in first), t)
@@ -538,6 +561,9 @@ _PARAMS_DOC = """
     alpha_level : family-wise error rate for ``superior``
     n_jobs : threads of the bootstrap engine (the bits do not depend on it)
     k_fwer : (stepm) k >= 1: control the probability of k or more false findings (k = 1: the FWER)
+    check_returns : refuse a benchmark, or any of the first 50 strategies, whose values look like prices, levels,
+        cumulative curves, percent units or positions (the plausibility rules of docs/architecture.md); False
+        skips it (for losses, forecast errors or other differentials that are not returns)
 
     Returns
     -------
@@ -578,6 +604,7 @@ def reality_check(
     seed: resample.SeedLike = None,
     n_jobs: int | None = None,
     alpha_level: float = 0.05,
+    check_returns: bool = True,
 ) -> FamilyTestResult:
     """White's (2000) Reality Check for data snooping.
 
@@ -587,7 +614,7 @@ def reality_check(
     ``adjusted_pvalue`` = P*(V* > mean(d_k)) (single step); ``superior`` = adjusted p <= alpha_level.
     """
     return _run("Reality Check (White 2000)", returns, benchmark, reps, block_length, seed, bootstrap, "none",
-                alpha_level, "reality_check", n_jobs=n_jobs)
+                alpha_level, "reality_check", n_jobs=n_jobs, check_returns=check_returns)
 
 
 def spa(
@@ -601,6 +628,7 @@ def spa(
     n_jobs: int | None = None,
     studentize: Literal["replicate", "hac", "fixed", "none"] = "replicate",
     alpha_level: float = 0.05,
+    check_returns: bool = True,
 ) -> FamilyTestResult:
     """Hansen's (2005) test for superior predictive ability (SPA).
 
@@ -612,7 +640,7 @@ def spa(
     set arch's ``better_models`` returns). Measured size at the least favourable null: docs/size-atlas.md.
     """
     return _run("SPA (Hansen 2005)", returns, benchmark, reps, block_length, seed, bootstrap, studentize, alpha_level,
-                "spa", n_jobs=n_jobs)
+                "spa", n_jobs=n_jobs, check_returns=check_returns)
 
 
 def stepm(
@@ -627,6 +655,7 @@ def stepm(
     studentize: Literal["replicate", "hac", "fixed", "none"] = "replicate",
     alpha_level: float = 0.05,
     k_fwer: int = 1,
+    check_returns: bool = True,
 ) -> FamilyTestResult:
     """Romano & Wolf's (2005) StepM: which strategies beat the benchmark, controlling the FWER.
 
@@ -652,7 +681,7 @@ def stepm(
     """
     return _run("StepM (Romano & Wolf 2005)" if k_fwer == 1 else f"k-StepM (Romano & Wolf 2007), k = {k_fwer}",
                 returns, benchmark, reps, block_length, seed, bootstrap, studentize, alpha_level, "stepm",
-                n_jobs=n_jobs, k_fwer=k_fwer)
+                n_jobs=n_jobs, k_fwer=k_fwer, check_returns=check_returns)
 
 
 for _f in (reality_check, spa, stepm):

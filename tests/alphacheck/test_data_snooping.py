@@ -38,9 +38,10 @@ def arch_counts(p, reps):
 
 
 def make_family(seed, t=500, k=20, superior=(), inferior=(), ar=0.0, hetero=False):
-    """Strategy returns (t, k) and a benchmark; superior columns earn +0.25 sd per period over it."""
+    """Strategy returns (t, k) and a benchmark, in return units (1 % per period); superior columns earn +0.25 sd
+    per period over it."""
     rng = np.random.default_rng(seed)
-    e = rng.standard_normal((t + 50, k + 1))
+    e = 0.01 * rng.standard_normal((t + 50, k + 1))
     if ar:
         for i in range(1, e.shape[0]):
             e[i] += ar * e[i - 1]
@@ -49,9 +50,9 @@ def make_family(seed, t=500, k=20, superior=(), inferior=(), ar=0.0, hetero=Fals
     bench = e[:, 0]
     rets = bench[:, None] + e[:, 1:] * scale
     for j in superior:
-        rets[:, j] += 0.25 * scale[j]
+        rets[:, j] += 0.0025 * scale[j]
     for j in inferior:
-        rets[:, j] -= 0.5 * scale[j]
+        rets[:, j] -= 0.005 * scale[j]
     return rets, bench
 
 

@@ -156,6 +156,38 @@ def test_out_of_memory_inputs_are_checked(family, tmp_path):
         stepm(rets[:, :3], bench, reps=99, k_fwer=4)
 
 
+def _price_family(rets):
+    bad = rets.copy()
+    bad[:, 30] = 100.0 * np.cumprod(1.0 + rets[:, 30])  # a price level, not a return
+    return bad
+
+
+@pytest.mark.parametrize("name, call", CALLS[:1] + CALLS[3:5])
+def test_non_returns_are_refused_in_memory_and_on_disk(family, tmp_path, name, call):
+    """Prices among the first 50 strategies, or as the benchmark, raise an InputError naming them, wherever the
+    family lives (pass 1 checks each block as it reads it); check_returns=False lets losses through."""
+    from alphacheck._plausibility import ImplausibleReturnsError
+
+    rets, bench = family
+    bad = _price_family(rets)
+    path = tmp_path / "prices.npy"
+    np.save(path, bad)
+    for source in (bad, str(path), pd.DataFrame(bad, columns=[f"s{j}" for j in range(K)])):
+        with pytest.raises(ImplausibleReturnsError) as info:
+            call(source, bench, reps=99, seed=1)
+        assert info.value.argument in ("returns[30]", "returns['s30']") and "check_returns=False" in str(info.value)
+    with pytest.raises(ImplausibleReturnsError) as info:
+        call(rets, 100.0 * np.cumprod(1.0 + bench), reps=99, seed=1)
+    assert info.value.argument == "benchmark"
+    call(bad, bench, reps=99, seed=1, check_returns=False)  # off: runs
+    call(100.0 * rets, 100.0 * bench, reps=99, seed=1, check_returns=False)  # percent units, told so
+    with pytest.raises(InputError, match="check_returns"):
+        call(rets, bench, reps=99, check_returns="no")
+    late = rets.copy()
+    late[:, 55] = 100.0 * np.cumprod(1.0 + rets[:, 55])
+    call(late, bench, reps=99, seed=1)  # beyond the first 50 strategies: not read twice (bounded cost)
+
+
 # --------------------------------------------------------------------------------------------------------
 # k-StepM against the plain computation on the full (replicates x strategies) matrix
 
@@ -307,6 +339,19 @@ def test_dask_family_on_a_local_cluster_is_bit_identical(family, client, monkeyp
         assert got.details["source"] == "Dask array" and got.details["replicate_chunks"] > 1, name
         same(ref, got)
     assert len(client.scheduler_info()["workers"]) == 2
+
+
+def test_dask_family_refuses_prices_on_the_workers(family, client):
+    """The plausibility check runs where the block is (a worker) and its InputError reaches the caller intact."""
+    import dask.array as da
+
+    from alphacheck._plausibility import ImplausibleReturnsError
+
+    rets, bench = family
+    x = da.from_array(_price_family(rets), chunks=(T, 13))
+    with pytest.raises(ImplausibleReturnsError) as info:
+        stepm(x, bench, reps=99, seed=1)
+    assert info.value.argument == "returns[30]" and info.value.kind == "prices"
 
 
 def test_dask_family_generated_by_blocks(client, monkeypatch):

@@ -172,6 +172,9 @@ def test_every_function_that_takes_returns_refuses_prices_and_can_be_told_not_to
         "updown_beta": lambda x, **k: ac.updown_beta(x, r, **k),
         "spread_test": lambda x, **k: ac.spread_test(x, other, reps=199, seed=0, **k),
         "audit": lambda x, **k: ac.audit(x, r, reps=199, **k),
+        "spa": lambda x, **k: ac.spa(x, reps=199, seed=0, **k),
+        "stepm": lambda x, **k: ac.stepm(x, other, reps=199, seed=0, **k),
+        "reality_check": lambda x, **k: ac.reality_check(x, reps=199, seed=0, **k),
     }
     for call in calls.values():
         with pytest.raises(ImplausibleReturnsError):

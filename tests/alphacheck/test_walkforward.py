@@ -267,3 +267,63 @@ def test_a_bad_output_in_a_later_block_is_named_with_threads():
 
     with pytest.raises(InputError, match="w=40"):
         walk_forward(rule, {"w": list(range(1, 46))}, r, splitter=WalkForward(train_size=300, test_size=100), n_jobs=2)
+
+
+def test_an_ndarray_output_with_nan_or_huge_values_in_a_later_block_is_named():
+    """float64 ndarray outputs skip the per-call validation; their block's check names the bad set."""
+    x = np.random.default_rng(6).normal(0, 0.01, 800)
+    sp = WalkForward(train_size=300, test_size=100)
+
+    def rule(p, d):
+        out = d * p["w"]
+        if p["w"] == 37:
+            out[5] = np.nan
+        if p["w"] == 41:
+            out[9] = 1e200
+        return out
+
+    for n_jobs in (1, 2):
+        with pytest.raises(InputError, match=r"strategy output for w=37.*non-finite"):
+            walk_forward(rule, {"w": list(range(1, 46))}, x, splitter=sp, n_jobs=n_jobs)
+    with pytest.raises(InputError, match=r"strategy output for w=41.*too large"):
+        walk_forward(rule, {"w": list(range(38, 46))}, x, splitter=sp)
+
+
+@pytest.mark.parametrize("metric", ["sharpe", "mean"])
+def test_kept_prefix_rows_score_as_the_full_prefix(metric):
+    """The scorer keeps only the prefix rows its windows read; scores equal those from every row (to rounding),
+    and constant windows (NaN Sharpe) are found exactly, for multi-block purged train sets too."""
+    from alphacheck.splits import PurgedKFold
+    from alphacheck.walkforward import _WindowScorer
+
+    rng = np.random.default_rng(8)
+    R = rng.normal(0, 0.01, (3_000, 6))
+    R[400:900, 1] = 0.0  # an all-zero stretch
+    R[1_200:1_700, 2] = 0.003  # a constant stretch
+    windows = [np.sort(w) for tr, te in PurgedKFold(n_splits=6, purge=10).split(R) for w in (tr, te)]
+    windows += [np.arange(400, 900), np.arange(1_200, 1_700), np.r_[400:500, 600:700]]
+    full = _WindowScorer(np.asfortranarray(R), metric, None)
+    kept = _WindowScorer(np.asfortranarray(R), metric, None, rows=_WindowScorer.rows_for(windows, R.shape[0]))
+    assert kept.rows.size < 60
+    for w in windows:
+        a, b = full(w), kept(w)
+        np.testing.assert_array_equal(np.isnan(a), np.isnan(b))
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-14)
+    assert np.isnan(kept(np.arange(400, 900))[1]) == (metric == "sharpe")
+
+
+def test_rank_correlations_equal_scipy_per_row():
+    from scipy import stats
+
+    from alphacheck.walkforward import _rank_correlations
+
+    rng = np.random.default_rng(2)
+    a, b = rng.normal(size=(12, 30)), rng.normal(size=(12, 30))
+    a[3, 4] = np.nan  # that set is dropped from split 3's correlation
+    b[5] = 1.0  # constant OOS scores: undefined
+    a[7, :15] = a[7, 15:]  # ties
+    got = _rank_correlations(a, b)
+    for s in range(12):
+        ok = np.isfinite(a[s]) & np.isfinite(b[s])
+        want = np.nan if np.ptp(b[s][ok]) == 0 else stats.spearmanr(a[s][ok], b[s][ok]).statistic
+        np.testing.assert_allclose(got[s], want, rtol=1e-12)

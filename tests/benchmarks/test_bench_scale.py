@@ -258,9 +258,11 @@ def test_walk_forward_two_jobs():
           f"{out['one']:.2f} s, n_jobs=2 {out['two']:.2f} s: {ratio:.2f}x (target 1.5x), peak RSS "
           f"{out['peak_mb']:.0f} MB, load {load():.1f}")
     assert out["sets"] == 720
-    # the 1.5x target is not reliably reached: 0.60x in one benchmark run, 1.76x (best of 4) in another process on
-    # the same machine, whose single-thread times varied 2.3-6.1 s; the floor guards against 0.1's 12x *slowdown*
-    assert ratio >= 0.4
+    # measured 1.45x (0.95 / 0.65 s, 753 MB) on a quiet 2-core machine once the scorer kept only the prefix rows
+    # its windows read (1.20x, 1.34 / 1.12 s, 1,472 MB before); the strategy calls themselves (numpy on 43,800-row
+    # arrays, memory-bound) scale 1.3-1.5x in two threads, so 1.5x is not reliably reached. The floor guards
+    # against threads that hurt (0.1 was 12x slower with n_jobs=2)
+    assert ratio >= 0.9
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -15,7 +15,17 @@ Sources
   number fixes λ (Storey 2002, λ = 0.5 by default); ``"bootstrap"`` picks λ on the grid 0.05, 0.10, …, 0.95
   minimising Storey, Taylor & Siegmund's (2004, JRSS B 66(1), sec. 6) estimate of the mean squared error,
   in ``qvalue``'s closed form: MSE(λ) = W(λ) / (m² (1 − λ)²) (1 − W(λ)/m) + (π̂0(λ) − q10)², W(λ) = #{p >= λ},
-  q10 the 10 % quantile of the π̂0(λ) (linear interpolation, R's type 7).
+  q10 the 10 % quantile of the π̂0(λ) (linear interpolation, R's type 7). That is ``finite_sample=False``.
+* Storey, Taylor & Siegmund (2004), JRSS B 66(1), 187-205, Theorem 3 (the default, ``finite_sample=True``):
+  q_(i) = min(1, π̂0*(λ) min_{j >= i} m p_(j) / j) with π̂0*(λ) = (W(λ) + 1) / (m (1 − λ)) *not* capped at 1
+  (``pi0`` reports it capped, as a share), and only p-values <= λ can be discoveries (q = 1 above λ);
+  for independent null p-values this controls the FDR at α in finite samples, where the plain π̂0 does not when
+  m is small (measured on one-sided HAC t-test p-values of k = 10 correlated strategies under the complete
+  null, 2,000 worlds, T = 500: 6.5 / 8.3 / 7.5 % any discovery at 5 % on iid t(4) / AR(1) 0.5 / GARCH worlds
+  with the plain π̂0; BH 5.0 / 6.3 / 5.6 %, the excess over 5 % there being the t-test's own under dependence;
+  on 40,000 families of 10 independent uniform p-values: 6.6 % plain, 5.47 % with π̂0* capped at 1, 4.9 %
+  uncapped). With ``pi0_lambda="bootstrap"`` the +1 is applied at the chosen λ (the
+  theorem covers a fixed λ).
 
 Every procedure sorts once: O(m log m) time and O(m) memory, so a million p-values take well under a second.
 Romano–Wolf k-FWER control, which needs the bootstrap draws rather than p-values, is in
@@ -31,7 +41,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from alphacheck._inputs import InputError, as_series, check_choice, check_number, check_probability
+from alphacheck._inputs import InputError, as_series, check_bool, check_choice, check_number, check_probability
 from alphacheck._results import Result
 
 __all__ = ["FDRResult", "false_discovery_control", "storey_pi0"]
@@ -56,6 +66,7 @@ class FDRResult(Result):
     qvalues : adjusted p-values / q-values in input order (a Series on the input's index for a Series).
     discoveries : boolean mask in input order (same container as ``qvalues``).
     note : why ``threshold`` or ``pi0_lambda`` is NaN ("" when neither is).
+    finite_sample : ("storey") whether π̂0 is Storey, Taylor & Siegmund's finite-sample form; None for BH and BY.
     """
 
     method: str
@@ -68,6 +79,7 @@ class FDRResult(Result):
     qvalues: Any = dataclasses.field(repr=False, metadata={"export": False})
     discoveries: Any = dataclasses.field(repr=False, metadata={"export": False})
     note: str = ""
+    finite_sample: bool | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """One row per hypothesis: p-value rank order is not imposed; q-value and discovery flag."""
@@ -97,9 +109,15 @@ def _step_up(p: np.ndarray, order: np.ndarray, scale: float) -> np.ndarray:
     return out
 
 
-def _pi0_from_sorted(ps: np.ndarray, lam: Any) -> tuple[float, float]:
-    """(π̂0, λ) from sorted p-values; λ a number or "bootstrap" (see the module docstring)."""
+def _pi0_from_sorted(ps: np.ndarray, lam: Any, finite_sample: bool) -> tuple[float, float]:
+    """(π̂0 capped at 1, λ) from sorted p-values; λ a number or "bootstrap" (see the module docstring)."""
+    pi0, used = _pi0_uncapped(ps, lam, finite_sample)
+    return min(pi0, 1.0), used
+
+
+def _pi0_uncapped(ps: np.ndarray, lam: Any, finite_sample: bool) -> tuple[float, float]:
     m = ps.size
+    extra = 1.0 if finite_sample else 0.0  # Storey, Taylor & Siegmund (2004), Theorem 3
     if isinstance(lam, str):
         grid = LAMBDA_GRID
         w: Any = m - np.searchsorted(ps, grid, side="left")  # #{p >= λ}
@@ -108,9 +126,9 @@ def _pi0_from_sorted(ps: np.ndarray, lam: Any) -> tuple[float, float]:
         mse = (w / (m**2 * (1 - grid) ** 2)) * (1 - w / m) + (pi0 - q10) ** 2
         best = np.flatnonzero(mse == mse.min())
         i = best[np.argmin(pi0[best])]
-        return float(min(pi0[i], 1.0)), float(grid[i])
+        return float((w[i] + extra) / (m * (1.0 - grid[i]))), float(grid[i])
     w = m - int(np.searchsorted(ps, lam, side="left"))
-    return float(min(w / (m * (1.0 - lam)), 1.0)), float(lam)
+    return float((w + extra) / (m * (1.0 - lam))), float(lam)
 
 
 def _check_lambda(pi0_lambda: Any) -> Any:
@@ -122,8 +140,9 @@ def _check_lambda(pi0_lambda: Any) -> Any:
     return lam
 
 
-def storey_pi0(pvalues: ArrayLike, *, pi0_lambda: float | Literal["bootstrap"] = 0.5) -> float:
-    """Storey's estimate of the share of true null hypotheses, π̂0 = #{p >= λ} / (m (1 − λ)), capped at 1.
+def storey_pi0(pvalues: ArrayLike, *, pi0_lambda: float | Literal["bootstrap"] = 0.5,
+               finite_sample: bool = True) -> float:
+    """Storey's estimate of the share of true null hypotheses, π̂0 = (#{p >= λ} + 1) / (m (1 − λ)), capped at 1.
 
     Parameters
     ----------
@@ -132,6 +151,9 @@ def storey_pi0(pvalues: ArrayLike, *, pi0_lambda: float | Literal["bootstrap"] =
     pi0_lambda : float or "bootstrap"
         λ (Storey 2002), or the Storey, Taylor & Siegmund (2004) choice on the grid 0.05..0.95 (the
         ``qvalue`` package's ``pi0.method = "bootstrap"``).
+    finite_sample : bool
+        True: Storey, Taylor & Siegmund's (2004, Theorem 3) "+1" estimator, the one with finite-sample FDR
+        control; False: #{p >= λ} / (m (1 − λ)), the R ``qvalue`` package's ``pi0est``.
 
     Returns
     -------
@@ -149,12 +171,13 @@ def storey_pi0(pvalues: ArrayLike, *, pi0_lambda: float | Literal["bootstrap"] =
     1.0
     """
     p, _ = _check_pvalues(pvalues)
-    return _pi0_from_sorted(np.sort(p), _check_lambda(pi0_lambda))[0]
+    return _pi0_from_sorted(np.sort(p), _check_lambda(pi0_lambda), check_bool(finite_sample, "finite_sample"))[0]
 
 
 def false_discovery_control(pvalues: ArrayLike, *, method: Literal["bh", "by", "storey"] = "bh",
                             alpha_level: float = 0.05,
-                            pi0_lambda: float | Literal["bootstrap"] = 0.5) -> FDRResult:
+                            pi0_lambda: float | Literal["bootstrap"] = 0.5,
+                            finite_sample: bool = True) -> FDRResult:
     """Which hypotheses of a family are discoveries at false discovery rate ``alpha_level``?
 
     Parameters
@@ -170,6 +193,10 @@ def false_discovery_control(pvalues: ArrayLike, *, method: Literal["bh", "by", "
         The FDR level: discoveries are the hypotheses with q-value <= alpha_level.
     pi0_lambda : float or "bootstrap"
         λ of Storey's π0 estimator (used by "storey" only).
+    finite_sample : bool
+        ("storey") True: Storey, Taylor & Siegmund's (2004, Theorem 3) finite-sample form — π̂0 with "+1" and
+        discoveries only among p <= λ; False: the R ``qvalue`` package's q-values (``qvalue(pfdr = FALSE)``),
+        which exceed the FDR level for small families (module docstring).
 
     Returns
     -------
@@ -189,6 +216,7 @@ def false_discovery_control(pvalues: ArrayLike, *, method: Literal["bh", "by", "
     method = check_choice(method, "method", FDR_METHODS)
     level = check_probability(alpha_level, "alpha_level")
     lam = _check_lambda(pi0_lambda)
+    finite = check_bool(finite_sample, "finite_sample")
     p, checked = _check_pvalues(pvalues)
     m = p.size
     order = np.argsort(p, kind="stable")
@@ -198,8 +226,13 @@ def false_discovery_control(pvalues: ArrayLike, *, method: Literal["bh", "by", "
     elif method == "by":
         q = _step_up(p, order, float(np.sum(1.0 / np.arange(1, m + 1))))
     else:
-        pi0, used_lambda = _pi0_from_sorted(p[order], lam)
-        q = pi0 * _step_up(p, order, 1.0)
+        factor, used_lambda = _pi0_uncapped(p[order], lam, finite)
+        pi0 = min(factor, 1.0)
+        if finite:  # Theorem 3's estimate enters uncapped (capped at 1 it exceeds the level: 5.5 % at m = 10)
+            q = np.minimum(factor * _step_up(p, order, 1.0), 1.0)
+            q[p > used_lambda] = 1.0  # outside the rejection region of Theorem 3
+        else:
+            q = pi0 * _step_up(p, order, 1.0)
     disc = q <= level
     threshold = float(p[disc].max()) if disc.any() else float("nan")
     notes = ([] if disc.any() else [f"threshold is not available: no discoveries at alpha_level {level:g}"]) + (
@@ -207,4 +240,5 @@ def false_discovery_control(pvalues: ArrayLike, *, method: Literal["bh", "by", "
         if method != "storey" else [])
     return FDRResult(method=method, alpha_level=level, k=m, n_discoveries=int(disc.sum()), threshold=threshold,
                      pi0=pi0, pi0_lambda=used_lambda, qvalues=checked.wrap(q, name="qvalue"),
-                     discoveries=checked.wrap(disc, name="discovery"), note="; ".join(notes))
+                     discoveries=checked.wrap(disc, name="discovery"), note="; ".join(notes),
+                     finite_sample=finite if method == "storey" else None)

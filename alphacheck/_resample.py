@@ -83,8 +83,8 @@ class BlockPlan:
     def reps(self) -> int:
         return self.starts.shape[0]
 
-    def __getitem__(self, rows: slice) -> BlockPlan:
-        """The plan of a slice of replicates (used for chunked processing)."""
+    def __getitem__(self, rows: slice | np.ndarray) -> BlockPlan:
+        """The plan of a slice (or an index array) of replicates (used for chunked processing)."""
         return BlockPlan(self.starts[rows], self.lengths[rows], self.n, self.method, self.block_length)
 
 
@@ -561,27 +561,36 @@ def sums_worker(a: np.ndarray, method: str, b: float, engine: str = "gather",
     return work
 
 
+def map_plan_chunks(work: Callable[[BlockPlan], Any], n: int, reps: int, method: str = "stationary",
+                    block_length: float | None = None, seed: Any = None, n_jobs: int | None = None,
+                    rows: int = 64) -> list:
+    """``[work(plan of replicates i .. i + rows)]`` over the replicates of :func:`bootstrap_plan` with the same
+    arguments, in order, in ``n_jobs`` threads; memory holds a few plan chunks, never the whole plan.
+
+    Plans are cheap (one draw per block) and are generated first, chunk by chunk in the threads; the threads
+    then share the slices of ``rows`` replicates, not the plan chunks, which are sized by blocks and can be few
+    and uneven (at n = 50,000, b = 50: 475 + 24 replicates).
+    """
+    n, reps, method, b, root = _check_common(n, reps, method, block_length, seed)
+    plans = run_chunks(lambda spec: _make_plan(spec, n, method, b), _chunk_specs(n, reps, method, b, root), n_jobs)
+    slices = [(plan, i) for plan in plans for i in range(0, plan.reps, rows)]
+    return run_chunks(lambda sl: work(sl[0][sl[1]: sl[1] + rows]), slices, n_jobs)
+
+
 def map_index_chunks(work: Callable[[np.ndarray], Any], n: int, reps: int, method: str = "stationary",
                      block_length: float | None = None, seed: Any = None, n_jobs: int | None = None,
                      wrap: bool = True) -> list:
-    """``[work(indices of plan chunk i) for every chunk]`` in ``n_jobs`` threads, each chunk drawn in its thread.
+    """``[work(indices of plan slice i) for every slice]`` in ``n_jobs`` threads (:func:`map_plan_chunks`).
 
-    The replicates are those of :func:`bootstrap_indices` with the same arguments (concatenating the chunks'
+    The replicates are those of :func:`bootstrap_indices` with the same arguments (concatenating the slices'
     rows in order gives it), so path statistics (drawdowns, regressions on resampled rows) see the same
-    resamples as every other consumer of the seed; memory holds a few chunks, never the whole plan.
-    ``wrap=False`` skips the final ``mod n``: indices run up to 2n − 2, for callers that gather from the doubled
-    series (one pass fewer over every index).
+    resamples as every other consumer of the seed. ``wrap=False`` skips the final ``mod n``: indices run up to
+    2n − 2, for callers that gather from the doubled series (one pass fewer over every index).
     """
-    n, reps, method, b, root = _check_common(n, reps, method, block_length, seed)
-    # a chunk's plan is expanded a slice of rows at a time: (rows, n) indices and their temporaries stay near
-    # 16 MB per thread however long the series (the plan chunk itself is sized by blocks, not observations)
-    step = max(1, _INDEX_ELEMENTS // max(n, 1))
-
-    # plans are cheap (one draw per block); the threads share the slices, not the plan chunks, which are sized
-    # by blocks and can be few and uneven (at n = 50,000, b = 50: 475 + 24 replicates)
-    plans = run_chunks(lambda spec: _make_plan(spec, n, method, b), _chunk_specs(n, reps, method, b, root), n_jobs)
-    slices = [(plan, i) for plan in plans for i in range(0, plan.reps, step)]
-    return run_chunks(lambda s: work(_plan_indices(s[0][s[1]: s[1] + step], wrap)), slices, n_jobs)
+    # a slice's indices and their temporaries stay near 16 MB per thread however long the series
+    step = max(1, _INDEX_ELEMENTS // max(int(n), 1))
+    return map_plan_chunks(lambda plan: work(_plan_indices(plan, wrap)), n, reps, method, block_length, seed,
+                           n_jobs, rows=step)
 
 
 def _plan_indices(plan: BlockPlan, wrap: bool = True) -> np.ndarray:

@@ -52,8 +52,18 @@ from alphacheck._inputs import (
     check_probability,
     check_reps,
 )
-from alphacheck._resample import METHODS, Scheme, SeedLike, map_index_chunks, resolve_block_length
+from alphacheck._resample import (
+    METHODS,
+    BlockPlan,
+    Scheme,
+    SeedLike,
+    _plan_indices,
+    map_index_chunks,
+    map_plan_chunks,
+    resolve_block_length,
+)
 from alphacheck._results import Result, format_number, frame_table, text_table
+from alphacheck.risk._block_paths import block_path_extremes, range_tables, table_levels
 
 __all__ = ["PerformanceSummary", "performance_summary", "metric_influence"]
 
@@ -151,6 +161,35 @@ def _path_metrics(paths: np.ndarray, periods_per_year: float | None, overwrite: 
 _TAILS = (0.05, 0.95)  # the tail ratio's quantiles
 
 
+def _tail_position(n: int, q: float) -> tuple[int, float, bool, int, int]:
+    """(m, gamma, top, deep, depth) of numpy's "linear" quantile q of n values counted from the nearer end:
+    order statistics m and m + 1 interpolated by gamma, ``deep`` the farther of the two from that end and
+    ``depth`` the band of ranks counted (about 3 deep: a resample rarely has fewer than deep draws in it)."""
+    h = (n - 1) * q  # numpy's virtual index and interpolation weight for "linear"
+    m = int(np.floor(h))
+    top = q > 0.5
+    deep = (n - 1 - m) if top else min(m + 1, n - 1)
+    return m, h - m, top, deep, min(n, 3 * deep + 64)
+
+
+def _quantile_from_band(kept: np.ndarray, counts_per_row: np.ndarray, x_sorted: np.ndarray,
+                        q: float) -> tuple[np.ndarray, np.ndarray]:
+    """(quantile q of every row, rows answered) from the ranks ``kept`` that fall in q's band (row after row,
+    ``counts_per_row`` of them per row): the j-th draw from the end is the first rank whose running count
+    exceeds j. Rows with too few draws in the band come back unanswered (False)."""
+    n, rows = x_sorted.size, counts_per_row.size
+    m, gamma, top, deep, depth = _tail_position(n, q)
+    from_end = (n - 1 - kept) if top else kept
+    key = np.repeat(np.arange(rows, dtype=np.int64) * depth, counts_per_row) + from_end
+    cum = np.cumsum(np.bincount(key, minlength=rows * depth).reshape(rows, depth), axis=1)
+    a, b = (_order_statistic(cum, x_sorted, pos, top) for pos in (m, min(m + 1, n - 1)))
+    diff = b - a
+    res = a + diff * gamma
+    if gamma >= 0.5:
+        res = b - diff * (1 - gamma)
+    return res, cum[:, -1] > deep
+
+
 def _resampled_quantiles(ranks: np.ndarray, x_sorted: np.ndarray, probs: tuple[float, ...]) -> np.ndarray:
     """``np.quantile(x[idx], probs, axis=1)`` (method "linear", same bits) of rows resampled from one series.
 
@@ -164,28 +203,36 @@ def _resampled_quantiles(ranks: np.ndarray, x_sorted: np.ndarray, probs: tuple[f
     rows, n = ranks.shape
     out = np.empty((len(probs), rows))
     for i, q in enumerate(probs):
-        h = (n - 1) * q  # numpy's virtual index and interpolation weight for "linear"
-        m = int(np.floor(h))
-        gamma = h - m
-        top = q > 0.5
-        deep = (n - 1 - m) if top else min(m + 1, n - 1)  # the farther of the two from that end
-        depth = min(n, 3 * deep + 64)
+        _, _, top, _, depth = _tail_position(n, q)
         sel = ranks >= n - depth if top else ranks < depth
-        counts_per_row = np.count_nonzero(sel, axis=1)
         kept = np.compress(sel.ravel(), ranks.ravel())  # 5x faster than ranks[sel] (numpy 2.4)
-        from_end = (n - 1 - kept) if top else kept
-        key = np.repeat(np.arange(rows, dtype=np.int64) * depth, counts_per_row) + from_end
-        cum = np.cumsum(np.bincount(key, minlength=rows * depth).reshape(rows, depth), axis=1)
-        ok = cum[:, -1] > deep
-
-        a, b = (_order_statistic(cum, x_sorted, pos, top) for pos in (m, min(m + 1, n - 1)))
-        diff = b - a
-        res = a + diff * gamma
-        if gamma >= 0.5:
-            res = b - diff * (1 - gamma)
+        res, ok = _quantile_from_band(kept, np.count_nonzero(sel, axis=1), x_sorted, q)
         if not ok.all():
             bad = np.flatnonzero(~ok)
             res[bad] = np.quantile(x_sorted[ranks[bad]], q, axis=1)
+        out[i] = res
+    return out
+
+
+def _block_quantiles(plan: BlockPlan, rank2: np.ndarray, x_sorted: np.ndarray, bands: list[tuple[np.ndarray,
+                     np.ndarray]], probs: tuple[float, ...]) -> np.ndarray:
+    """:func:`_resampled_quantiles` of the replicates of ``plan`` without expanding them: block [s, s + L) of the
+    doubled series holds the band draws ``band_ranks[C[s] : C[s + L]]`` (``bands[i] = (C, band_ranks)``: C[i] the
+    number of band positions before i, band_ranks their ranks in position order), so only the ~3 q n draws in
+    each band are touched. The same bits."""
+    s, L = plan.starts, plan.lengths
+    out = np.empty((len(probs), plan.reps))
+    for i, q in enumerate(probs):
+        before, band_ranks = bands[i]
+        c0 = before[s].ravel()
+        cnt = before[s + L].ravel() - c0
+        offsets = np.cumsum(cnt) - cnt
+        take = np.arange(int(offsets[-1] + cnt[-1]), dtype=np.int64) + np.repeat(c0 - offsets, cnt)
+        res, ok = _quantile_from_band(band_ranks[take], cnt.reshape(s.shape).sum(axis=1), x_sorted, q)
+        if not ok.all():
+            bad = np.flatnonzero(~ok)
+            idx = _plan_indices(plan[bad], wrap=False)
+            res[bad] = np.quantile(x_sorted[rank2[idx]], q, axis=1)
         out[i] = res
     return out
 
@@ -197,27 +244,65 @@ def _order_statistic(cum: np.ndarray, x_sorted: np.ndarray, pos: int, top: bool)
     return x_sorted[(n - 1 - v) if top else v]
 
 
+# From this mean block length on, the paths are reduced block by block (:mod:`alphacheck.risk._block_paths`,
+# O(blocks) per replicate) instead of expanded and compounded (O(n)). Measured on 2 threads, 499 replicates:
+# n = 50,000: b = 5 0.69 s vs 0.41 s expanded, b = 10 0.36 vs 0.37, b = 50 0.11 vs 0.37; n = 2,000 alike.
+_BLOCK_PATHS_FROM = 10.0
+# Tables reach blocks this many mean lengths long (stationary lengths are geometric: 3e-4 of them are longer,
+# and those are cut into pieces, the same path); fixed-length schemes need exactly b.
+_TABLE_REACH = 8.0
+
+
 def path_draws(x: np.ndarray, *, reps: int, bootstrap: str, block_length: float, seed: Any, n_jobs: int | None,
                periods_per_year: float | None) -> dict[str, np.ndarray]:
     """Max drawdown, Calmar and tail ratio of ``reps`` block-bootstrapped paths of validated returns ``x``.
 
     The paths are the first ``reps`` replicates of the plan of ``seed`` (:func:`alphacheck.bootstrap_indices`),
-    expanded and compounded a slice at a time in ``n_jobs`` threads; the audit draws them once for its drawdown
-    percentile and its metric standard errors.
+    in ``n_jobs`` threads; the audit draws them once for its drawdown percentile and its metric standard errors.
+    Short blocks: each slice of replicates is expanded and compounded. Longer blocks (mean length
+    ``_BLOCK_PATHS_FROM`` and up): each block is read off range tables in O(1) (max drawdown and end wealth in
+    log wealth, equal to compounding to rounding; tail quantiles from the draws in the tails' rank bands, the
+    same bits), so a replicate costs O(n / b).
     """
     n = x.size
     order = np.argsort(x, kind="stable")
     x_sorted = x[order]
     rank = np.empty(n, dtype=np.int32 if n < 2**31 else np.int64)
     rank[order] = np.arange(n)
-    x2, rank2 = np.concatenate([x, x]), np.concatenate([rank, rank])  # gathered by unwrapped indices
+    rank2 = np.concatenate([rank, rank])  # gathered by unwrapped indices
+    keys = ("max_drawdown", *_BOOTSTRAP_METRICS)
+    reach = int(np.ceil(block_length * (_TABLE_REACH if bootstrap == "stationary" else 1.0)))
+    if bootstrap == "iid" or block_length < _BLOCK_PATHS_FROM or (
+            1 << (table_levels(n, reach) - 1)) < block_length:  # tables too narrow (memory cap): pieces cost more
+        x2 = np.concatenate([x, x])
 
-    def work(idx: np.ndarray) -> dict[str, np.ndarray]:  # ~2**21 indices at a time
-        tails = _resampled_quantiles(rank2[idx], x_sorted, _TAILS)
-        return _path_metrics(x2[idx], periods_per_year, overwrite=True, tails=tails)
+        def work(idx: np.ndarray) -> dict[str, np.ndarray]:  # ~2**21 indices at a time
+            tails = _resampled_quantiles(rank2[idx], x_sorted, _TAILS)
+            return _path_metrics(x2[idx], periods_per_year, overwrite=True, tails=tails)
 
-    chunks = map_index_chunks(work, n, reps, bootstrap, block_length, seed, n_jobs, wrap=False)
-    return {k: np.concatenate([ch[k] for ch in chunks]) for k in ("max_drawdown", *_BOOTSTRAP_METRICS)}
+        chunks = map_index_chunks(work, n, reps, bootstrap, block_length, seed, n_jobs, wrap=False)
+        return {k: np.concatenate([ch[k] for ch in chunks]) for k in keys}
+
+    tables = range_tables(x, reach)
+    bands = []
+    for q in _TAILS:
+        _, _, top, _, depth = _tail_position(n, q)
+        inside = rank2 >= n - depth if top else rank2 < depth
+        before = np.zeros(2 * n + 1, dtype=np.int64)
+        np.cumsum(inside, out=before[1:])
+        bands.append((before, rank2[inside]))
+
+    def blocks(plan: BlockPlan) -> dict[str, np.ndarray]:
+        mdd, log_end = block_path_extremes(tables, plan)
+        q = _block_quantiles(plan, rank2, x_sorted, bands, _TAILS)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            tail = np.abs(q[1]) / np.abs(q[0])
+            growth = _growth(np.exp(log_end), n, periods_per_year)
+            calmar = np.where(mdd < 0, growth / np.abs(mdd), np.inf)
+        return {"max_drawdown": mdd, "calmar": calmar, "tail_ratio": tail}
+
+    chunks = map_plan_chunks(blocks, n, reps, bootstrap, block_length, seed, n_jobs, rows=64)
+    return {k: np.concatenate([ch[k] for ch in chunks]) for k in keys}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -272,3 +272,62 @@ def test_resampled_tail_quantiles_equal_numpy(n, b):
     lopsided = np.vstack([rank[idx[0]], np.full(n, n - 1), np.arange(n) % 3])
     got = _resampled_quantiles(lopsided.astype(np.int32), x[order], _TAILS)
     assert np.array_equal(got, np.quantile(x[order][lopsided], _TAILS, axis=1))
+
+
+def _compounded_extremes(x: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    w = np.cumprod(1.0 + x[idx], axis=1)
+    peak = np.maximum(np.maximum.accumulate(w, axis=1), 1.0)
+    return np.minimum((w / peak).min(axis=1) - 1.0, 0.0), np.log(w[:, -1])
+
+
+@pytest.mark.parametrize("method, b, reach", [("stationary", 12.0, 400), ("circular", 9.0, 9), ("moving", 7.0, 7),
+                                              ("stationary", 40.0, 4), ("circular", 33.0, 2)])
+def test_block_path_extremes_equal_compounding(method, b, reach):
+    # range-table drawdown of each block in O(1) (and blocks wider than the tables cut into pieces) equals the
+    # compounded resampled path, wrapping blocks included
+    from alphacheck._resample import _plan_indices, bootstrap_plan
+    from alphacheck.risk._block_paths import block_path_extremes, range_tables
+
+    rng = np.random.default_rng(int(b))
+    x = rng.standard_t(4, 3_000) * 0.01 + 0.0002
+    x[100:400] = np.abs(x[100:400])  # a long climb, then a crash: drawdowns that span many blocks
+    x[400:420] = -0.05
+    plan = bootstrap_plan(x.size, reps=40, method=method, block_length=b, seed=5)
+    tables = range_tables(x, reach)
+    assert tables.widest <= max(reach, 1)
+    mdd, log_end = block_path_extremes(tables, plan)
+    ref_mdd, ref_end = _compounded_extremes(x, _plan_indices(plan))
+    np.testing.assert_allclose(mdd, ref_mdd, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(log_end, ref_end, rtol=1e-10, atol=1e-12)
+    assert (mdd < 0).all()
+
+
+def test_block_path_extremes_of_a_path_that_never_falls():
+    from alphacheck._resample import bootstrap_plan
+    from alphacheck.risk._block_paths import block_path_extremes, range_tables
+
+    x = np.full(500, 0.001)
+    mdd, log_end = block_path_extremes(range_tables(x, 64), bootstrap_plan(500, 10, "stationary", 8.0, seed=1))
+    assert np.array_equal(mdd, np.zeros(10))
+    np.testing.assert_allclose(log_end, 500 * np.log1p(0.001), rtol=1e-12)
+
+
+@pytest.mark.parametrize("method, b", [("stationary", 25.0), ("circular", 12.0), ("moving", 30.0)])
+def test_path_draws_by_blocks_equal_expanded_paths(monkeypatch, method, b):
+    # the two routes of path_draws see the same replicates: drawdown and Calmar to rounding, tail quantiles bit-equal
+    from alphacheck.risk import metrics
+
+    rng = np.random.default_rng(7)
+    x = rng.standard_t(4, 4_000) * 0.01
+    x[::11] = x[3]  # ties in the tails' ranks
+    kw = dict(reps=130, bootstrap=method, block_length=b, seed=11, n_jobs=2, periods_per_year=252.0)
+    blocks = metrics.path_draws(x, **kw)
+    monkeypatch.setattr(metrics, "_BLOCK_PATHS_FROM", np.inf)
+    expanded = metrics.path_draws(x, **kw)
+    assert np.array_equal(blocks["tail_ratio"], expanded["tail_ratio"])
+    np.testing.assert_allclose(blocks["max_drawdown"], expanded["max_drawdown"], rtol=1e-12)
+    np.testing.assert_allclose(blocks["calmar"], expanded["calmar"], rtol=1e-9)
+    # and the same bits on any thread count (the slices are fixed by the plan, not by the threads)
+    monkeypatch.setattr(metrics, "_BLOCK_PATHS_FROM", 10.0)
+    one = metrics.path_draws(x, **{**kw, "n_jobs": 1})
+    assert all(np.array_equal(one[k], blocks[k]) for k in blocks)

@@ -587,8 +587,10 @@ def map_index_chunks(work: Callable[[np.ndarray], Any], n: int, reps: int, metho
     resamples as every other consumer of the seed. ``wrap=False`` skips the final ``mod n``: indices run up to
     2n − 2, for callers that gather from the doubled series (one pass fewer over every index).
     """
-    # a slice's indices and their temporaries stay near 16 MB per thread however long the series
-    step = max(1, _INDEX_ELEMENTS // max(int(n), 1))
+    # a slice's indices and their temporaries stay near 16 MB per thread however long the series, and short series
+    # still give the threads several slices (n = 2,000, 499 paths: one slice of 1,048 rows was one thread's work;
+    # slices of 64 rows took the audit's path draws from 0.042 to 0.024 s)
+    step = max(1, min(_INDEX_ELEMENTS // max(int(n), 1), 64))
     return map_plan_chunks(lambda plan: work(_plan_indices(plan, wrap)), n, reps, method, block_length, seed,
                            n_jobs, rows=step)
 

@@ -319,9 +319,11 @@ def test_no_false_alarm_on_pairs_every_window():
     assert not [r for r in res if r]
 
 
-# detection floors (the data are fixed, so the rates are deterministic): the measured rate minus 0.08 over all
-# windows (the default run and -m slow see different windows), and the measured rate on the whole series
-FLOORS_ALL = {  # (kind, dated) -> floor of the share refused over every window checked
+# detection floors (the data are fixed, so the rates are deterministic): the measured rate minus 0.08 over the
+# windows checked, and the measured rate on the whole series. The default run (6 windows a length) and -m slow
+# (every window: far more of the 24-observation windows, where an undated percent series is caught 60 % of the
+# time against 87-100 % from 72 observations on) see different mixes, so each has its own floors.
+FLOORS_ALL = {  # (kind, dated) -> floor of the share refused over the windows of the default run
     ("prices", True): 0.87, ("prices", False): 0.80,
     ("equity", True): 0.75, ("equity", False): 0.62,
     ("cumulative", True): 0.64, ("cumulative", False): 0.63,
@@ -329,6 +331,15 @@ FLOORS_ALL = {  # (kind, dated) -> floor of the share refused over every window 
     ("percent carry", True): 0.03, ("percent carry", False): 0.0,
     ("positions", True): 0.91, ("positions", False): 0.91,
     ("levels", True): 0.18, ("levels", False): 0.0,
+}
+FLOORS_EVERY = {  # the same over every window (-m slow), measured 2026-12-03: 369,052 checks
+    ("prices", True): 0.91, ("prices", False): 0.79,
+    ("equity", True): 0.82, ("equity", False): 0.61,
+    ("cumulative", True): 0.86, ("cumulative", False): 0.78,
+    ("percent", True): 0.85, ("percent", False): 0.61,
+    ("percent carry", True): 0.0, ("percent carry", False): 0.0,
+    ("positions", True): 0.89, ("positions", False): 0.89,
+    ("levels", True): 0.31, ("levels", False): 0.0,
 }
 FLOORS_FULL = {  # on the whole series (what a user passes)
     ("prices", True): 0.97, ("prices", False): 0.97,
@@ -341,7 +352,7 @@ FLOORS_FULL = {  # on the whole series (what a user passes)
 }
 
 
-def _detection(cap):
+def _detection(cap, floors):
     rows = list(_profiles(ps.not_returns(), cap))
     df = pd.DataFrame([(c, lab, str(w), d, bool(f), "".join(f)) for c, lab, w, d, _, f in rows],
                       columns=["kind", "label", "window", "dated", "refused", "rules"])
@@ -352,7 +363,7 @@ def _detection(cap):
     print("whole series:\n" + full.to_string())
     print(df.groupby(["kind", "window", "dated"])["refused"].mean().unstack().round(3).to_string())
     print(df[df.refused].rules.str[0].value_counts().rename("first rule that fired").to_string())
-    for (kind, dated), floor in FLOORS_ALL.items():
+    for (kind, dated), floor in floors.items():
         assert table.loc[(kind, dated), "mean"] >= floor, (kind, dated, table.loc[(kind, dated)])
     for (kind, dated), floor in FLOORS_FULL.items():
         assert full.loc[(kind, dated), "mean"] >= floor - 1e-9, (kind, dated, full.loc[(kind, dated)])
@@ -365,12 +376,12 @@ def _detection(cap):
 
 
 def test_detection_counts():
-    _detection(cap=6)
+    _detection(cap=6, floors=FLOORS_ALL)
 
 
 @pytest.mark.slow
 def test_detection_counts_every_window():
-    _detection(cap=None)
+    _detection(cap=None, floors=FLOORS_EVERY)
 
 
 def test_margins_are_wide():

@@ -57,6 +57,7 @@ SeedLike = Any  # None | int | np.random.Generator | np.random.SeedSequence (rea
 # Target size of one generated plan chunk (starts + lengths, int64): ~8 MB.
 _PLAN_CHUNK_BYTES = 8 * 2**20
 _INDEX_ELEMENTS = 2**21  # observation indices expanded at once by map_index_chunks (16 MB of int64)
+_SLICE_ROWS = 64  # replicates per task of map_plan_chunks / map_index_chunks: several tasks even for short series
 # Target size of temporaries in resampled_sums / bootstrap_indices: ~200 MB.
 _WORK_BYTES = 200 * 2**20
 # below this many multiply-adds a sparse product is not worth a thread pool (~0.2 ms to start)
@@ -563,7 +564,7 @@ def sums_worker(a: np.ndarray, method: str, b: float, engine: str = "gather",
 
 def map_plan_chunks(work: Callable[[BlockPlan], Any], n: int, reps: int, method: str = "stationary",
                     block_length: float | None = None, seed: Any = None, n_jobs: int | None = None,
-                    rows: int = 64) -> list:
+                    rows: int = _SLICE_ROWS) -> list:
     """``[work(plan of replicates i .. i + rows)]`` over the replicates of :func:`bootstrap_plan` with the same
     arguments, in order, in ``n_jobs`` threads; memory holds a few plan chunks, never the whole plan.
 
@@ -590,7 +591,7 @@ def map_index_chunks(work: Callable[[np.ndarray], Any], n: int, reps: int, metho
     # a slice's indices and their temporaries stay near 16 MB per thread however long the series, and short series
     # still give the threads several slices (n = 2,000, 499 paths: one slice of 1,048 rows was one thread's work;
     # slices of 64 rows took the audit's path draws from 0.042 to 0.024 s)
-    step = max(1, min(_INDEX_ELEMENTS // max(int(n), 1), 64))
+    step = max(1, min(_INDEX_ELEMENTS // max(int(n), 1), _SLICE_ROWS))
     return map_plan_chunks(lambda plan: work(_plan_indices(plan, wrap)), n, reps, method, block_length, seed,
                            n_jobs, rows=step)
 

@@ -143,8 +143,6 @@ def _path_metrics(paths: np.ndarray, periods_per_year: float | None, overwrite: 
     """
     n = paths.shape[1]
     q = np.quantile(paths, _TAILS, axis=1) if tails is None else tails
-    with np.errstate(divide="ignore", invalid="ignore"):
-        tail = np.abs(q[1]) / np.abs(q[0])
     w = np.add(paths, 1.0, out=paths if overwrite else None)
     np.cumprod(w, axis=1, out=w)
     w_end = w[:, -1].copy()
@@ -152,9 +150,16 @@ def _path_metrics(paths: np.ndarray, periods_per_year: float | None, overwrite: 
     np.maximum(peak, 1.0, out=peak)  # W_0 = 1 is the first peak
     np.divide(w, peak, out=w)
     mdd = np.minimum(w.min(axis=1) - 1.0, 0.0)
-    growth = _growth(w_end, n, periods_per_year)
+    return _path_ratios(mdd, w_end, q, n, periods_per_year)
+
+
+def _path_ratios(mdd: np.ndarray, w_end: np.ndarray, tails: np.ndarray, n: int,
+                 periods_per_year: float | None) -> dict[str, np.ndarray]:
+    """The path metrics from each path's max drawdown, end wealth and 5 % / 95 % quantiles (2, B): Calmar
+    (growth / |MDD|, inf without a drawdown) and the tail ratio |q95| / |q05|."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        calmar = np.where(mdd < 0, growth / np.abs(mdd), np.inf)
+        tail = np.abs(tails[1]) / np.abs(tails[0])
+        calmar = np.where(mdd < 0, _growth(w_end, n, periods_per_year) / np.abs(mdd), np.inf)
     return {"max_drawdown": mdd, "calmar": calmar, "tail_ratio": tail}
 
 
@@ -170,6 +175,11 @@ def _tail_position(n: int, q: float) -> tuple[int, float, bool, int, int]:
     top = q > 0.5
     deep = (n - 1 - m) if top else min(m + 1, n - 1)
     return m, h - m, top, deep, min(n, 3 * deep + 64)
+
+
+def _in_band(ranks: np.ndarray, n: int, top: bool, depth: int) -> np.ndarray:
+    """Which ``ranks`` (of n) lie in the band of ``depth`` ranks at the top (or the bottom) of the sample."""
+    return ranks >= n - depth if top else ranks < depth
 
 
 def _quantile_from_band(kept: np.ndarray, counts_per_row: np.ndarray, x_sorted: np.ndarray,
@@ -204,7 +214,7 @@ def _resampled_quantiles(ranks: np.ndarray, x_sorted: np.ndarray, probs: tuple[f
     out = np.empty((len(probs), rows))
     for i, q in enumerate(probs):
         _, _, top, _, depth = _tail_position(n, q)
-        sel = ranks >= n - depth if top else ranks < depth
+        sel = _in_band(ranks, n, top, depth)
         kept = np.compress(sel.ravel(), ranks.ravel())  # 5x faster than ranks[sel] (numpy 2.4)
         res, ok = _quantile_from_band(kept, np.count_nonzero(sel, axis=1), x_sorted, q)
         if not ok.all():
@@ -287,21 +297,18 @@ def path_draws(x: np.ndarray, *, reps: int, bootstrap: str, block_length: float,
     bands = []
     for q in _TAILS:
         _, _, top, _, depth = _tail_position(n, q)
-        inside = rank2 >= n - depth if top else rank2 < depth
+        inside = _in_band(rank2, n, top, depth)
         before = np.zeros(2 * n + 1, dtype=np.int64)
         np.cumsum(inside, out=before[1:])
         bands.append((before, rank2[inside]))
 
     def blocks(plan: BlockPlan) -> dict[str, np.ndarray]:
         mdd, log_end = block_path_extremes(tables, plan)
-        q = _block_quantiles(plan, rank2, x_sorted, bands, _TAILS)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            tail = np.abs(q[1]) / np.abs(q[0])
-            growth = _growth(np.exp(log_end), n, periods_per_year)
-            calmar = np.where(mdd < 0, growth / np.abs(mdd), np.inf)
-        return {"max_drawdown": mdd, "calmar": calmar, "tail_ratio": tail}
+        with np.errstate(over="ignore"):  # a path whose wealth overflows has infinite growth, as compounded
+            w_end = np.exp(log_end)
+        return _path_ratios(mdd, w_end, _block_quantiles(plan, rank2, x_sorted, bands, _TAILS), n, periods_per_year)
 
-    chunks = map_plan_chunks(blocks, n, reps, bootstrap, block_length, seed, n_jobs, rows=64)
+    chunks = map_plan_chunks(blocks, n, reps, bootstrap, block_length, seed, n_jobs)
     return {k: np.concatenate([ch[k] for ch in chunks]) for k in keys}
 
 

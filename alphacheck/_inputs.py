@@ -153,6 +153,8 @@ def check_int(value: Any, name: str, minimum: int | None = None) -> int:
 def check_number(value: Any, name: str, *, minimum: float | None = None) -> float:
     """A finite real number, optionally >= ``minimum`` (costs, variances, bandwidths, moments)."""
     bound = "" if minimum is None else f" >= {minimum:g}"
+    if isinstance(value, (str, bytes)):  # float("0") would accept a string silently
+        raise InputError(name, f"must be a finite number{bound}, got the string {value!r}")
     try:
         v = float(value)
     except (TypeError, ValueError):
@@ -165,6 +167,8 @@ def check_number(value: Any, name: str, *, minimum: float | None = None) -> floa
 def check_positive(value: Any, name: str, *, allow_none: bool = False) -> float | None:
     if value is None and allow_none:
         return None
+    if isinstance(value, (str, bytes)):
+        raise InputError(name, f"must be a positive number, got the string {value!r}")
     try:
         v = float(value)
     except (TypeError, ValueError):
@@ -175,6 +179,8 @@ def check_positive(value: Any, name: str, *, allow_none: bool = False) -> float 
 
 
 def check_probability(value: Any, name: str) -> float:
+    if isinstance(value, (str, bytes)):
+        raise InputError(name, f"must be a number in (0, 1), got the string {value!r}")
     try:
         v = float(value)
     except (TypeError, ValueError):
@@ -340,6 +346,10 @@ def as_returns(
     return checked
 
 
+# Columns of a family checked to be returns (the rules read every value: bounded cost for a million strategies).
+PLAUSIBLE_COLUMNS = 50
+
+
 def check_plausible(values: np.ndarray, index: pd.Index | None, name: str, *, hint: str = "",
                     periods_per_year: float | None = None) -> None:
     """Refuse values that look like prices, levels, cumulative curves, percent units or positions."""
@@ -502,6 +512,35 @@ def _check_index_kinds(names: Sequence[str], frames: Sequence[pd.DataFrame]) -> 
                                                "aware (x.tz_localize('UTC')) or all naive (x.tz_convert(None))")
 
 
+# Inside the dates every input covers, at most this share of an input's rows may lack a partner. Beyond it the
+# inner join is not trimming a longer history but pairing different calendars (daily with weekly, 7-day with
+# business days) or dates shifted by a period, and would silently drop that input's returns (exchange holiday
+# calendars differ by ~4 %).
+_SPAN_LOSS = 0.10
+
+
+def _check_span_losses(names: list[str], frames: list[pd.DataFrame], idx: pd.Index) -> None:
+    """Refuse an inner join that drops more than :data:`_SPAN_LOSS` of an input's rows inside the common span."""
+    if len(idx) == 0 or not all(f.index.is_monotonic_increasing for f in frames):
+        return
+    try:
+        lo, hi = max(f.index[0] for f in frames), min(f.index[-1] for f in frames)
+    except TypeError:  # labels without an order: no span
+        return
+    for nm, f in zip(names, frames):
+        inside = int(f.index.slice_indexer(lo, hi).stop - f.index.slice_indexer(lo, hi).start)
+        lost = inside - len(idx)
+        if lost > _SPAN_LOSS * inside:
+            others = ", ".join(o for o in names if o != nm)
+            raise InputError(
+                nm,
+                f"has {lost:,} of its {inside:,} observations between {lo} and {hi} without a matching label in "
+                f"{others}: the inputs are on different calendars or frequencies, or dated a period apart, and "
+                "aligning would silently drop them; put every input on the same dates (resample or reindex) or "
+                "pass aligned arrays",
+            )
+
+
 def align(
     named: Sequence[tuple[str, Any]],
     *,
@@ -543,6 +582,7 @@ def align(
                 f"are misaligned: only {len(idx)} of {shortest} observations share index labels; "
                 "check the dates/frequency or pass aligned data. " + _ranges(names, frames),
             )
+        _check_span_losses(names, frames, idx)
         arrays = [f.reindex(idx).to_numpy(dtype=np.float64, na_value=np.nan) for f in frames]
         index: pd.Index | None = idx
     else:

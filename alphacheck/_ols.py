@@ -39,7 +39,7 @@ from alphacheck._hac import hac_matrix, lrv
 from alphacheck._inputs import InputError
 from alphacheck._resample import streamed_block_moments
 
-__all__ = ["OLSFit", "ols", "covariance", "influence", "paired_bootstrap", "PairedBootstrap"]
+__all__ = ["OLSFit", "ols", "require_residuals", "covariance", "influence", "paired_bootstrap", "PairedBootstrap"]
 
 CovKind = Literal["hac", "iid", "hc1"]
 
@@ -73,6 +73,30 @@ def ols(y: np.ndarray, X: np.ndarray) -> OLSFit:
     dof = n - p
     r2_adj = 1.0 - (1.0 - r2) * (n - (1 if has_const else 0)) / dof if dof > 0 else float("nan")
     return OLSFit(coef, resid, fitted, xtx_inv, n, p, ssr, float(r2), float(r2_adj))
+
+
+# Residuals smaller than this share of the dependent variable's spread are rounding, not tracking error: an
+# exact fit. A real index tracker's residual sd is ~1e-3 of its returns'; rounding leaves ~1e-16.
+_EXACT_FIT = 1e-10
+
+
+def require_residuals(y: np.ndarray, X: np.ndarray, resid: np.ndarray | None = None, *, name: str = "returns",
+                      regressors: str = "the benchmark and controls") -> None:
+    """Refuse an exact fit: y (n,) or (n, m) a linear combination of X's columns up to rounding (R² = 1).
+
+    There the residuals are rounding noise, so every standard error, t and p-value would be an artefact of
+    the last bits (alpha ~1e-19 "significant"); the question "is there alpha beyond the regressors" has no
+    sampling variance to answer it with. ``resid``: the fit's residuals when already computed."""
+    if resid is None:
+        resid = y - X @ np.linalg.lstsq(X, y, rcond=None)[0]
+    y2 = y if y.ndim == 2 else y[:, None]
+    r2 = resid if resid.ndim == 2 else resid[:, None]
+    exact = np.std(r2, axis=0) <= _EXACT_FIT * np.std(y2, axis=0)
+    if exact.any():
+        which = "" if y.ndim == 1 else f" (column(s) {np.flatnonzero(exact)[:5].tolist()})"
+        raise InputError(name, f"is an exact linear combination of {regressors}{which}: the regression residuals "
+                               "vanish up to rounding (R² = 1), so there is no alpha or tracking error to test; "
+                               "check that the returns are not the benchmark itself (scaled or shifted)")
 
 
 def covariance(fit: OLSFit, X: np.ndarray, *, kind: CovKind = "hac", maxlags: int = 0) -> np.ndarray:

@@ -457,6 +457,10 @@ def deflated_sharpe_ratio_from_stats(sharpe: float, *, n_obs: int, n_trials: int
     sr = check_number(sharpe, "sharpe") / (math.sqrt(q) if q else 1.0)
     v = check_number(trial_sharpe_variance, "trial_sharpe_variance", minimum=0) / (q if q else 1.0)
     g3, g4 = check_number(skewness, "skewness"), check_number(kurtosis, "kurtosis")
+    if g4 < 1.0 + g3 * g3:  # Pearson (1916): kurtosis >= 1 + skewness² for every distribution
+        raise InputError("kurtosis", f"must be at least 1 + skewness² = {1.0 + g3 * g3:.4g} (Pearson's bound), got "
+                                     f"{kurtosis!r}; this is the raw kurtosis (3 for a normal), not the excess "
+                                     "kurtosis: add 3 to an excess kurtosis")
     return _dsr_result(sr, n_obs, g3, g4, n_trials, v, q)
 
 

@@ -207,10 +207,10 @@ def check_pbo(d: AuditData) -> Check:
     s = 16 if t_rows >= 64 else max(2, 2 * ((t_rows // 4) // 2))
     note = ""
     try:
-        pb = pbo(d.trials, n_groups=s)
+        pb = pbo(d.trials, n_groups=s, check_returns=False)  # checked by prepare_audit_data
     except InputError as exc:
         # e.g. a configuration flat over half the groups: its Sharpe is undefined, its mean is not
-        pb = pbo(d.trials, n_groups=s, metric="mean")
+        pb = pbo(d.trials, n_groups=s, metric="mean", check_returns=False)
         note = f" (metric: mean return; the Sharpe metric failed: {exc.problem})"
     return Check(
         "pbo", passed=pb.pbo <= 0.5,
@@ -385,19 +385,48 @@ def check_diebold_mariano(d: AuditData) -> Check:
 # descriptive checks
 
 
+_SPLITS_HINT = ("pass a scikit-learn splitter (e.g. alphacheck.CalendarWindows) or a list of integer position arrays, "
+                "one per sub-period (for group labels g: [np.flatnonzero(g == v) for v in np.unique(g)])")
+
+
+def _split_parts(splits: Any, index: pd.Index | None, n: int) -> tuple[list[np.ndarray], str]:
+    """The sub-periods ``splits`` names, validated: each a non-empty array of integer positions in [0, n)."""
+    if isinstance(splits, (str, bytes, int, float)) or (isinstance(splits, np.ndarray) and splits.ndim < 2
+                                                          and splits.dtype != object):
+        raise InputError("splits", f"must be a splitter or a list of position arrays, got {splits!r:.60}; "
+                                   + _SPLITS_HINT)
+    if hasattr(splits, "split"):
+        X = pd.DataFrame(index=index) if index is not None else np.zeros((n, 1))
+        try:
+            raw = [test for _, test in splits.split(X)]
+        except (TypeError, ValueError) as exc:
+            raise InputError("splits", f"{type(splits).__name__}.split failed on the returns: {exc}") from None
+        how = f"test windows of {type(splits).__name__}"
+    else:
+        try:
+            raw = list(splits)
+        except TypeError:
+            raise InputError("splits", f"must be a splitter or a list of position arrays, got "
+                                       f"{type(splits).__name__}; " + _SPLITS_HINT) from None
+        how = "the given index arrays"
+    parts = []
+    for i, p in enumerate(raw):
+        a = np.asarray(p)
+        if a.ndim != 1 or a.size == 0 or a.dtype.kind not in "iu":
+            raise InputError("splits", f"sub-period {i + 1} must be a non-empty 1-D array of integer positions, got "
+                                       f"{a.dtype} of shape {a.shape}; " + _SPLITS_HINT)
+        if a.min() < 0 or a.max() >= n:
+            raise InputError("splits", f"sub-period {i + 1} has positions outside [0, {n})")
+        parts.append(a.astype(np.int64))
+    if len(parts) < 2:
+        raise InputError("splits", f"gives {len(parts)} sub-period(s); the consistency check compares at least two")
+    return parts, how
+
+
 def sub_periods(index: pd.Index | None, n: int, splits: Any) -> tuple[list[Any], list[np.ndarray], str]:
     """Sub-periods for the consistency check: given splits, calendar years, or thirds/halves."""
     if splits is not None:
-        if hasattr(splits, "split"):
-            X = pd.DataFrame(index=index) if index is not None else np.zeros((n, 1))
-            parts = [np.asarray(test, dtype=np.int64) for _, test in splits.split(X)]
-            how = f"test windows of {type(splits).__name__}"
-        else:
-            parts = [np.asarray(p, dtype=np.int64) for p in splits]
-            how = "the given index arrays"
-        for p in parts:
-            if p.size == 0 or p.min() < 0 or p.max() >= n:
-                raise InputError("splits", f"index arrays must be non-empty positions in [0, {n})")
+        parts, how = _split_parts(splits, index, n)
         return [f"split {i + 1}" for i in range(len(parts))], parts, how
     if isinstance(index, pd.DatetimeIndex):
         years = index.year

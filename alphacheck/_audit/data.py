@@ -152,7 +152,8 @@ def prepare_audit_data(returns: Any, benchmark: Any, controls: Any, states: Any,
                      trials=trial_mat, trial_names=trial_names, n_trials=n_trials, alpha_level=alpha_level, reps=reps,
                      seed=root, seed_label=seed_label, n_jobs=n_jobs,
                      meaningful_alpha=None if meaningful_alpha is None else check_number(meaningful_alpha,
-                                                                                          "meaningful_alpha"),
+                                                                                          "meaningful_alpha",
+                                                                                          minimum=0.0),
                      incumbent=incumbent, effective_trials=eff)
 
 

@@ -38,7 +38,7 @@ from alphacheck._inputs import (
     check_scale,
     require_variance,
 )
-from alphacheck._ols import covariance, ols
+from alphacheck._ols import covariance, ols, require_residuals
 from alphacheck._pvalues import pvalue_from_law
 from alphacheck._results import Interval, TestResult, cut_interval, format_number, frame_table, text_table
 from alphacheck.alpha.jensen import _as_2d, _names
@@ -254,6 +254,7 @@ def conditional_alpha(returns: ArrayLike, benchmark: ArrayLike, states: ArrayLik
     if np.linalg.matrix_rank(X) < p:
         raise InputError("states", "make the design rank deficient (collinear states or controls)")
     fit = ols(y, X)
+    require_residuals(y, X, fit.resid, regressors="the benchmark, states and controls")
     lags = None
     if method == "hac":
         lags = fixed_b_window(n, maxlags) if hac_pvalues == "fixed-b" else resolve_maxlags(maxlags, n)

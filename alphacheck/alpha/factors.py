@@ -44,7 +44,7 @@ from alphacheck._inputs import (
     check_reps,
     require_variance,
 )
-from alphacheck._ols import covariance, ols
+from alphacheck._ols import covariance, ols, require_residuals
 from alphacheck._pvalues import pvalue_from_counts, pvalue_from_law
 from alphacheck._resample import METHODS, Scheme, SeedLike, map_index_chunks, resolve_block_length
 from alphacheck._results import Interval, TestResult, format_number, frame_table, text_table
@@ -227,6 +227,7 @@ def factor_alpha(returns: ArrayLike, controls: ArrayLike, *, method: Literal["gr
         raise InputError("controls", "are collinear (the factor covariance is singular)")
     coef, *_ = np.linalg.lstsq(X, y, rcond=None)              # (K + 1, N)
     resid = y - X @ coef
+    require_residuals(y, X, resid, regressors="the factors")
     if np.linalg.matrix_rank(resid) < n:
         raise InputError("returns", "the residual covariance is singular: a strategy is a combination of the "
                                     "factors and of the other strategies (drop it)")

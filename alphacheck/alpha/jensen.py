@@ -36,7 +36,7 @@ from alphacheck._inputs import (
     check_scale,
     require_variance,
 )
-from alphacheck._ols import OLSFit, covariance, ols, paired_bootstrap, prewhitened_se
+from alphacheck._ols import OLSFit, covariance, ols, paired_bootstrap, prewhitened_se, require_residuals
 from alphacheck._pvalues import pvalue_from_law, pvalue_from_replicates
 from alphacheck._resample import METHODS, Scheme, SeedLike, resolve_block_length
 from alphacheck._results import Interval, TestResult, cut_interval, format_number, frame_table, text_table
@@ -151,11 +151,12 @@ class RegressionData:
 
 def prepare_regression(returns: Any, benchmark: Any, controls: Any = None, states: Any = None, *,
                        check_returns: bool = True, min_extra: int = 0,
-                       periods_per_year: float | None = None) -> RegressionData:
+                       periods_per_year: float | None = None, exact_fit: bool = False) -> RegressionData:
     """Validate and align the regression inputs once (the audit keeps the result).
 
     With ``check_returns`` every return series (returns, benchmark, each control) goes through the
     plausibility rules, and returns vs benchmark through the pair rule (percent against fractions).
+    An exact fit (R² = 1 up to rounding) is refused unless ``exact_fit`` (a hedge needs only the slope).
     """
     named = [("returns", returns), ("benchmark", benchmark)]
     if controls is not None:
@@ -211,6 +212,9 @@ def prepare_regression(returns: Any, benchmark: Any, controls: Any = None, state
         if np.linalg.matrix_rank(X) < p:
             raise InputError("controls", "are collinear with the benchmark or with each other "
                                          "(the design matrix is rank deficient)")
+    if not exact_fit:
+        require_residuals(y, X, regressors="the benchmark" + (" and controls" if controls is not None else "")
+                          + (" and states" if states is not None else ""))
     return RegressionData(y, X, names, index, tuple(state_names), means)
 
 
@@ -602,7 +606,7 @@ def beta_adjusted(returns: ArrayLike, benchmark: ArrayLike, *, beta: float | Non
     True
     """
     if beta is None:
-        data = prepare_regression(returns, benchmark, check_returns=check_returns)
+        data = prepare_regression(returns, benchmark, check_returns=check_returns, exact_fit=True)
         y, bench, index = data.y, data.X[:, 1], data.index
         b_hat = float(ols(y, data.X[:, :2]).coef[1])
     else:

@@ -24,10 +24,21 @@ from tqdm.auto import tqdm
 
 from alphacheck._columns import Columns, check_block, map_blocks
 from alphacheck._columns import open_family as _open_family
-from alphacheck._inputs import InputError, as_matrix, check_int, require_variance
+from alphacheck._inputs import (
+    PLAUSIBLE_COLUMNS,
+    InputError,
+    as_matrix,
+    check_bool,
+    check_int,
+    check_plausible,
+    require_variance,
+)
+from alphacheck._plausibility import ImplausibleReturnsError, profile
 from alphacheck._results import Result, frame_table, text_table
 
 __all__ = ["PBOResult", "pbo"]
+
+_LEVEL_LAG1 = 0.9  # prices and curves sit near 1 (0.997 for 800 daily prices); P&L and returns far below it
 
 _METRICS = ("sharpe", "mean")
 _MAX_COMBINATIONS = 5_000_000
@@ -225,7 +236,8 @@ def _cscv_callable(x: np.ndarray, n_groups: int, metric: Callable, combos: np.nd
 
 
 def pbo(trials: ArrayLike, *, n_groups: int = 16,
-        metric: Literal["sharpe", "mean"] | Callable[[np.ndarray], np.ndarray] = "sharpe") -> PBOResult:
+        metric: Literal["sharpe", "mean"] | Callable[[np.ndarray], np.ndarray] = "sharpe",
+        check_returns: bool = True) -> PBOResult:
     """Probability of backtest overfitting by CSCV (Bailey, Borwein, López de Prado & Zhu 2017).
 
     Parameters
@@ -243,6 +255,10 @@ def pbo(trials: ArrayLike, *, n_groups: int = 16,
     metric : "sharpe" (per-period mean / sample std, ddof=1), "mean", or a callable mapping a
         (rows, N) array to N values (evaluated once per half; slow path, a Python loop over
         combinations).
+    check_returns : bool
+        Refuse trials whose first 50 configurations look like prices, equity or cumulative curves or held positions
+        (the plausibility rules of docs/bad-inputs.md, and a lag-1 autocorrelation of 0.9 or more: a level). The
+        units are not checked: P&L in currency ranks the configurations as their returns do.
 
     Procedure (paper, Section 2): for each of the C(S, S/2) ways to pick S/2 groups as the
     in-sample (IS) set J, with the complement as out-of-sample (OOS): n* = argmax of the IS metric
@@ -293,6 +309,18 @@ def pbo(trials: ArrayLike, *, n_groups: int = 16,
     elif src.n_cols < 2:
         raise InputError("trials", f"needs at least 2 columns (configurations), got {src.n_cols}")
     t_all, n_cfg = src.n_obs, src.n_cols
+    if check_bool(check_returns, "check_returns"):
+        m = min(n_cfg, PLAUSIBLE_COLUMNS)
+        head = src.read(0, m) if src.reader is not None else np.asarray(src.dask[:, :m].compute(), dtype=np.float64)
+        for j in range(m):
+            try:
+                check_plausible(head[:, j], src.index, f"trials[{src.labels[j]!r}]")
+            except ImplausibleReturnsError as exc:
+                # CSCV ranks Sharpe ratios or means, which a change of units leaves alone, so P&L in currency (the
+                # paper's input) must pass although the scale rules read it as percent or prices; what changes
+                # what is ranked is a level (prices, curves, held positions), and a level is persistent
+                if exc.kind != "percent" and profile(head[:, j], src.index).lag1 >= _LEVEL_LAG1:
+                    raise
     min_rows = 2 * s if metric_name == "sharpe" else s
     if t_all < min_rows:
         raise InputError(

@@ -50,6 +50,7 @@ from alphacheck import _resample as resample
 from alphacheck._columns import Columns, as_columns, check_block, map_blocks
 from alphacheck._hac import lrv_columns, stationary_bootstrap_lrv
 from alphacheck._inputs import (
+    PLAUSIBLE_COLUMNS,
     InputError,
     check_bool,
     check_choice,
@@ -124,7 +125,6 @@ STUDENTIZE = ("replicate", "hac", "fixed", "none")
 N_MAX = 50
 # k-StepM: strategies beyond the current rejections whose replicates are fetched with the ones a step needs
 _FETCH_AHEAD = 256
-_PLAUSIBLE_COLUMNS = 50  # strategies checked to be returns (the rules read every value: bounded cost)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -141,14 +141,14 @@ def _stats_block(block: np.ndarray, lo: int, hi: int, extra: Any, groups: list, 
     """Pass 1 over a block: checks, means, long-run variances, Politis-White lengths (per column).
 
     ``plausible``: None (no check), or the returns' index (``False`` when there is none): the block's columns among
-    the family's first :data:`_PLAUSIBLE_COLUMNS` are checked to be returns, not prices, levels, percent or positions.
+    the family's first :data:`PLAUSIBLE_COLUMNS` are checked to be returns, not prices, levels, percent or positions.
     """
     labels = extra
     if check_finite:
         check_block(block, "returns", labels, 0)
     if plausible is not None:
         index = plausible if isinstance(plausible, pd.Index) else None
-        for j in range(max(0, min(hi, _PLAUSIBLE_COLUMNS) - lo)):
+        for j in range(max(0, min(hi, PLAUSIBLE_COLUMNS) - lo)):
             check_plausible(block[:, j], index, f"returns[{labels[j]!r}]")
     d = _differentials(block, bench)
     require_variance(d, "returns - benchmark")

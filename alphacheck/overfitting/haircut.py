@@ -291,6 +291,9 @@ def haircut_sharpe(sharpe: float, *, n_obs: int, n_trials: int,
     m = check_int(n_trials, "n_trials", minimum=1)
     rho = check_number(autocorrelation, "autocorrelation")
     corr = check_number(correlation, "correlation")
+    if not 0.0 <= corr < 1.0:
+        raise InputError("correlation", f"must be an average correlation in [0, 1) (the range HLZ fitted their model "
+                                        f"on), got {correlation!r}; for a negative average correlation pass 0")
     n_sims = check_int(n_sims, "n_sims", minimum=1)
     q = check_positive(periods_per_year, "periods_per_year", allow_none=True)
     if q is None:

@@ -378,3 +378,78 @@ def test_n_trials_one_adds_the_selection_question():
     assert not any("n_trials = 1" in r for r in ac.audit(s, n_trials=20, reps=REPS).reasons)
     noise = pd.Series(rng.normal(0, 0.01, 500), index=s.index)
     assert not any("n_trials = 1" in r for r in ac.audit(noise, reps=REPS).reasons)  # nothing significant
+
+
+# --------------------------------------------------------------------------------------------------
+# found by a new-user trial (0.2 review): exact fits, calendars that do not match, sub-periods, the rest
+
+
+def _plain_refusal(call, argument, fragment):
+    with pytest.raises(ac.InputError) as info:
+        call()
+    assert info.value.argument == argument, str(info.value)
+    assert fragment in str(info.value), str(info.value)
+    return info.value
+
+
+def test_exact_fit_is_refused_in_every_regression():
+    idx = pd.bdate_range("2020-01-01", periods=500)
+    b = pd.Series(np.random.default_rng(3).normal(0.0008, 0.01, 500), idx)
+    state = b.rolling(5).std().bfill()
+    for call in (lambda: ac.audit(1.5 * b, benchmark=b, reps=REPS), lambda: ac.jensen_alpha(b, b),
+                 lambda: ac.jensen_alpha(1.5 * b, b, method="bootstrap", reps=REPS),
+                 lambda: ac.rolling_alpha(1.5 * b, b, window=100),
+                 lambda: ac.conditional_alpha(1.5 * b, b, states=state),
+                 lambda: ac.factor_alpha(pd.concat([b, 2 * b + 0.001], axis=1), pd.concat([b, state], axis=1))):
+        _plain_refusal(call, "returns", "R² = 1")
+    # a tight tracker is not an exact fit: tracking error 1e-3 of the benchmark's volatility still runs
+    tracker = b + np.random.default_rng(4).normal(0, 1e-5, 500)
+    assert 0 < ac.jensen_alpha(tracker, b).pvalue <= 1
+
+
+def test_calendars_that_do_not_match_are_refused():
+    rng = np.random.default_rng(1)
+    idx = pd.bdate_range("2020-01-01", periods=1000)
+    b = pd.Series(rng.normal(0.0015, 0.01, 1000), idx)
+    r = b + rng.normal(0, 0.004, 1000)
+    late = b.copy()
+    late.index = late.index + pd.Timedelta(days=1)  # Friday's return lands on Saturday: 200 dates lost
+    err = _plain_refusal(lambda: ac.audit(r, benchmark=late, reps=REPS), "returns", "different calendars")
+    assert "200 of its 999" in str(err)
+    weekly = (1 + b).resample("W-FRI").prod() - 1
+    _plain_refusal(lambda: ac.jensen_alpha(r, weekly), "returns", "different calendars or frequencies")
+    seven_day = pd.Series(rng.normal(0, 0.01, 1400), pd.date_range("2020-01-01", periods=1400, freq="D"))
+    _plain_refusal(lambda: ac.jensen_alpha(seven_day, b), "returns", "different calendars")  # weekends dropped
+    # a longer history on one side is trimmed (outside the common span), and a few holidays pass
+    longer = pd.Series(rng.normal(0, 0.01, 3000), pd.bdate_range("2012-01-02", periods=3000))
+    assert ac.jensen_alpha(r.iloc[-500:].set_axis(longer.index[-500:]), longer).n == 500
+    holidays = b.drop(b.index[::40])  # 2.5 % of the dates missing on one side
+    assert ac.jensen_alpha(r, holidays).n == 975
+
+
+def test_audit_splits_are_validated():
+    n = 600
+    r = pd.Series(np.random.default_rng(0).normal(0.001, 0.01, n), pd.bdate_range("2020-01-01", periods=n))
+    for bad, fragment in (("year", "splitter or a list"), (3, "splitter or a list"), ([["a"]], "integer positions"),
+                          (np.arange(n) % 3, "np.flatnonzero"), ([[0.5, 1.5]], "integer positions"),
+                          ([np.arange(10)], "at least two"), ([np.arange(5), np.arange(n, n + 5)], "outside")):
+        _plain_refusal(lambda bad=bad: ac.audit(r, splits=bad, reps=REPS), "splits", fragment)
+    rep = ac.audit(r, splits=[np.arange(300), np.arange(300, 600)], reps=REPS)
+    assert "split 2" in rep.to_markdown()
+
+
+def test_pbo_checks_its_trials_are_returns():
+    x = np.random.default_rng(0).normal(0, 0.01, (800, 20))
+    _refused(lambda: ac.pbo(100 * np.cumprod(1 + x, axis=0)), "trials[0]")
+    assert ac.pbo(100 * np.cumprod(1 + x, axis=0), check_returns=False).pbo >= 0  # told otherwise, it runs
+
+
+def test_impossible_settings_are_refused():
+    _plain_refusal(lambda: ac.haircut_sharpe(1.0, n_obs=240, n_trials=10, periods_per_year=12, correlation=1.5),
+                   "correlation", "[0, 1)")
+    _plain_refusal(lambda: ac.deflated_sharpe_ratio_from_stats(0.1, n_obs=500, n_trials=10,
+                                                               trial_sharpe_variance=0.01, kurtosis=0.0),
+                   "kurtosis", "excess")
+    r = np.random.default_rng(0).normal(0.001, 0.01, 300)
+    _plain_refusal(lambda: ac.mean_test(r, null_value="0"), "null_value", "string")
+    _plain_refusal(lambda: ac.audit(r, reps=REPS, meaningful_alpha=-1), "meaningful_alpha", ">= 0")

@@ -394,7 +394,7 @@ def test_pbo_blocks_and_sources_give_the_in_memory_bits(monkeypatch, tmp_path):
     with pytest.raises(InputError, match="callable metric"):
         pbo(str(path), n_groups=16, metric=lambda x: x.mean(axis=0))
     bad = trials.copy()
-    bad[:, 30] = 1.0
+    bad[:, 30] = 0.001  # constant (a constant 1.0 is refused earlier, as a position)
     np.save(path, bad)
     with pytest.raises(InputError, match=r"constant \(column\(s\) \[30\]"):
         pbo(str(path), n_groups=16)

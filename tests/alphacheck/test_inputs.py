@@ -173,7 +173,8 @@ def test_scalar_checks():
     assert check_positive(2, "block_length") == 2.0
     _raises(lambda: check_positive(-1, "block_length"), "block_length", "positive")
     _raises(lambda: check_positive("x", "block_length"), "block_length", "positive")
-    assert check_number(0, "cost_bps", minimum=0) == 0.0 and check_number("-1.5", "skewness") == -1.5
+    assert check_number(0, "cost_bps", minimum=0) == 0.0 and check_number(-1.5, "skewness") == -1.5
+    _raises(lambda: check_number("-1.5", "skewness"), "skewness", "string")  # no silent float("...")
     _raises(lambda: check_number(-1, "cost_bps", minimum=0), "cost_bps", "finite number >= 0")
     _raises(lambda: check_number("x", "cost_bps", minimum=0), "cost_bps", "finite number >= 0")
     _raises(lambda: check_number(float("nan"), "kurtosis"), "kurtosis", "finite number")

@@ -319,7 +319,7 @@ def as_series(
             index = index[~bad]
     check_magnitude(values, name, index)
     if values.shape[0] < min_obs:
-        raise InputError(name, f"needs at least {min_obs} observations, got {values.shape[0]}")
+        raise InputError(name, f"needs at least {min_obs} observation{'s' if min_obs != 1 else ''}, got {values.shape[0]}")
     if require_variance and np.ptp(values) == 0:
         raise InputError(name, "is constant; the method needs a series with non-zero variance")
     return Checked(values, index, name)
@@ -406,7 +406,7 @@ def as_matrix(
             index = index[~bad_rows]
     check_magnitude(values, name, index)
     if values.shape[0] < min_obs:
-        raise InputError(name, f"needs at least {min_obs} observations, got {values.shape[0]}")
+        raise InputError(name, f"needs at least {min_obs} observation{'s' if min_obs != 1 else ''}, got {values.shape[0]}")
     if values.shape[1] < min_cols:
         raise InputError(name, f"needs at least {min_cols} column(s), got {values.shape[1]}")
     return CheckedMatrix(values, index, columns, name)

@@ -169,7 +169,8 @@ def resolve_block_length(block_length: Any, data: Any, method: str = "stationary
     """The block length a bootstrap of ``data`` will use: the one place "auto" is interpreted.
 
     ``"auto"`` or None -> max(:func:`optimal_block_length`, n / 1,000): Politis & White (2004) on ``data``
-    (for 2-D data the maximum over columns), but never more than 1,000 blocks per replicate. The tests
+    (for 2-D data the maximum over columns; the replicate-studentised family tests read the median column's
+    length instead, from :func:`politis_white_columns`), but never more than 1,000 blocks per replicate. The tests
     that use "auto" are studentised with each replicate's own block variance (Götze & Künsch 1996), whose
     validity needs only b -> infinity and b/n -> 0, not the variance-optimal b of Politis & White; with
     1,000 blocks the bootstrap law of the pivot is resolved (measured sizes: docs/size-atlas.md) and the
@@ -204,16 +205,21 @@ def auto_block_length(politis_white_length: float, n: int) -> float:
     return min(max(float(politis_white_length), n / MAX_BLOCKS), float(n))
 
 
-def politis_white_max(values: np.ndarray, method: str) -> float:
-    """Largest Politis-White length over the columns of validated ``values`` (n, k), floored at 1 (as
-    :func:`optimal_block_length`); per column, so the maximum of chunk maxima is the maximum over columns."""
+def politis_white_columns(values: np.ndarray, method: str) -> np.ndarray:
+    """The Politis-White length of every column of validated ``values`` (n, k), each floored at 1 (as
+    :func:`optimal_block_length`)."""
     from alphacheck._blocklength import politis_white
 
-    table = politis_white(values)
-    b = float(np.max(table[:, 0 if method == "stationary" else 1]))
-    if not np.isfinite(b):
+    b = politis_white(values)[:, 0 if method == "stationary" else 1]
+    if not np.all(np.isfinite(b)):
         raise InputError("x", "the Politis-White block length is not finite for this series")
-    return max(b, 1.0)
+    return np.maximum(b, 1.0)
+
+
+def politis_white_max(values: np.ndarray, method: str) -> float:
+    """Largest Politis-White length over the columns of validated ``values`` (n, k), floored at 1; per column, so
+    the maximum of chunk maxima is the maximum over columns."""
+    return float(np.max(politis_white_columns(values, method)))
 
 
 def _chunk_reps(n: int, b: float) -> int:

@@ -157,6 +157,13 @@ class Result:
     def _exported(self) -> list[dataclasses.Field]:
         return [f for f in dataclasses.fields(self) if f.metadata.get("export", True) and not f.name.startswith("_")]
 
+    def confidence_interval(self, confidence_level: float | None = None) -> ConfidenceInterval:
+        """A descriptive result (PBO, FDR, a performance summary, power) tests no single estimate: no interval.
+
+        Raises :class:`NoIntervalError` — the error every result without an interval raises (tests override this)."""
+        raise NoIntervalError(f"{type(self).__name__} is a descriptive result, not a test of one estimate: it has no "
+                              "confidence interval (see its fields, summary() or to_frame())")
+
     def to_dict(self) -> dict[str, Any]:
         """Every exported field as plain Python (numbers, strings, lists, dicts)."""
         return {f.name: _plain(getattr(self, f.name)) for f in self._exported()}
@@ -274,7 +281,7 @@ class TestResult(Result):
     def _summary_rows(self) -> list[tuple[str, Any]]:
         rows: list[tuple[str, Any]] = [
             ("H0", self.null),
-            ("H1", f"{self.alternative}: estimate {_ALTERNATIVE_TEXT.get(self.alternative, '?')} {self.null_value:g}"),
+            ("H1", f"{self.alternative}: true value {_ALTERNATIVE_TEXT.get(self.alternative, '?')} {self.null_value:g}"),
             ("method", self.method),
             ("n", self.n),
             ("estimate", self.estimate),

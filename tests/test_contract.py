@@ -90,8 +90,10 @@ def test_numpydoc_sections(name, fn):
 
 @pytest.mark.parametrize("name,cls", RESULTS, ids=[n for n, _ in RESULTS])
 def test_result_classes_have_the_protocol(name, cls):
-    for method in ("summary", "to_dict", "to_frame", "_repr_html_"):
+    for method in ("summary", "to_dict", "to_frame", "_repr_html_", "confidence_interval"):
         assert callable(getattr(cls, method, None)), f"{name} lacks {method}()"
+    params = inspect.signature(cls.confidence_interval).parameters
+    assert "confidence_level" in params and params["confidence_level"].default is None
     if issubclass(cls, TestResult):
         fields = {f.name for f in dataclasses.fields(cls)}
         for f in ("statistic", "pvalue", "alternative", "null", "estimate", "method", "n", "se",
@@ -176,6 +178,13 @@ def test_results_honour_the_protocol_when_called(call):
     assert isinstance(res.to_frame(), pd.DataFrame)
     assert "<table" in res._repr_html_()
     assert res.summary()
+
+
+def test_descriptive_results_have_no_interval_and_say_so():
+    noise = np.random.default_rng(0).normal(0, 0.01, (400, 6))
+    for res in (ac.pbo(noise, n_groups=4), ac.false_discovery_control([0.01, 0.2, 0.03, 0.5])):
+        with pytest.raises(ac.NoIntervalError, match="descriptive result"):
+            res.confidence_interval(confidence_level=0.9)
 
 
 def test_audit_report_displays_as_a_table():

@@ -1,7 +1,9 @@
 """Which of my variants are real? :func:`audit_family` judges a whole family of strategy variants at once.
 
-One bootstrap plan (one seed, one block length: Politis & White on the differentials, their maximum) serves
-every resampling procedure, so they all read the same replicates:
+One seed serves every resampling procedure. With ``block_length="auto"`` the model confidence set reads Politis &
+White's longest length over the differentials and StepM (with the FDR set built on its p-values) the median
+column's (:func:`alphacheck.stepm`: its replicate-studentised pivot does not need the longest, and with many
+variants the longest is noise-inflated); a given number is used by both:
 
 * StepM (Romano & Wolf 2005, :func:`alphacheck.stepm`): the variants that beat the benchmark with the
   family-wise error rate controlled at ``alpha_level``;
@@ -193,7 +195,8 @@ def audit_family(trials: ArrayLike, benchmark: ArrayLike | None = None, *, reps:
     reps : int
         Replicates of the one bootstrap plan.
     block_length : float or "auto"
-        Stationary-bootstrap mean block length ("auto": Politis & White 2004 on the differentials, maximum).
+        Stationary-bootstrap mean block length ("auto": Politis & White 2004 on the differentials: the maximum
+        over them for the MCS, the median for StepM and the FDR set, see the module docstring).
     seed : None, int, Generator or SeedSequence
         Seed (default 0: the same report on every call).
     alpha_level : float
@@ -251,7 +254,8 @@ def audit_family(trials: ArrayLike, benchmark: ArrayLike | None = None, *, reps:
     d = r if bench is None else r - bench[:, None]
     frame = pd.DataFrame(r, columns=names, index=index)
     b = float(resample.resolve_block_length(block_length, d, "stationary"))
-    sm = stepm(frame, None if bench is None else pd.Series(bench, index=frame.index), reps=reps, block_length=b,
+    sm = stepm(frame, None if bench is None else pd.Series(bench, index=frame.index), reps=reps,
+               block_length="auto" if resample.is_auto(block_length) else b,
                seed=root, n_jobs=n_jobs, alpha_level=level, check_returns=False)  # checked above, as "trials"
     table = sm.strategies
     assert table is not None  # stepm always sets it
@@ -297,7 +301,7 @@ def audit_family(trials: ArrayLike, benchmark: ArrayLike | None = None, *, reps:
                "survivors": int(variants["survives"].sum()), "pbo": pbo_value, "best": names[best],
                "dsr_best": dsr.probability, "dsr_best_raw": dsr_raw.probability}
     settings = {"observations": r.shape[0], "benchmark": "given" if bench is not None else "none (0)",
-                "alpha_level": level, "reps": reps, "block length": b,
+                "alpha_level": level, "reps": reps, "block length": b, "StepM block length": float(sm.block_length),
                 "seed": seed if isinstance(seed, (int, np.integer)) else type(seed).__name__}
     survivors = tuple(lb for lb, ok in zip(names, variants["survives"]) if ok)
     return FamilyReport(survivors=survivors, variants=variants, numbers=numbers, settings=settings, results=results)

@@ -24,7 +24,8 @@ omega_k / sqrt(T) as Hansen (2005) does (arch's SPA applied to d_k / omega_k): i
 dependence (11.95 % at 5 %, 10 null strategies, T = 500, AR(1) rho = 0.5), because the stationary-bootstrap
 variance of a mean is biased low at moderate T. The default ``studentize="replicate"`` divides the observed mean
 by the AR(1)-prewhitened QS long-run variance and each replicate by its own block variance (Götze & Künsch 1996),
-as the mean test does: it controls the FWER everywhere measured, conservatively with many strategies.
+as the mean test does, with the median column's Politis-White length for "auto" (``block_length`` below): it
+controls the FWER everywhere measured, conservatively only with many strongly autocorrelated strategies.
 ``studentize="hac"`` keeps the QS variance for the observed mean and divides each replicate by omega_k / sqrt(T),
 the bootstrap's own variance of the mean (the split the MCS's default makes): its size is near 5 % without
 dependence, above it where the HAC t itself over-rejects (parameter notes below).
@@ -167,7 +168,7 @@ def _stats_block(block: np.ndarray, lo: int, hi: int, extra: Any, groups: list, 
     if studentize != "replicate" and b_len is not None:  # Hansen's ω̂_k²: the replicates' scale for "hac"
         out["kernel2" if studentize == "hac" else "omega2"] = stationary_bootstrap_lrv(d, b_len)
     if need_pw:
-        out["pw"] = resample.politis_white_max(d, method)
+        out["pw"] = resample.politis_white_columns(d, method)
     return [out]
 
 
@@ -395,7 +396,9 @@ def _run(test, returns, benchmark, reps, block_length, seed, bootstrap, studenti
                                       not src.in_memory, plausible, per_block=block_labels)]
     mean = np.concatenate([f["mean"] for f in first])
     if auto:
-        b_len = resample.auto_block_length(max(f["pw"] for f in first), t)
+        pw = np.concatenate([f["pw"] for f in first])
+        # "replicate": the median column's length; the others: the longest (as resolve_block_length's ``over``)
+        b_len = resample.auto_block_length(float(np.median(pw) if studentize == "replicate" else pw.max()), t)
     assert b_len is not None
     if plan is not None:  # an explicit plan (tests feed arch's resamples through this)
         reps, b_len = plan.reps, float(plan.block_length)
@@ -539,17 +542,24 @@ _PARAMS_DOC = """
         ``benchmark`` is None); a Series/1-D array is one strategy
     benchmark : (T,) benchmark returns, or None (= 0). Differentials d = returns - benchmark.
     reps : bootstrap replicates (9,999)
-    block_length : "auto" (max(Politis-White 2004 via :func:`alphacheck.optimal_block_length`, the
-        maximum over the differential columns; T / 1,000)) or a number (mean block length for "stationary",
-        fixed length for "circular"/"moving"; arch's default is int(sqrt(T)))
+    block_length : "auto" (max(Politis-White 2004 via :func:`alphacheck.optimal_block_length` of the
+        differential columns, T / 1,000): with ``studentize="replicate"`` the median column's length, otherwise
+        the longest) or a number (mean block length for "stationary", fixed length for "circular"/"moving";
+        arch's default is int(sqrt(T))). The longest of k noisy lengths grows with k although each column's
+        dependence does not (k = 100 at T = 500, common correlation 0.5: per-column median 1.2 / 8.4 / 1.5 and
+        maximum 5.8 / 21 / 25 on iid t(4) / AR(1) 0.5 / GARCH worlds), and ~20 blocks make each replicate's own
+        studentiser noisy enough to widen the maximum over k (StepM 0.1-2.9 % at k = 100 with the longest);
+        the replicate-studentised pivot needs only b -> infinity, b/T -> 0 (Götze & Künsch 1996), so it reads
+        the typical column. The other studentisations scale replicates by the bootstrap's own variance, which a
+        short block biases down under dependence: they keep the longest.
     seed : int/None/SeedSequence; the same seed gives the same bits
     bootstrap : "stationary" (default, as in White 2000 and Hansen 2005), "circular", "moving", "iid"
     studentize : (spa, stepm) "replicate" (default): T_k = mean(d_k)/(σ̂_k/√T) with σ̂_k² the AR(1)-
         prewhitened QS long-run variance (Andrews & Monahan 1992), each replicate's T*_k divided by its own
-        block variance (Götze & Künsch 1996) — it controls the FWER on every measured world, conservatively for
-        many strategies (a random studentiser in each of k coordinates widens the max): StepM 3.8-4.5 % at
-        k = 10 (iid t(4), GARCH), 3.1 / 4.5 % under AR(1) 0.5 (T = 500 / 2,000), and 0.1-4.1 % at k = 100
-        (docs/compare-size.md, 2,000 null worlds per cell). "hac": T as for "replicate", T*_k =
+        block variance (Götze & Künsch 1996) — it controls the FWER on every measured world: StepM 4.0-5.4 %
+        at k = 10 (iid t(4), AR(1) 0.5, GARCH; T = 500 and 2,000), 4.7-5.3 % at k = 100 on iid and GARCH
+        returns, conservative only under AR(1) 0.5 at k = 100 (docs/compare-size.md, 2,000 null worlds per
+        T = 500 cell). "hac": T as for "replicate", T*_k =
         (mean*(d_k) − g_k)/(ω̂_k/√T) with ω̂_k² Hansen's (2005) stationary-bootstrap kernel variance — the
         bootstrap's exact variance of √T mean* under the stationary bootstrap (Politis & Romano 1994, Lemma 1;
         a consistent estimate of the same long-run variance under the other schemes); near 5 % on iid and GARCH

@@ -115,12 +115,14 @@ def family_rejections(kind: str, n: int, k: int, worlds: int, base: int, plant: 
                     out[name] += bool(disc[0]) if plant else bool(disc.any())
         if any(t.startswith(("fdr", "stepm")) and not t.endswith("_hac") and not t.startswith("stepm_hac")
                for t in tests):
-            sm = stepm(x0, **opts)
+            # StepM's own "auto" length (the median column's Politis-White length for its default studentisation)
+            sm_opts = {**opts, "block_length": "auto"}
+            sm = stepm(x0, **sm_opts)
             p = sm.strategies["pvalue"].to_numpy()
             if "stepm_fwer" in out:
                 out["stepm_fwer"] += (0 in sm.superior) if plant else len(sm.superior) > 0
             if "stepm_2fwer" in out:
-                sm2 = stepm(x0, k_fwer=2, **opts)
+                sm2 = stepm(x0, k_fwer=2, **sm_opts)
                 out["stepm_2fwer"] += (0 in sm2.superior) if plant else len(sm2.superior) > 1
             for name, method in (("fdr_bh", "bh"), ("fdr_by", "by"), ("fdr_storey", "storey")):
                 if name in out:

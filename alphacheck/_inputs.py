@@ -150,11 +150,16 @@ def check_int(value: Any, name: str, minimum: int | None = None) -> int:
     return int(value)
 
 
+def _refuse_string(value: Any, name: str, expected: str) -> None:
+    """float("0") would turn a string into a number silently: a number given as text is an input error."""
+    if isinstance(value, (str, bytes)):
+        raise InputError(name, f"must be {expected}, got the string {value!r}")
+
+
 def check_number(value: Any, name: str, *, minimum: float | None = None) -> float:
     """A finite real number, optionally >= ``minimum`` (costs, variances, bandwidths, moments)."""
     bound = "" if minimum is None else f" >= {minimum:g}"
-    if isinstance(value, (str, bytes)):  # float("0") would accept a string silently
-        raise InputError(name, f"must be a finite number{bound}, got the string {value!r}")
+    _refuse_string(value, name, f"a finite number{bound}")
     try:
         v = float(value)
     except (TypeError, ValueError):
@@ -167,8 +172,7 @@ def check_number(value: Any, name: str, *, minimum: float | None = None) -> floa
 def check_positive(value: Any, name: str, *, allow_none: bool = False) -> float | None:
     if value is None and allow_none:
         return None
-    if isinstance(value, (str, bytes)):
-        raise InputError(name, f"must be a positive number, got the string {value!r}")
+    _refuse_string(value, name, "a positive number")
     try:
         v = float(value)
     except (TypeError, ValueError):
@@ -179,8 +183,7 @@ def check_positive(value: Any, name: str, *, allow_none: bool = False) -> float 
 
 
 def check_probability(value: Any, name: str) -> float:
-    if isinstance(value, (str, bytes)):
-        raise InputError(name, f"must be a number in (0, 1), got the string {value!r}")
+    _refuse_string(value, name, "a number in (0, 1)")
     try:
         v = float(value)
     except (TypeError, ValueError):
@@ -528,7 +531,8 @@ def _check_span_losses(names: list[str], frames: list[pd.DataFrame], idx: pd.Ind
     except TypeError:  # labels without an order: no span
         return
     for nm, f in zip(names, frames):
-        inside = int(f.index.slice_indexer(lo, hi).stop - f.index.slice_indexer(lo, hi).start)
+        span = f.index.slice_indexer(lo, hi)
+        inside = int(span.stop - span.start)
         lost = inside - len(idx)
         if lost > _SPAN_LOSS * inside:
             others = ", ".join(o for o in names if o != nm)

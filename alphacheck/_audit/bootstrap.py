@@ -63,7 +63,7 @@ def shared_bootstrap(d: AuditData) -> SharedBootstrap:
     rc = hedged = beta = None
     if d.regression is not None:
         reg = d.regression
-        fit = ols(reg.y, reg.X)
+        fit = reg.fit
         rc = regression_columns(reg.y, reg.X)
         beta = float(ols(r, reg.X[:, :2]).coef[1])
         hedged = r - beta * reg.X[:, 1]

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from typing import Any, Literal
 
@@ -148,6 +149,12 @@ class RegressionData:
     states: tuple
     state_means: dict
 
+    @functools.cached_property
+    def fit(self) -> OLSFit:
+        """The OLS fit of y on X, made once per instance (the exact-fit check and the alpha tests share it; a copy
+        with another y, ``dataclasses.replace(data, y=...)``, fits its own)."""
+        return ols(self.y, self.X)
+
 
 def prepare_regression(returns: Any, benchmark: Any, controls: Any = None, states: Any = None, *,
                        check_returns: bool = True, min_extra: int = 0,
@@ -212,10 +219,11 @@ def prepare_regression(returns: Any, benchmark: Any, controls: Any = None, state
         if np.linalg.matrix_rank(X) < p:
             raise InputError("controls", "are collinear with the benchmark or with each other "
                                          "(the design matrix is rank deficient)")
+    data = RegressionData(y, X, names, index, tuple(state_names), means)
     if not exact_fit:
-        require_residuals(y, X, regressors="the benchmark" + (" and controls" if controls is not None else "")
-                          + (" and states" if states is not None else ""))
-    return RegressionData(y, X, names, index, tuple(state_names), means)
+        extra = (" and controls" if controls is not None else "") + (" and states" if states is not None else "")
+        require_residuals(y, X, data.fit.resid, regressors="the benchmark" + extra)
+    return data
 
 
 def _r2(y: np.ndarray, X: np.ndarray) -> float:
@@ -231,7 +239,7 @@ def fit_alpha(data: RegressionData, *, method: str = "hac", alternative: str = "
     ``columns`` reuse block moments of :func:`alphacheck._ols.regression_columns` drawn by the caller."""
     y, X, names = data.y, data.X, data.names
     n, p = X.shape
-    fit = ols(y, X)
+    fit = data.fit
     coef = fit.coef
     lags: int | None = None
     bl: float | None = None

@@ -397,7 +397,7 @@ def _run(test, returns, benchmark, reps, block_length, seed, bootstrap, studenti
     mean = np.concatenate([f["mean"] for f in first])
     if auto:
         pw = np.concatenate([f["pw"] for f in first])
-        # "replicate": the median column's length; the others: the longest (as resolve_block_length's ``over``)
+        # "replicate": the median column's length; the others: the longest (see ``block_length`` in _PARAMS_DOC)
         b_len = resample.auto_block_length(float(np.median(pw) if studentize == "replicate" else pw.max()), t)
     assert b_len is not None
     if plan is not None:  # an explicit plan (tests feed arch's resamples through this)

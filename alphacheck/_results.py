@@ -89,6 +89,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def sharpe_null(head: str, value: float, per_period: float, annualized: bool) -> str:
+    """H0 text for a Sharpe hypothesis given in annual units: both units, since the estimate, its standard error
+    and interval are per period (``head`` e.g. "Sharpe ratio <=")."""
+    if annualized:
+        return f"{head} {value:g} annualized, i.e. {per_period:.4g} per period"
+    return f"{head} {value:g} (per period)"
+
+
 def format_number(x: Any, digits: int = 4) -> str:
     """Compact number formatting for tables: tiny or huge numbers in scientific form; NaN as "n/a"."""
     if x is None:

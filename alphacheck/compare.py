@@ -64,7 +64,7 @@ from alphacheck._resample import (
     resolve_block_length,
     streamed_block_moments,
 )
-from alphacheck._results import Interval, TestResult
+from alphacheck._results import Interval, TestResult, sharpe_null
 
 __all__ = ["SharpeEqualityResult", "diebold_mariano", "giacomini_white", "sharpe_difference", "sharpe_equality"]
 
@@ -177,7 +177,7 @@ def _sharpe_difference(x1: np.ndarray, x2: np.ndarray, *, method: str = "bootstr
     rho = float(np.corrcoef(x1, x2)[0, 1])
     common = {"sharpe": sr1, "incumbent_sharpe": sr2, "correlation": rho, "periods_per_year": q,
               "difference_annualized": (sr1 - sr2) * _scale(q) if q else None}
-    null = f"SR(returns) - SR(incumbent) = {null_value:g}" + (" (annualized)" if q else " (per period)")
+    null = sharpe_null("SR(returns) - SR(incumbent) =", null_value, d0, bool(q))
     test = "Sharpe-ratio difference"
     if method == "jobson-korkie":
         m1, m2 = float(x1.mean()), float(x2.mean())

@@ -28,7 +28,7 @@ from alphacheck._inputs import (
     check_probability,
     check_scale,
 )
-from alphacheck._results import Interval, TestResult
+from alphacheck._results import Interval, TestResult, sharpe_null
 
 __all__ = ["SharpeProbabilityResult", "sharpe_ratio", "sharpe_se", "probabilistic_sharpe_ratio", "deflated_sharpe_ratio",
            "deflated_sharpe_ratio_from_stats", "min_track_record_length", "expected_max_sharpe"]
@@ -254,8 +254,9 @@ def probabilistic_sharpe_ratio(returns: ArrayLike, *, benchmark_sharpe: float = 
     g3, g4 = _moments(x)
     return _probability_result(
         "probabilistic Sharpe ratio", _sr(x), x.size, g3, g4, sr_star,
-        f"Sharpe ratio <= {bench:g}" + (" (annualized)" if q else " (per period)"),
-        "PSR, Bailey & Lopez de Prado (2012): normal approximation with skewness/kurtosis", q,
+        sharpe_null("Sharpe ratio <=", bench, sr_star, bool(q)),
+        "PSR, Bailey & Lopez de Prado (2012): normal approximation with skewness/kurtosis (estimate, standard error "
+        "and interval per period)", q,
         {"benchmark_sharpe_per_period": sr_star})
 
 

@@ -45,7 +45,7 @@ from alphacheck._resample import (
     streamed_block_moments,
     streamed_sums,
 )
-from alphacheck._results import Interval, TestResult
+from alphacheck._results import Interval, TestResult, sharpe_null
 
 __all__ = ["mean_test", "sharpe_test", "bootstrap_test", "permutation_test"]
 
@@ -270,7 +270,7 @@ def _sharpe_test(x: np.ndarray, *, method: str = "bootstrap", alternative: str =
     n = x.size
     mean, sd = float(x.mean()), float(x.std(ddof=1))
     sr = mean / sd
-    null = f"Sharpe ratio = {null_value:g}" + (" (annualized)" if q else " (per period)")
+    null = sharpe_null("Sharpe ratio =", null_value, sr0, bool(q))
     common = {"sharpe_annualized": sr * scale if q else None, "periods_per_year": q}
     if method != "bootstrap":
         se = _sharpe_se_values(x, method, maxlags)

@@ -192,3 +192,8 @@ def test_audit_report_displays_as_a_table():
     assert rep.verdict in ac.VERDICTS
     assert "<table" in rep._repr_html_()
     json.dumps(rep.to_dict(), default=str)
+    # the summary's check column is as wide as the longest name ("performance_summary" ran into its status)
+    lines = rep.summary().split("Checks:\n")[1].splitlines()
+    width = max(len(name) for name in rep.checks) + 2
+    assert [line[2:2 + width].strip() for line in lines] == list(rep.checks)
+    assert all(line[2 + width - 1] == " " and line[2 + width] != " " for line in lines), lines

@@ -92,8 +92,9 @@ class AuditReport:
                             title="Alpha audit"), "Reasons:"]
         lines += [f"  - {r}" for r in self.reasons]
         lines += ["", "Checks:"]
+        width = max((len(name) for name in self.checks), default=0) + 2
         for name, c in self.checks.items():
-            lines.append(f"  {name:<17}{c.status:<8}{c.skipped or c.interpretation}")
+            lines.append(f"  {name:<{width}}{c.status:<8}{c.skipped or c.interpretation}")
         return "\n".join(lines)
 
     def __str__(self) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from alphacheck._results import format_number
@@ -76,7 +77,7 @@ def cell(value: object) -> str:
         return MISSING
     if isinstance(value, float) and value != value:
         return MISSING
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)):
         return format_number(value)
     text = str(value)
     return MISSING if text in ("nan", "NaN", "None", "<NA>", "NaT") else text
@@ -85,9 +86,9 @@ def cell(value: object) -> str:
 def _rows(frame: pd.DataFrame, index: bool) -> tuple[list[str], list[list[str]]]:
     head = ([str(frame.index.name or "")] if index else []) + [str(c) for c in frame.columns]
     rows = []
-    for idx, row in frame.iterrows():
+    for idx, row in zip(frame.index, frame.itertuples(index=False, name=None)):  # by column: ints stay ints
         label = " / ".join(map(str, idx)) if isinstance(idx, tuple) else str(idx)
-        rows.append(([label] if index else []) + [cell(v) for v in row.to_numpy()])
+        rows.append(([label] if index else []) + [cell(v) for v in row])
     return head, rows
 
 

@@ -287,7 +287,8 @@ def drawdown_test(returns: ArrayLike, *, mean: float, volatility: float,
         ``statistic`` and ``estimate`` are the observed maximum drawdown (<= 0); ``se`` the sd of MDD* under
         the claim; ``bootstrap_distribution`` the MDD* replicates; ``details`` the predicted median and range,
         and the Brownian expected maximum drawdown of the claim (:func:`expected_max_drawdown` on log wealth,
-        drift mean − volatility²/2). A drawdown is a path statistic, not a parameter: no interval.
+        drift mean − volatility²/2, given as −E[D_T] and as the fraction exp(−E[D_T]) − 1), every drawdown
+        signed <= 0. A drawdown is a path statistic, not a parameter: no interval.
 
     References
     ----------
@@ -350,8 +351,8 @@ def drawdown_test(returns: ArrayLike, *, mean: float, volatility: float,
         bootstrap_distribution=mdd,
         details={"predicted_median": float(np.median(mdd)), "predicted_low": float(lo), "predicted_high": float(hi),
                  "share_as_deep": float(np.mean(mdd <= obs)), "block_length": b, "reps": reps,
-                 "brownian_expected_log_drawdown": bm,
-                 "brownian_expected_max_drawdown": float(-math.expm1(-bm))})
+                 "brownian_expected_log_drawdown": -bm,  # <= 0 like every drawdown here (E[D_T] is a depth)
+                 "brownian_expected_max_drawdown": float(math.expm1(-bm))})
 
 
 # --------------------------------------------------------------------------------------------------

@@ -82,3 +82,10 @@ def test_both_renderers_carry_the_same_text(render):
     out = render(blocks())
     for text in ("Title", "Verdict: alpha", "one", "two", "numbers", "0.0123"):
         assert text in out
+
+
+def test_table_cells_keep_each_columns_type():
+    """A mixed int/float frame renders its int column as integers (a row read as one array would upcast them)."""
+    frame = pd.DataFrame({"n": np.array([366, 365]), "mean": [0.00017, -0.00085]}, index=pd.Index(["2020", "2021"]))
+    md = to_markdown([Table(frame)])
+    assert "| 2020 | 366 | 0.0002 |" in md and "366.0" not in md

@@ -65,6 +65,10 @@ def test_drawdown_test_rejects_a_broken_claim_and_keeps_a_true_one():
     assert res.pvalue < 0.05 and res.alternative == "less" and res.bootstrap_distribution.shape == (999,)
     assert res.pvalue == (1 + np.count_nonzero(res.bootstrap_distribution <= res.statistic)) / 1000
     assert res.details["predicted_low"] < res.details["predicted_median"] < 0
+    # every drawdown in the result is signed <= 0, the Brownian reference too (-E[D_T] in log wealth, its fraction)
+    e = expected_max_drawdown(mean=0.001 - 0.01**2 / 2, volatility=0.01, n_obs=500)
+    assert res.details["brownian_expected_log_drawdown"] == pytest.approx(-e, rel=1e-12)
+    assert res.details["brownian_expected_max_drawdown"] == pytest.approx(math.exp(-e) - 1, rel=1e-12)
     ok = drawdown_test(rng.normal(0.001, 0.01, 500), mean=0.001, volatility=0.01, method="normal", reps=999, seed=1)
     assert ok.pvalue > 0.05
     with pytest.raises(InputError, match="volatility"):

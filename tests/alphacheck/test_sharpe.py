@@ -65,6 +65,9 @@ def test_psr_by_hand():
     assert r.pvalue == pytest.approx(1 - stats.norm.cdf(z))
     r_ann = probabilistic_sharpe_ratio(X, benchmark_sharpe=sr_star * math.sqrt(252), periods_per_year=252)
     assert r_ann.probability == pytest.approx(r.probability)
+    # H0 given annually is stated in the per-period units of the estimate, its se and interval too
+    assert r_ann.null == f"Sharpe ratio <= {sr_star * math.sqrt(252):g} annualized, i.e. {sr_star:.4g} per period"
+    assert "(per period)" in r.null
 
 
 def test_dsr_by_hand_and_n1():

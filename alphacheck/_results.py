@@ -47,6 +47,15 @@ class NoIntervalError(ValueError):
     """Raised by ``confidence_interval()`` for a test that has no interval for its estimate."""
 
 
+class ReportIntervals:
+    """``confidence_interval()`` for reports (the audit's, the family audit's): a report bounds no one estimate."""
+
+    def confidence_interval(self, confidence_level: float | None = None) -> ConfidenceInterval:
+        """Raises :class:`NoIntervalError`: a report holds several tests; each test's own result has its interval."""
+        raise NoIntervalError(f"{type(self).__name__} is a report of several tests, not a test of one estimate: it "
+                              "has no confidence interval (each test's result in the report has its own)")
+
+
 @dataclasses.dataclass(frozen=True)
 class Interval:
     """How ``TestResult.confidence_interval`` cuts an interval around ``estimate``.

@@ -434,6 +434,9 @@ def run_audit(args: argparse.Namespace) -> int:
         if option is not None:
             out = pick_column(out, column, role, path, option)
         _check_dates(returns, out, role)
+        if not isinstance(returns.index, pd.DatetimeIndex) and len(out) != len(returns):
+            raise CLIError(f"{role} has {len(out)} rows but returns has {len(returns)}: without a date column rows "
+                           "are matched by position, so they must match (or add a date column to both)")
         return out
 
     bench = table(args.benchmark, "benchmark", args.benchmark_column, "--benchmark-column")
@@ -454,6 +457,10 @@ def run_audit(args: argparse.Namespace) -> int:
         print(f"  - {reason}")
     for note in notes:
         print(f"  read: {note}")
+    used = int(report.settings["observations"])
+    if used < len(returns):  # dated inputs: the audit runs on the dates they share
+        print(f"  read: the audit used {used:,} of the {len(returns):,} returns rows ({report.settings['first']} to "
+              f"{report.settings['last']}: the dates every input covers)")
     n_fig = sum(1 for k in paths if k not in ("markdown", "html"))
     print(f"report written to {paths['html']} and {paths['markdown']} ({n_fig} figures in {Path(args.out)})")
     return 0

@@ -714,6 +714,11 @@ def giacomini_white(losses: ArrayLike, incumbent: ArrayLike, states: ArrayLike |
             raise InputError("states", f"must have one row per observation ({d.size}), got {s.shape[0]}")
         h = np.column_stack([np.ones(d.size), s])
         names = ["constant"] + [f"state_{j}" for j in range(s.shape[1])]
+        rank = int(np.linalg.matrix_rank(h / np.maximum(np.abs(h).max(axis=0), 1e-300)))
+        if rank < h.shape[1]:  # the Wald form would count a redundant moment in its chi2 degrees of freedom
+            raise InputError("states", f"the test functions (a constant and {s.shape[1]} state column(s)) have rank "
+                                       f"{rank}, not {h.shape[1]}: a state is constant or a linear combination of "
+                                       "others; drop it (the constant is always included)")
     stat, q, zbar, n = _giacomini_white(d, h, horizon)
     p = float(pvalue_from_law(stat, law="chi2", df=q))
     hh = h[: d.size - horizon]

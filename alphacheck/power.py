@@ -9,7 +9,8 @@ with the long-run variance, e.g. Lo 2002 for the Sharpe ratio):
 * two-sided level-α test with critical value c (the test's own: normal, Student t, fixed-b, or the
   bootstrap quantile of |T*|):   power(θ) = Φ(θ/se − c) + Φ(−θ/se − c);   one-sided: Φ(θ/se − c);
 * minimum detectable effect at power π:   MDE = (c + z_π) se,   z_π = Φ⁻¹(π);
-* observations needed to detect θ, with se ∝ 1/√n:   n_needed = n ((c + z_π) se / θ)².
+* observations needed to detect θ, with se ∝ 1/√n:   n_needed = ⌈n ((c + z_π) se / θ)²⌉ (infinite when θ = 0 or
+  θ lies on the side a one-sided test does not look for: power at θ then falls as n grows).
 
 Equivalence (Schuirmann 1987, two one-sided tests; Wellek 2010, ch. 4): "an effect as large as Δ is
 ruled out" at level α when the one-sided upper (1 − α) confidence bound of the test's own interval lies
@@ -53,7 +54,8 @@ class PowerResult(Result):
     effect : float
         The effect the track record is sized for (default the estimate).
     n_needed : float
-        Observations (or trades) needed to detect ``effect`` with probability ``power`` (inf if 0).
+        Observations (or trades) needed to detect ``effect`` with probability ``power``, rounded up to a whole
+        number; inf if the effect is 0 or on the side a one-sided test does not look for.
     alternative : str
         As the test's.
     note : str
@@ -81,10 +83,12 @@ class PowerResult(Result):
 
     def sentence(self, unit: str = "per observation", what: str = "effect") -> str:
         """One line for a report: what the data can detect and what they would need."""
-        n_txt = ("no track record would detect an estimate of 0" if not math.isfinite(self.n_needed)
+        n_txt = ((self.note.split(": ", 1)[-1] if self.note else "no track record would detect it")
+                 if not math.isfinite(self.n_needed)
                  else f"detecting the estimated {what} of {self.effect:.4g} with {self.power:.0%} power needs about "
                       f"{self.n_needed:,.0f} observations (there are {self.n:,})")
-        return (f"with {self.n:,} observations the test detects a {what} of {self.minimum_detectable_effect:.4g} "
+        article = "an" if what[:1].lower() in "aeiou" else "a"
+        return (f"with {self.n:,} observations the test detects {article} {what} of {self.minimum_detectable_effect:.4g} "
                 f"{unit} with {self.power:.0%} power at level {self.alpha_level:g} (power at the estimate "
                 f"{self.estimate:.4g}: {self.power_at_estimate:.0%}); {n_txt}")
 
@@ -176,8 +180,15 @@ def power_analysis(result: TestResult, *, alpha_level: float = 0.05, power: floa
     mde = (c + z) * se
     est = float(result.estimate - result.null_value)
     theta = est if effect is None else check_number(effect, "effect")
-    n_needed = math.inf if theta == 0 else float(result.n * ((c + z) * se / theta) ** 2)
-    note = "n_needed is infinite: no track record detects an effect of 0" if theta == 0 else ""
+    wrong_side = (result.alternative == "greater" and theta < 0) or (result.alternative == "less" and theta > 0)
+    if theta == 0 or wrong_side:  # power at θ tends to 0, not 1, as n grows: no track record is enough
+        n_needed = math.inf
+        note = ("n_needed is infinite: no track record detects an effect of 0" if theta == 0 else
+                f"n_needed is infinite: an effect of {theta:.4g} lies on the side the one-sided test "
+                f"({result.alternative}) does not look for, so more data only make a rejection less likely")
+    else:  # whole observations: the smallest n at which the approximation reaches the power
+        n_needed = float(math.ceil(result.n * ((c + z) * se / theta) ** 2 - 1e-9))
+        note = ""
     return PowerResult(test=result.test, estimate=float(result.estimate), se=se, n=int(result.n), alpha_level=a,
                        power=pw, critical_value=c, minimum_detectable_effect=mde,
                        power_at_estimate=float(power_at(est, se, c, result.alternative)), effect=theta,

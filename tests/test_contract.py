@@ -197,3 +197,8 @@ def test_audit_report_displays_as_a_table():
     width = max(len(name) for name in rep.checks) + 2
     assert [line[2:2 + width].strip() for line in lines] == list(rep.checks)
     assert all(line[2 + width - 1] == " " and line[2 + width] != " " for line in lines), lines
+    with pytest.raises(ac.NoIntervalError, match="report of several tests"):
+        rep.confidence_interval(confidence_level=0.9)
+    fam = ac.audit_family(np.random.default_rng(0).normal(0, 0.01, (300, 6)), reps=99)
+    with pytest.raises(ac.NoIntervalError, match="report of several tests"):
+        fam.confidence_interval()

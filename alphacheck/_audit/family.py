@@ -2,8 +2,8 @@
 
 One seed serves every resampling procedure. With ``block_length="auto"`` the model confidence set reads Politis &
 White's longest length over the differentials and StepM (with the FDR set built on its p-values) the median
-column's (:func:`alphacheck.stepm`: its replicate-studentised pivot does not need the longest, and with many
-variants the longest is noise-inflated); a given number is used by both:
+column's at the n^(1/4) rate (:func:`alphacheck.stepm`: its replicate-studentised pivot does not need the longest,
+and with many variants the longest is noise-inflated); a given number is used by both:
 
 * StepM (Romano & Wolf 2005, :func:`alphacheck.stepm`): the variants that beat the benchmark with the
   family-wise error rate controlled at ``alpha_level``;
@@ -42,7 +42,7 @@ from alphacheck._inputs import (
     check_reps,
     check_seed,
 )
-from alphacheck._results import format_number, text_table
+from alphacheck._results import ReportIntervals, format_number, text_table
 from alphacheck.report.blocks import (
     Block,
     BulletList,
@@ -62,7 +62,7 @@ FIGURE_TITLE = "Variants by studentised statistic against the benchmark, coloure
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class FamilyReport:
+class FamilyReport(ReportIntervals):
     """The family audit.
 
     Attributes

@@ -15,7 +15,7 @@ import pandas as pd
 from alphacheck._audit.checks import Check
 from alphacheck._audit.data import AuditData
 from alphacheck._audit.verdict import rule_text
-from alphacheck._results import format_number, text_table
+from alphacheck._results import ReportIntervals, format_number, text_table
 from alphacheck.report.blocks import (
     Block,
     BulletList,
@@ -50,7 +50,7 @@ def _numbers_text(numbers: Mapping[str, Any], limit: int = 8) -> str:
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class AuditReport:
+class AuditReport(ReportIntervals):
     """The audit's outcome.
 
     Attributes

@@ -24,7 +24,8 @@ omega_k / sqrt(T) as Hansen (2005) does (arch's SPA applied to d_k / omega_k): i
 dependence (11.95 % at 5 %, 10 null strategies, T = 500, AR(1) rho = 0.5), because the stationary-bootstrap
 variance of a mean is biased low at moderate T. The default ``studentize="replicate"`` divides the observed mean
 by the AR(1)-prewhitened QS long-run variance and each replicate by its own block variance (Götze & Künsch 1996),
-as the mean test does, with the median column's Politis-White length for "auto" (``block_length`` below): it
+as the mean test does, with the median column's Politis-White length rescaled to the n^(1/4) rate for "auto"
+(``block_length`` below): it
 controls the FWER everywhere measured, conservatively only with many strongly autocorrelated strategies.
 ``studentize="hac"`` keeps the QS variance for the observed mean and divides each replicate by omega_k / sqrt(T),
 the bootstrap's own variance of the mean (the split the MCS's default makes): its size is near 5 % without
@@ -81,7 +82,8 @@ class FamilyTestResult(TestResult):
     Attributes
     ----------
     pvalues : {"lower", "consistent", "upper"} family p-values (Hansen 2005).
-    strategies : per-strategy DataFrame: mean_differential, statistic, pvalue (that strategy alone),
+    strategies : per-strategy DataFrame: mean_differential, statistic, pvalue (that strategy alone: the
+        one-sided bootstrap p-value of mean <= 0, its replicates re-centred at its own mean),
         adjusted_pvalue (family-wise: single step for Reality Check/SPA, stepdown for StepM), superior
         (adjusted_pvalue <= alpha_level).
     superior : labels of the strategies found superior to the benchmark at ``alpha_level``.
@@ -184,11 +186,11 @@ def _boot_block(block: np.ndarray, lo: int, hi: int, extra: Any, groups: list, b
     """Pass 2 over a block: the bootstrap draws of every group of replicates applied to its strategies.
 
     Per group (a plan chunk, see :func:`alphacheck._resample.plan_specs`, or an explicit plan) returns the running
-    reductions the tests need, never the (replicates x strategies) matrix: the maxima over the block's strategies
-    of the simulated statistics under the three re-centrings (3, rows); the per-strategy counts of
-    sim*_k >= stat_k under the used re-centring (c,); and, for StepM, the staircase of each replicate (the
-    strategies whose sim* exceeds — or, for k-StepM, is among the ``stairs`` largest of — every sim* ranked
-    below it). ``collect`` (local column indices) returns those columns' simulated statistics instead.
+    reductions the tests need, never the (replicates x strategies) matrix: the maxima over the block's strategies of the
+    simulated statistics under the three re-centrings (3, rows); the per-strategy counts of sim*_k >= stat_k
+    re-centred at the strategy's own mean (c,: its one-sided bootstrap p-value); and, for StepM, the staircase of each
+    replicate (the strategies whose sim* exceeds — or, for k-StepM, is among the ``stairs`` largest of — every sim*
+    ranked below it). ``collect`` (local column indices) returns those columns' simulated statistics instead.
     """
     centres, scale, stat, pos = extra
     d = _differentials(block, bench)
@@ -223,7 +225,9 @@ def _boot_block(block: np.ndarray, lo: int, hi: int, extra: Any, groups: list, b
                                                                     else boot_scale[collect])
             sims = [(m - centres[r]) / boot_scale for r in range(3)]
             mx = np.stack([sm.max(axis=1) for sm in sims])
-            counts = np.count_nonzero(sims[used] >= stat[None, :], axis=0)
+            # a strategy alone: its own null, re-centred at its own mean (Hansen's consistent rule, which leaves a
+            # strategy far below the benchmark un-centred, is for the maximum; it would give such a strategy p ~ 0.5)
+            counts = np.count_nonzero(sims[2] >= stat[None, :], axis=0)
             front = _staircase(sims[used], pos, stairs) if stairs else None
             return mx, counts, front
 
@@ -397,8 +401,10 @@ def _run(test, returns, benchmark, reps, block_length, seed, bootstrap, studenti
     mean = np.concatenate([f["mean"] for f in first])
     if auto:
         pw = np.concatenate([f["pw"] for f in first])
-        # "replicate": the median column's length; the others: the longest (see ``block_length`` in _PARAMS_DOC)
-        b_len = resample.auto_block_length(float(np.median(pw) if studentize == "replicate" else pw.max()), t)
+        # "replicate": the median column's length at the n^(1/4) rate; the others: the longest (``block_length``
+        # in _PARAMS_DOC)
+        b_len = (resample.studentised_block_length(pw, t) if studentize == "replicate"
+                 else resample.auto_block_length(float(pw.max()), t))
     assert b_len is not None
     if plan is not None:  # an explicit plan (tests feed arch's resamples through this)
         reps, b_len = plan.reps, float(plan.block_length)
@@ -542,26 +548,28 @@ _PARAMS_DOC = """
         ``benchmark`` is None); a Series/1-D array is one strategy
     benchmark : (T,) benchmark returns, or None (= 0). Differentials d = returns - benchmark.
     reps : bootstrap replicates (9,999)
-    block_length : "auto" (max(Politis-White 2004 via :func:`alphacheck.optimal_block_length` of the
-        differential columns, T / 1,000): with ``studentize="replicate"`` the median column's length, otherwise
-        the longest) or a number (mean block length for "stationary", fixed length for "circular"/"moving";
-        arch's default is int(sqrt(T))). The longest of k noisy lengths grows with k although each column's
-        dependence does not (k = 100 at T = 500, common correlation 0.5: per-column median 1.2 / 8.4 / 1.5 and
-        maximum 5.8 / 21 / 25 on iid t(4) / AR(1) 0.5 / GARCH worlds), and ~20 blocks make each replicate's own
-        studentiser noisy enough to widen the maximum over k (StepM 0.1-2.9 % at k = 100 with the longest);
-        the replicate-studentised pivot needs only b -> infinity, b/T -> 0 (Götze & Künsch 1996), so it reads
-        the typical column. The other studentisations scale replicates by the bootstrap's own variance, which a
-        short block biases down under dependence: they keep the longest.
+    block_length : "auto" (max(Politis-White 2004 via :func:`alphacheck.optimal_block_length` of the differential columns,
+        T / 1,000): with ``studentize="replicate"`` the median column's length times T^(1/4 − 1/3),
+        :func:`alphacheck._resample.studentised_block_length`, otherwise the longest) or a number (mean block length
+        for "stationary", fixed length for "circular"/"moving"; arch's default is int(sqrt(T))). The longest of k
+        noisy lengths grows with k although each column's dependence does not (k = 100 at T = 500, common correlation
+        0.5: per-column median 1.2 / 8.4 / 1.5 and maximum 5.8 / 21 / 25 on iid t(4) / AR(1) 0.5 / GARCH worlds), and
+        ~20 blocks make each replicate's own studentiser noisy enough to widen the maximum over k (StepM 0.1-2.9 % at
+        k = 100 with the longest); the replicate-studentised pivot needs only b -> infinity, b/T -> 0 (Götze & Künsch
+        1996), so it reads the typical column, at the n^(1/4) rate Hall, Horowitz & Jing (1995) give for a one-sided
+        distribution function (Politis-White's length is variance-optimal, rate n^(1/3)). The other studentisations
+        scale replicates by the bootstrap's own variance, which a short block biases down under dependence: they keep
+        the longest.
     seed : int/None/SeedSequence; the same seed gives the same bits
     bootstrap : "stationary" (default, as in White 2000 and Hansen 2005), "circular", "moving", "iid"
-    studentize : (spa, stepm) "replicate" (default): T_k = mean(d_k)/(σ̂_k/√T) with σ̂_k² the AR(1)-
-        prewhitened QS long-run variance (Andrews & Monahan 1992), each replicate's T*_k divided by its own
-        block variance (Götze & Künsch 1996) — it controls the FWER on every measured world: StepM 4.0-5.4 %
-        at k = 10 (iid t(4), AR(1) 0.5, GARCH; T = 500 and 2,000), 4.7-5.3 % at k = 100 on iid and GARCH
-        returns, conservative only under AR(1) 0.5 at k = 100 (docs/compare-size.md, 2,000 null worlds per
-        T = 500 cell). "hac": T as for "replicate", T*_k =
-        (mean*(d_k) − g_k)/(ω̂_k/√T) with ω̂_k² Hansen's (2005) stationary-bootstrap kernel variance — the
-        bootstrap's exact variance of √T mean* under the stationary bootstrap (Politis & Romano 1994, Lemma 1;
+    studentize : (spa, stepm) "replicate" (default): T_k = mean(d_k)/(σ̂_k/√T) with σ̂_k² the AR(1)-prewhitened QS
+        long-run variance (Andrews & Monahan 1992), each replicate's T*_k divided by its own block variance (Götze &
+        Künsch 1996) — it controls the FWER on every measured world: StepM 4.0-5.5 % at k = 10 (iid t(4), AR(1) 0.5,
+        GARCH; T = 500 and 2,000), 4.7-5.55 % at k = 100 on iid and GARCH returns (3.7 % GARCH at T = 2,000, 300
+        worlds), conservative under AR(1) 0.5 at k = 100 (3.55 % at T = 500, 2.7 % at T = 2,000)
+        (docs/compare-size.md, 2,000 null worlds per T = 500 cell). "hac": T as for "replicate", T*_k = (mean*(d_k) −
+        g_k)/(ω̂_k/√T) with ω̂_k² Hansen's (2005) stationary-bootstrap kernel variance — the bootstrap's exact
+        variance of √T mean* under the stationary bootstrap (Politis & Romano 1994, Lemma 1;
         a consistent estimate of the same long-run variance under the other schemes); near 5 % on iid and GARCH
         returns (StepM 4.1-5.7 % at k = 10 and 100) and more powerful, but it over-rejects where the HAC t
         itself does, under dependence at T = 500: 6.3 / 8.6 % under AR(1) 0.5 at k = 10 / 100 (5.8 / 6.2 % at

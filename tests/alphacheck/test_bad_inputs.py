@@ -453,3 +453,11 @@ def test_impossible_settings_are_refused():
     r = np.random.default_rng(0).normal(0.001, 0.01, 300)
     _plain_refusal(lambda: ac.mean_test(r, null_value="0"), "null_value", "string")
     _plain_refusal(lambda: ac.audit(r, reps=REPS, meaningful_alpha=-1), "meaningful_alpha", ">= 0")
+    # Giacomini-White's chi2 degrees of freedom count the test functions: collinear ones are refused
+    n = 300
+    idx = pd.date_range("2020-01-01", periods=n, freq="D")
+    rng = np.random.default_rng(1)
+    a, b, s = (pd.Series(rng.normal(size=n), idx) for _ in range(3))
+    for states in (pd.concat([s, s], axis=1), pd.Series(1.0, idx), pd.concat([s, 2 * s + 1], axis=1)):
+        _plain_refusal(lambda states=states: ac.giacomini_white(a, b, states=states), "states", "rank")
+    assert ac.giacomini_white(a, b, states=s).details["q"] == 2

@@ -135,6 +135,25 @@ def test_plain_columns_without_dates(tmp_path, capsys):
     assert code == 0 and out.startswith("verdict: ")
 
 
+def test_plain_columns_of_different_lengths_are_refused(tmp_path, capsys):
+    """Without dates rows pair by position: 400 returns against 380 benchmark rows is an error, not a silent cut."""
+    rng = np.random.default_rng(3)
+    r, b = tmp_path / "r.csv", tmp_path / "b.csv"
+    pd.DataFrame({"r": rng.normal(0.01, 0.05, 400)}).to_csv(r, index=False)
+    pd.DataFrame({"b": rng.normal(0.01, 0.05, 380)}).to_csv(b, index=False)
+    msg = _bad(["audit", str(r), "--benchmark", str(b), "--out", str(tmp_path / "o")], capsys)
+    assert "380 rows" in msg and "400" in msg and "by position" in msg
+
+
+def test_dated_inputs_say_how_many_rows_the_audit_used(csvs, tmp_path, capsys):
+    bench = pd.read_csv(csvs["bench"]).iloc[10:]  # the benchmark starts 10 trades later
+    p = tmp_path / "bench_late.csv"
+    bench.to_csv(p, index=False)
+    code = main(["audit", str(csvs["returns"]), "--benchmark", str(p), "--reps", "199", "--out", str(tmp_path / "o")])
+    out = capsys.readouterr().out
+    assert code == 0 and f"the audit used {N - 10} of the {N} returns rows" in out
+
+
 def test_console_script_prints_one_line_error(tmp_path):
     """The installed entry point: non-zero exit, a single stderr line, no traceback."""
     exe = Path(sys.executable).with_name("alphacheck")

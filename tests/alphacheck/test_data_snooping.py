@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from arch.bootstrap import SPA, CircularBlockBootstrap, RealityCheck, StationaryBootstrap, StepM
 
-from alphacheck import InputError, NoIntervalError, TestResult
+from alphacheck import InputError, NoIntervalError, TestResult, mean_test
 from alphacheck._hac import lrv_columns, stationary_bootstrap_lrv
 from alphacheck._resample import BlockPlan, bootstrap_plan, resampled_sums
 from alphacheck.overfitting import FamilyTestResult, reality_check, spa, stepm
@@ -209,15 +209,23 @@ def test_auto_block_length_and_reality_check_defaults():
 def test_auto_block_length_is_the_median_column_for_replicate_studentisation():
     """With k strategies the largest of k noisy Politis-White lengths grows with k (k = 100 iid t(4) columns at
     T = 500: per-column median 1.2, maximum 5.75 on average); the default studentisation reads the median column's
-    length, the others (whose replicate scale is the bootstrap's own variance) the longest."""
+    length rescaled to the n^(1/4) rate, the others (whose replicate scale is the bootstrap's own variance) the
+    longest."""
     from alphacheck._blocklength import politis_white
 
     rets, bench = make_family(9, t=500, k=40)
     d = rets - bench[:, None]
     pw = np.maximum(politis_white(d)[:, 0], 1.0)
     assert pw.max() > 2 * np.median(pw)  # the two rules differ on this family
-    assert stepm(rets, bench, reps=99, seed=0).block_length == pytest.approx(max(np.median(pw), 500 / 1000))
-    assert spa(rets, bench, reps=99, seed=0).block_length == pytest.approx(np.median(pw))
+    # the median at the n^(1/4) rate of Hall, Horowitz & Jing (1995): Politis-White's n^(1/3) length x 500^(-1/12)
+    want = max(1.0, np.median(pw) * 500 ** (-1 / 12), 500 / 1000)
+    assert stepm(rets, bench, reps=99, seed=0).block_length == pytest.approx(want)
+    assert spa(rets, bench, reps=99, seed=0).block_length == pytest.approx(want)
+    ar = make_family(9, t=500, k=40)[0]
+    ar[1:] += 0.5 * ar[:-1]  # dependent columns: the rescaled median is above the floor of 1
+    pw_ar = np.maximum(politis_white(ar)[:, 0], 1.0)
+    assert np.median(pw_ar) * 500 ** (-1 / 12) > 1.5
+    assert stepm(ar, reps=99, seed=0).block_length == pytest.approx(np.median(pw_ar) * 500 ** (-1 / 12))
     for st in ("hac", "fixed", "none"):
         assert spa(rets, bench, reps=99, seed=0, studentize=st).block_length == pytest.approx(pw.max())
 
@@ -326,3 +334,21 @@ def test_hac_studentisation_equals_a_hand_stepdown():
     np.testing.assert_allclose(res.strategies["adjusted_pvalue"], adjusted)
     assert set(res.superior) == set(np.flatnonzero(adjusted <= 0.05))
     assert res.pvalue == (1 + (sims.max(axis=1) >= stat.max()).sum()) / (reps + 1)
+
+
+def test_per_strategy_pvalue_is_that_strategys_own_bootstrap_test():
+    """Each strategy's ``pvalue`` is its one-sided bootstrap test of mean <= 0, re-centred at its own mean: equal to
+    ``mean_test(d, alternative="greater")`` on the same plan, also for a strategy far below the benchmark (Hansen's
+    consistent rule leaves that one un-centred for the maximum, which gave it p ~ 0.5)."""
+    rng = np.random.default_rng(7)
+    bench = rng.normal(0.0003, 0.01, 600)
+    rets = bench[:, None] + rng.normal(0, 0.01, (600, 10))
+    rets[:, :2] += 0.0015
+    rets[:, 9] -= 0.0012  # t ~ -3: below -sqrt(2 ln ln T) standard errors
+    for test in (stepm, spa):
+        tab = test(rets, bench, reps=999, block_length=5, seed=1).strategies
+        assert tab["statistic"].iloc[9] < -np.sqrt(2 * np.log(np.log(600)))
+        want = [mean_test(rets[:, j] - bench, alternative="greater", reps=999, block_length=5, seed=1).pvalue
+                for j in range(10)]
+        np.testing.assert_allclose(tab["pvalue"].to_numpy(), want, rtol=0, atol=1e-12)
+        assert tab["pvalue"].iloc[9] > 0.99

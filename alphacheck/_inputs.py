@@ -209,7 +209,7 @@ def _numeric(arr: Any, name: str) -> np.ndarray:
         except (TypeError, ValueError):
             raise InputError(name, "must be numeric; found non-numeric values") from None
     elif a.dtype.kind == "b":
-        raise InputError(name, "must be numeric returns, got booleans")
+        raise InputError(name, "must be numbers, got booleans")
     elif a.dtype.kind not in "iuf":
         raise InputError(name, f"must be numeric, got dtype {a.dtype}")
     return a.astype(np.float64, copy=True)
@@ -453,6 +453,9 @@ def _as_frame_or_array(d: Any, name: str) -> tuple[pd.DataFrame | np.ndarray, bo
         d = d.to_frame()
     if isinstance(d, pd.DataFrame):
         _check_index(d.index, name)
+        if d.columns.has_duplicates:  # d[c] would be a frame, read below as "non-numeric"
+            dup = sorted({str(c) for c in d.columns[d.columns.duplicated()]})[:5]
+            raise InputError(name, f"has duplicated column labels {dup}: give every column its own name")
         non_num = [c for c in d.columns if not pd.api.types.is_numeric_dtype(d[c]) or pd.api.types.is_bool_dtype(d[c])]
         if non_num:
             raise InputError(name, f"must be numeric; non-numeric column(s): {non_num[:5]}")

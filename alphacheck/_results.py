@@ -121,6 +121,8 @@ def format_number(x: Any, digits: int = 4) -> str:
             return "inf" if x > 0 else "-inf"
         if x != 0 and (abs(float(x)) < 10.0 ** (-digits) or abs(float(x)) >= 1e7):
             return f"{x:.{max(digits - 1, 1)}e}"
+        if float(x).is_integer() and abs(float(x)) >= 100:  # a count held as a float (n needed, observations)
+            return f"{int(x):,}"
         return f"{x:.{digits}f}"
     return str(x)
 
@@ -295,10 +297,19 @@ class TestResult(Result):
             return None
         return f"[{format_number(lo)}, {format_number(hi)}]"
 
+    def _alternative_text(self) -> str:
+        """H1 in words: against the null value when the test bounds one estimate; else "H0 is false" (a Wald, sup-F or
+        path statistic tests several conditions or none that ``null_value`` states)."""
+        if self.interval.kind == "none":
+            side = {"two-sided": "", "greater": " (one-sided: large values of the statistic count against H0)",
+                    "less": " (one-sided: small values of the statistic count against H0)"}.get(self.alternative, "")
+            return f"H0 is false{side}"
+        return f"{self.alternative}: true value {_ALTERNATIVE_TEXT.get(self.alternative, '?')} {self.null_value:g}"
+
     def _summary_rows(self) -> list[tuple[str, Any]]:
         rows: list[tuple[str, Any]] = [
             ("H0", self.null),
-            ("H1", f"{self.alternative}: true value {_ALTERNATIVE_TEXT.get(self.alternative, '?')} {self.null_value:g}"),
+            ("H1", self._alternative_text()),
             ("method", self.method),
             ("n", self.n),
             ("estimate", self.estimate),

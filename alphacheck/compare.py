@@ -511,7 +511,7 @@ def sharpe_equality(returns: ArrayLike, *, method: Literal["bootstrap", "hac", "
         test="equality of Sharpe ratios", statistic=float(w), pvalue=p, alternative="two-sided",
         null=f"the {k} Sharpe ratios are equal", estimate=float(sr_report.max() - sr_report.min()), method=how, n=n,
         interval=Interval("none", reason="a joint test of k - 1 contrasts bounds no single parameter"),
-        bootstrap_distribution=dist, details={"k": k, "df": k - 1, "reps": reps_used, **extra}, sharpes=sharpes,
+        bootstrap_distribution=dist, details={"k": k, "reps": reps_used, **extra}, sharpes=sharpes,
         df=k - 1)
 
 
@@ -624,8 +624,11 @@ def diebold_mariano(losses: ArrayLike, incumbent: ArrayLike, *, horizon: int = 1
         raise InputError("hac_pvalues", "fixed-b p-values replace the HLN small-sample correction: pass method='dm'")
     alternative = check_alternative(alternative)
     level = check_probability(confidence_level, "confidence_level")
-    a, b, _ = _pair(losses, incumbent, False, names=("losses", "incumbent"), min_obs=max(10, horizon + 3),
-                    plausible=False)
+    if maxlags is not None and check_int(maxlags, "maxlags", minimum=0) < horizon - 1:
+        raise InputError("maxlags", f"must be at least horizon - 1 = {horizon - 1}: an h-step forecast error is "
+                                    f"autocorrelated to lag h - 1 by construction (Diebold & Mariano 1995), got "
+                                    f"{maxlags}")
+    a, b, _ = _pair(losses, incumbent, False, names=("losses", "incumbent"), min_obs=10, plausible=False)
     d = a - b
     if np.ptp(d) <= 1e-12 * max(float(np.abs(a).max()), float(np.abs(b).max())):
         raise InputError("losses - incumbent", "is constant (up to rounding); there is no sampling variance to test "

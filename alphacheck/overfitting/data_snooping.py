@@ -376,7 +376,7 @@ def _run(test, returns, benchmark, reps, block_length, seed, bootstrap, studenti
          n_jobs=None, k_fwer=1, check_returns=True):
     size = check_probability(size, "alpha_level")
     studentize = check_choice(studentize, "studentize", STUDENTIZE)
-    reps = check_reps(reps, minimum=1)
+    reps = check_reps(reps)
     method = check_choice(bootstrap, "bootstrap", resample.METHODS)
     kk = check_int(k_fwer, "k_fwer", minimum=1)
     src, bench = as_columns(returns, "returns", benchmark=benchmark, min_obs=10)

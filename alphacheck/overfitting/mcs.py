@@ -496,7 +496,7 @@ def model_confidence_set(losses: ArrayLike, *, method: Literal["range", "max"] =
     method = check_choice(method, "method", MCS_STATISTICS)
     studentize = check_choice(studentize, "studentize", MCS_STUDENTIZE)
     level = check_probability(alpha_level, "alpha_level")
-    reps = check_reps(reps, minimum=1)
+    reps = check_reps(reps)
     bootstrap = check_choice(bootstrap, "bootstrap", resample.METHODS)
     (x,), _ = align([("losses", losses)], min_obs=10)
     if x.ndim != 2 or x.shape[1] < 2:

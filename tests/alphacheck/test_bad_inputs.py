@@ -461,3 +461,17 @@ def test_impossible_settings_are_refused():
     for states in (pd.concat([s, s], axis=1), pd.Series(1.0, idx), pd.concat([s, 2 * s + 1], axis=1)):
         _plain_refusal(lambda states=states: ac.giacomini_white(a, b, states=states), "states", "rank")
     assert ac.giacomini_white(a, b, states=s).details["q"] == 2
+
+
+def test_family_and_comparison_settings_are_refused_by_name():
+    rng = np.random.default_rng(2)
+    x = pd.DataFrame(rng.normal(0, 0.01, (300, 3)), columns=["a", "a", "b"])
+    _plain_refusal(lambda: ac.model_confidence_set(x, reps=99), "losses", "duplicated column labels")
+    _plain_refusal(lambda: ac.stepm(x, reps=99), "returns", "duplicated column labels")
+    _plain_refusal(lambda: ac.false_discovery_control([True, False]), "pvalues", "booleans")
+    y = rng.normal(0, 0.01, (300, 3))
+    for test in (ac.spa, ac.stepm, ac.reality_check, ac.model_confidence_set):
+        _plain_refusal(lambda test=test: test(y, reps=10), "reps", ">= 99")
+    a, b = rng.normal(size=300), rng.normal(size=300)
+    _plain_refusal(lambda: ac.diebold_mariano(a, b, horizon=12, maxlags=2), "maxlags", "horizon - 1 = 11")
+    _plain_refusal(lambda: ac.diebold_mariano(a, b, horizon=300), "horizon", "half the sample")

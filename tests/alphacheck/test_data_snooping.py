@@ -281,11 +281,11 @@ def test_nan_and_constant_differential_raise():
     bad = rets.copy()
     bad[4, 1] = np.nan
     with pytest.raises(InputError, match="non-finite"):
-        spa(bad, bench, reps=50, block_length=3)
+        spa(bad, bench, reps=99, block_length=3)
     same = rets.copy()
     same[:, 2] = bench + 0.01  # differential constant up to rounding
     with pytest.raises(InputError, match="constant"):
-        spa(same, bench, reps=50, block_length=3)
+        spa(same, bench, reps=99, block_length=3)
 
 
 def test_result_protocol_and_pvalue_never_zero():

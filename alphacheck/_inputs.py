@@ -209,7 +209,7 @@ def _numeric(arr: Any, name: str) -> np.ndarray:
         except (TypeError, ValueError):
             raise InputError(name, "must be numeric; found non-numeric values") from None
     elif a.dtype.kind == "b":
-        raise InputError(name, "must be numbers, got booleans")
+        raise InputError(name, "must be numeric, got booleans")
     elif a.dtype.kind not in "iuf":
         raise InputError(name, f"must be numeric, got dtype {a.dtype}")
     return a.astype(np.float64, copy=True)

@@ -71,7 +71,8 @@ class EventStudyResult(Result):
                 ("events given", self.n_events_input),
                 ("tested", f"{self.tested} cumulative return, H0: mean = 0, H1: {self.alternative}"),
                 ("t", "event-clustered: one observation per event (mean over its assets)"),
-                ("boot_pvalue", f"studentised iid bootstrap over events, {self.reps:,} replicates"),
+                ("boot_pvalue", f"studentised iid bootstrap over events, {self.reps:,} replicates (n/a below 10 "
+                                "events)"),
                 ("naive_t", "pooled over (event, asset) pairs, ignores cross-correlation"),
             ],
             title="Event study",
@@ -110,8 +111,8 @@ def _event_pairs(events: Any, frame: pd.DataFrame, name: str) -> tuple[np.ndarra
         raise InputError(name, "is empty")
     rows = frame.index.get_indexer(pd.Index(times))
     if (rows < 0).any():
-        bad = pd.Index(times)[rows < 0][0]
-        raise InputError(name, f"{int((rows < 0).sum())} event time(s) are not in the data's index (first: {bad!r})")
+        missing = pd.Index(times)[rows < 0].unique()  # a time shared by several assets counts once
+        raise InputError(name, f"{len(missing)} event time(s) are not in the data's index (first: {missing[0]!r})")
     cpos = cols.get_indexer(pd.Index(assets))
     if (cpos < 0).any():
         bad = pd.Index(assets)[cpos < 0][0]

@@ -185,7 +185,8 @@ def power_analysis(result: TestResult, *, alpha_level: float = 0.05, power: floa
         n_needed = math.inf
         note = ("n_needed is infinite: no track record detects an effect of 0" if theta == 0 else
                 f"n_needed is infinite: an effect of {theta:.4g} lies on the side the one-sided test "
-                f"({result.alternative}) does not look for, so more data only make a rejection less likely")
+                f"({result.alternative}) does not look for: no track record detects it (more data only make a "
+                "rejection less likely)")
     else:  # whole observations: the smallest n at which the approximation reaches the power
         n_needed = float(math.ceil(result.n * ((c + z) * se / theta) ** 2 - 1e-9))
         note = ""

@@ -434,15 +434,16 @@ def run_audit(args: argparse.Namespace) -> int:
         if option is not None:
             out = pick_column(out, column, role, path, option)
         _check_dates(returns, out, role)
-        if not isinstance(returns.index, pd.DatetimeIndex) and len(out) != len(returns):
-            raise CLIError(f"{role} has {len(out)} rows but returns has {len(returns)}: without a date column rows "
-                           "are matched by position, so they must match (or add a date column to both)")
+        dated = isinstance(returns.index, pd.DatetimeIndex)
+        if len(out) != len(returns) and (role == "trials" or not dated):  # rows that must pair one to one
+            why = ("the trials grid needs one row per returns row" if dated else
+                   "without a date column rows are matched by position, so they must match (or add a date column "
+                   "to both)")
+            raise CLIError(f"{role} has {len(out)} rows but returns has {len(returns)}: {why}")
         return out
 
     bench = table(args.benchmark, "benchmark", args.benchmark_column, "--benchmark-column")
     controls, states, trials = table(args.controls, "controls"), table(args.states, "states"), table(args.trials, "trials")
-    if trials is not None and len(trials) != len(returns):
-        raise CLIError(f"trials has {len(trials)} rows but returns has {len(returns)}; they must match")
     incumbent = table(args.compare_to, "compare-to", args.compare_to_column, "--compare-to-column")
     turnover = table(args.turnover, "turnover", args.turnover_column, "--turnover-column")
     report = audit(

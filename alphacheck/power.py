@@ -33,6 +33,9 @@ from alphacheck._results import NoIntervalError, Result, TestResult, bootstrap_q
 __all__ = ["PowerResult", "power_analysis", "equivalence_bound"]
 
 
+_INFINITE = "n_needed is infinite: "  # how a note on an infinite n_needed begins (sentence() drops it)
+
+
 @dataclasses.dataclass(frozen=True)
 class PowerResult(Result):
     """What a test could and could not detect.
@@ -83,7 +86,7 @@ class PowerResult(Result):
 
     def sentence(self, unit: str = "per observation", what: str = "effect") -> str:
         """One line for a report: what the data can detect and what they would need."""
-        n_txt = ((self.note.split(": ", 1)[-1] if self.note else "no track record would detect it")
+        n_txt = ((self.note.removeprefix(_INFINITE) if self.note else "no track record would detect it")
                  if not math.isfinite(self.n_needed)
                  else f"detecting the estimated {what} of {self.effect:.4g} with {self.power:.0%} power needs about "
                       f"{self.n_needed:,.0f} observations (there are {self.n:,})")
@@ -183,10 +186,10 @@ def power_analysis(result: TestResult, *, alpha_level: float = 0.05, power: floa
     wrong_side = (result.alternative == "greater" and theta < 0) or (result.alternative == "less" and theta > 0)
     if theta == 0 or wrong_side:  # power at θ tends to 0, not 1, as n grows: no track record is enough
         n_needed = math.inf
-        note = ("n_needed is infinite: no track record detects an effect of 0" if theta == 0 else
-                f"n_needed is infinite: an effect of {theta:.4g} lies on the side the one-sided test "
-                f"({result.alternative}) does not look for: no track record detects it (more data only make a "
-                "rejection less likely)")
+        note = _INFINITE + ("no track record detects an effect of 0" if theta == 0 else
+                            f"an effect of {theta:.4g} lies on the side the one-sided test "
+                            f"({result.alternative}) does not look for: no track record detects it (more data "
+                            "only make a rejection less likely)")
     else:  # whole observations: the smallest n at which the approximation reaches the power
         n_needed = float(math.ceil(result.n * ((c + z) * se / theta) ** 2 - 1e-9))
         note = ""

@@ -14,7 +14,8 @@ When ``X`` is a DataFrame/Series with a :class:`pandas.DatetimeIndex`, sizes, pu
 pandas offsets or offset strings (``"90D"``, ``"3MS"``, ``pd.Timedelta("2h")``); plain integers always
 count observations (rows). Arrays, or pandas objects without a DatetimeIndex, use positions only, and
 an offset there is an :class:`~alphacheck.InputError`. The DatetimeIndex must be sorted and free of
-duplicates (one row per timestamp).
+duplicates (one row per timestamp). A :class:`pandas.PeriodIndex` (monthly or quarterly returns) is read as the
+periods' start timestamps.
 
 Purge and embargo (López de Prado 2018, *Advances in Financial Machine Learning*, sec. 7.4.1–7.4.2)
 ---------------------------------------------------------------------------------------------------
@@ -40,6 +41,7 @@ from __future__ import annotations
 import datetime as _dt
 import itertools
 import math
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -89,6 +91,11 @@ def _n_obs(X: Any) -> int:
 
 def _time_index(X: Any) -> pd.DatetimeIndex | None:
     idx = getattr(X, "index", None)
+    if isinstance(idx, pd.MultiIndex):
+        _warn_panel(idx)
+        return None
+    if isinstance(idx, pd.PeriodIndex):  # monthly/quarterly data: each period at its start timestamp
+        idx = idx.to_timestamp(how="start")
     if not isinstance(idx, pd.DatetimeIndex):
         return None
     if idx.has_duplicates:
@@ -96,6 +103,19 @@ def _time_index(X: Any) -> pd.DatetimeIndex | None:
     if not idx.is_monotonic_increasing:
         raise InputError("X", "DatetimeIndex is not sorted in increasing order")
     return idx
+
+
+def _warn_panel(idx: pd.MultiIndex) -> None:
+    """A (date, asset) panel is cut by rows: one date's rows can fall in both the training and the test set."""
+    for level in range(idx.nlevels):
+        values = idx.get_level_values(level)
+        if isinstance(values, (pd.DatetimeIndex, pd.PeriodIndex)) and values.has_duplicates:
+            warnings.warn(
+                f"X has a MultiIndex whose level {idx.names[level] or level!r} repeats dates: the splitter counts "
+                "rows, not dates, so one date's rows can be split between training and test. Split one row per "
+                "date (e.g. X.unstack()) and map the positions back, or group by date first",
+                UserWarning, stacklevel=4)
+            return
 
 
 def _need_times(times: pd.DatetimeIndex | None, name: str, value: Any) -> pd.DatetimeIndex:
@@ -333,7 +353,7 @@ class CalendarWindows(_Splitter):
 
     def _splits(self, n, times):
         if times is None:
-            raise InputError("X", "CalendarWindows needs a DataFrame/Series with a DatetimeIndex")
+            raise InputError("X", "CalendarWindows needs a DataFrame/Series with a DatetimeIndex (or PeriodIndex)")
         try:
             to_offset(self.freq)
         except (TypeError, ValueError):

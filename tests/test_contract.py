@@ -39,7 +39,7 @@ SPECIFIC = {
     "meaningful_alpha", "compare_to", "power", "effect", "k_fwer", "pi0_lambda", "finite_sample",
     # issue 12: alpha through time, factor models, path risk, metrics
     "window", "step", "min_periods", "state_lag", "terms", "functional", "trimming", "process", "n_breaks",
-    "max_breaks", "min_segment", "table", "date_column", "units", "mean", "volatility", "var_level",
+    "max_breaks", "min_segment", "bandwidth", "table", "date_column", "units", "mean", "volatility", "var_level",
 }
 RETIRED = {"ci_level", "confidence", "size", "hac_lags", "lags", "threads", "score", "cov", "test", "trials_returns",
            "performance", "trades_per_year", "null"}

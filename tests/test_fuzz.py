@@ -530,7 +530,7 @@ def SPECS():  # name -> draw -> thunk
                                        pr=d(st.sampled_from(["cusum", "mosum"])), m=d(st.sampled_from(["hac", "iid"])),
                                        w=d(_or(0.15, 0.3)):
                                        ac.fluctuation_test(p[0], p[1] if b else None, process=pr, method=m,
-                                                           window=w)),
+                                                           bandwidth=w)),
         "break_dates": lambda d: (lambda p=d(pair_input()), b=d(st.booleans()), nb=d(_or(None, 1, 2)),
                                   mb=d(_or(None, 3)), ms=d(_or(0.15, 0.3)), m=d(st.sampled_from(["hac", "iid"])):
                                   ac.break_dates(p[0], p[1] if b else None, n_breaks=nb, max_breaks=mb,

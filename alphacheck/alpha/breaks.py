@@ -426,11 +426,11 @@ def _break_test(d: _Design, *, method: str, functional: str, terms: str, trimmin
 
 def fluctuation_test(returns: ArrayLike, benchmark: ArrayLike | None = None, controls: ArrayLike | None = None,
                      *, process: Literal["cusum", "mosum"] = "cusum", method: Literal["hac", "iid"] = "hac",
-                     window: float = 0.15, confidence_level: float = 0.95,
+                     bandwidth: float = 0.15, confidence_level: float = 0.95,
                      check_returns: bool = True) -> BreakTestResult:
     """OLS-CUSUM (Ploberger & Krämer 1992) or OLS-MOSUM (Chu, Hornik & Kuan 1995) test of a stable regression.
 
-    The process of cumulated (CUSUM) or moving sums over ⌊window n⌋ observations (MOSUM) of the full-sample OLS
+    The process of cumulated (CUSUM) or moving sums over ⌊bandwidth n⌋ observations (MOSUM) of the full-sample OLS
     residuals, W(t) = Σ_{s<=t} ê_s / (σ̂ √n), behaves like a Brownian bridge under H0; the statistic is max_t |W(t)|
     with strucchange's p-values (Kolmogorov series; Chu et al.'s critical values interpolated).
 
@@ -443,8 +443,8 @@ def fluctuation_test(returns: ArrayLike, benchmark: ArrayLike | None = None, con
     method : {"hac", "iid"}
         σ̂² the prewhitened QS long-run variance of ê times n/(n − k)·n/(n − 1) (strucchange ``efp(lrvar = TRUE)``,
         robust to autocorrelation; default) or Σ(ê − ē)²/(n − k) (``efp`` default, iid errors only).
-    window : float
-        The MOSUM bandwidth h (share of the sample), 0.05 to 0.5.
+    bandwidth : float
+        The MOSUM bandwidth h (share of the sample, strucchange ``efp(h = )``), 0.05 to 0.5; CUSUM ignores it.
     confidence_level : float
         Kept for the protocol (no interval).
     check_returns : bool
@@ -470,9 +470,9 @@ def fluctuation_test(returns: ArrayLike, benchmark: ArrayLike | None = None, con
     """
     process = check_choice(process, "process", ("cusum", "mosum"))
     method = check_choice(method, "method", ("hac", "iid"))
-    h = check_number(window, "window")
+    h = check_number(bandwidth, "bandwidth")
     if not 0.05 <= h <= 0.5:
-        raise InputError("window", f"must be in [0.05, 0.5] (the tabulated MOSUM bandwidths), got {window!r}")
+        raise InputError("bandwidth", f"must be in [0.05, 0.5] (the tabulated MOSUM bandwidths), got {bandwidth!r}")
     level = check_probability(confidence_level, "confidence_level")
     d = _design(returns, benchmark, controls, check_returns)
     y, X = d.y, d.X
@@ -504,13 +504,13 @@ def fluctuation_test(returns: ArrayLike, benchmark: ArrayLike | None = None, con
     return BreakTestResult(
         test=f"OLS-{process.upper()} fluctuation test", statistic=stat, pvalue=p, alternative="two-sided",
         null="the regression is stable over the sample", estimate=float(after[0] - before[0]),
-        method=(f"OLS-{process.upper()} of the residuals" + (f", window {h:g}" if process == "mosum" else "")
+        method=(f"OLS-{process.upper()} of the residuals" + (f", bandwidth {h:g}" if process == "mosum" else "")
                 + (", scaled by the prewhitened QS long-run variance (strucchange efp lrvar = TRUE)"
                    if method == "hac" else ", iid scale (strucchange efp)")
                 + ", strucchange p-value"),
         n=int(n), se=float("nan"), confidence_level=level,
         interval=Interval("none", reason="a stability test; see break_dates for date intervals"),
-        details={"sigma": sigma, "window": h if process == "mosum" else None},
+        details={"sigma": sigma, "bandwidth": h if process == "mosum" else None},
         break_point=tau, break_label=_label(d.index, tau), alpha_before=float(before[0]), alpha_after=float(after[0]),
         beta_before=float(before[1]) if k > 1 else float("nan"), beta_after=float(after[1]) if k > 1 else float("nan"),
         sequence=pd.Series(proc, index=pd.Index(lab, name="observation"), name="process"), functional="max",

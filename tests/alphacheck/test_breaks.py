@@ -155,7 +155,7 @@ def test_cusum_mosum_equal_strucchange(rres, name):
     ref = rres[name]
     for proc in ("cusum", "mosum"):
         for m in ("iid", "hac"):
-            res = fluctuation_test(y, x, process=proc, method=m, window=0.15, check_returns=False)
+            res = fluctuation_test(y, x, process=proc, method=m, bandwidth=0.15, check_returns=False)
             np.testing.assert_allclose(res.statistic, ref[f"{proc}_{m}_stat"][0], rtol=1e-9)
             np.testing.assert_allclose(res.pvalue, ref[f"{proc}_{m}_p"][0], rtol=1e-8, atol=1e-12)
 

@@ -421,3 +421,36 @@ def test_import_alphacheck_does_not_import_sklearn():
     code = "import sys, alphacheck; print('sklearn' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_period_index_is_read_as_period_starts():
+    """Monthly returns on a PeriodIndex split exactly like the same returns on the months' first days."""
+    periods = pd.period_range("2015-01", periods=120, freq="M")
+    on_periods = pd.Series(0.0, index=periods)
+    on_dates = pd.Series(0.0, index=periods.to_timestamp(how="start"))
+    for splitter in (CalendarWindows(freq="YE", start="2017"), WalkForward(train_size="730D", test_size="365D"),
+                     PurgedKFold(n_splits=5, purge="60D", embargo="31D")):
+        a, b = list(splitter.split(on_periods)), list(splitter.split(on_dates))
+        assert len(a) == len(b) > 0
+        for (tr_a, te_a), (tr_b, te_b) in zip(a, b):
+            np.testing.assert_array_equal(tr_a, tr_b)
+            np.testing.assert_array_equal(te_a, te_b)
+    first = next(iter(CalendarWindows(freq="YE", start="2017").split(on_periods)))[1]
+    assert periods[first[0]] == pd.Period("2017-01", freq="M") and periods[first[-1]] == pd.Period("2017-12", freq="M")
+    shuffled = pd.Series(0.0, index=periods[::-1])
+    with pytest.raises(InputError, match="not sorted"):
+        list(CalendarWindows(freq="YE").split(shuffled))
+
+
+def test_date_asset_panel_split_by_rows_warns():
+    dates = pd.date_range("2021-01-01", periods=60, freq="D")
+    panel = pd.DataFrame({"x": 0.0}, index=pd.MultiIndex.from_product([dates, ["BTC", "ETH"]], names=["date", "asset"]))
+    with pytest.warns(UserWarning, match="level 'date' repeats dates"):
+        splits = list(WalkForward(train_size=40, test_size=20).split(panel))
+    assert len(splits) == 4  # rows, as documented: the warning says so
+    one_per_date = panel["x"].unstack()
+    import warnings as _w
+
+    with _w.catch_warnings():
+        _w.simplefilter("error")
+        assert len(list(WalkForward(train_size=20, test_size=10).split(one_per_date))) == 4

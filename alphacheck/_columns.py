@@ -18,7 +18,10 @@ columns, so the peak memory of those tests is one block plus O(k) numbers:
 
 Blocks always have the same boundaries for a given (T, k) — multiples of :func:`chunk_width` columns, a
 trailing block of one column merged into the one before — whatever the source, so every source gives the
-same bits (matrix products, whose rounding depends on the shapes, see the same shapes everywhere).
+same bits (matrix products, whose rounding depends on the shapes, see the same shapes everywhere). Blocks of
+another width (a different ``CHUNK_BYTES``) agree with them to rounding (~1e-16 relative), not bit for bit, on
+the unit-block path (block length 1), which multiplies draw counts by each block with BLAS: OpenBLAS's
+small-matrix kernels round a column differently as the width changes (measured on AVX-512 machines).
 """
 
 from __future__ import annotations

@@ -48,11 +48,16 @@ CALLS = [
 ]
 
 
-def same(a, b):
+def same(a, b, rtol=0.0):
+    """Equal results; ``rtol`` > 0 only where the two runs multiply matrices of different shapes (below)."""
     assert a.pvalues == b.pvalues
     assert a.block_length == b.block_length and a.statistic == b.statistic
-    np.testing.assert_array_equal(a.strategies.to_numpy(dtype=float), b.strategies.to_numpy(dtype=float))
-    np.testing.assert_array_equal(a.bootstrap_distribution, b.bootstrap_distribution)
+    if rtol:
+        np.testing.assert_allclose(a.strategies.to_numpy(dtype=float), b.strategies.to_numpy(dtype=float), rtol=rtol)
+        np.testing.assert_allclose(a.bootstrap_distribution, b.bootstrap_distribution, rtol=rtol)
+    else:
+        np.testing.assert_array_equal(a.strategies.to_numpy(dtype=float), b.strategies.to_numpy(dtype=float))
+        np.testing.assert_array_equal(a.bootstrap_distribution, b.bootstrap_distribution)
     assert a.superior == b.superior
 
 
@@ -74,9 +79,14 @@ def test_chunked_equals_whole(family, monkeypatch, name, call, bootstrap, block)
     monkeypatch.setattr(_columns, "CHUNK_BYTES", 8 * T * 8)
     chunked = call(rets, bench, **kw)
     assert chunked.details["blocks_of_strategies"] == 8  # 61 = 7 x 8 + 5
-    same(whole, chunked)
-    one_thread = call(rets, bench, n_jobs=1, **kw)
-    same(whole, one_thread)
+    # Unit blocks (iid, or a block length of 1) resample through one BLAS product per block, counts (reps x T) @
+    # block (T x width): OpenBLAS's small-matrix kernels (AVX-512, seen on this project's machines) round a column
+    # differently as the width changes, so blocks of 8 and one block of 61 agree to ~1e-16, not bit for bit. For
+    # a given (T, k) every source, thread count and cluster reads the same blocks (alphacheck._columns), hence
+    # the exact comparisons below and in the tests of sources.
+    same(whole, chunked, rtol=1e-13 if bootstrap == "iid" else 0.0)
+    one_thread = call(rets, bench, n_jobs=1, **kw)  # the same blocks as ``chunked`` in one thread
+    same(chunked, one_thread)
 
 
 def test_block_bounds_never_leave_one_column():

@@ -93,9 +93,16 @@ class Columns:
 
 def _float_block(block: Any, name: str) -> np.ndarray:
     a = np.asarray(block)
-    if a.dtype.kind not in "biuf":
-        raise InputError(name, f"must hold numbers, got dtype {a.dtype}")
+    _check_dtype(a.dtype, name)
     return np.ascontiguousarray(a, dtype=np.float64)
+
+
+def _check_dtype(dtype: np.dtype, name: str) -> None:
+    """The dtype rule of :func:`alphacheck._inputs.align` for families read block by block."""
+    if dtype.kind == "b":
+        raise InputError(name, "must be numeric, got booleans")
+    if dtype.kind not in "iuf":
+        raise InputError(name, f"must hold numbers, got dtype {dtype}")
 
 
 def _release(m: Any) -> None:
@@ -178,6 +185,7 @@ def _dask_columns(x: Any, name: str) -> Columns:
         raise InputError(name, f"must be two-dimensional (observations x strategies), got shape {x.shape}")
     if any(np.isnan(s) for s in x.shape):
         raise InputError(name, "is a Dask array of unknown shape; call .compute_chunk_sizes() first")
+    _check_dtype(np.dtype(x.dtype), name)
     return Columns(int(x.shape[0]), int(x.shape[1]), range(int(x.shape[1])), None, None, dask=x, in_memory=False,
                    source="Dask array")
 
@@ -301,5 +309,6 @@ def map_blocks(src: Columns, fn: Callable[..., list], *args: Any, per_block: Seq
 
 def _first(fn: Callable[..., list], block: Any, lo: int, hi: int, extra: Any, groups: list, *args: Any,
            **kwargs: Any) -> Any:
-    """Run one (block, group) task (on a Dask worker): the block arrives as a numpy array."""
-    return fn(np.asarray(block), lo, hi, extra, groups, *args, **kwargs)[0]
+    """Run one (block, group) task (on a Dask worker): the block arrives as a numpy array, made float64 and
+    contiguous as every other source's blocks are (a float32 family gives the bits of its in-memory run)."""
+    return fn(_float_block(block, "returns"), lo, hi, extra, groups, *args, **kwargs)[0]

@@ -201,6 +201,12 @@ def _check_index(index: pd.Index, name: str) -> None:
         raise InputError(name, "timestamps are not sorted in increasing order")
 
 
+def _check_column_labels(columns: pd.Index, name: str) -> None:
+    if columns.has_duplicates:  # frame[c] would be a frame, read as "non-numeric" by the dtype checks
+        dup = sorted({str(c) for c in columns[columns.duplicated()]})[:5]
+        raise InputError(name, f"has duplicated column labels {dup}: give every column its own name")
+
+
 def _numeric(arr: Any, name: str) -> np.ndarray:
     a = np.asarray(arr)
     if a.dtype == object:
@@ -385,6 +391,7 @@ def as_matrix(
         x = x.to_frame()
     if isinstance(x, pd.DataFrame):
         _check_index(x.index, name)
+        _check_column_labels(x.columns, name)
         non_num = [c for c in x.columns if not pd.api.types.is_numeric_dtype(x[c]) or pd.api.types.is_bool_dtype(x[c])]
         if non_num:
             raise InputError(name, f"columns must be numeric; non-numeric: {non_num[:5]}")
@@ -453,9 +460,7 @@ def _as_frame_or_array(d: Any, name: str) -> tuple[pd.DataFrame | np.ndarray, bo
         d = d.to_frame()
     if isinstance(d, pd.DataFrame):
         _check_index(d.index, name)
-        if d.columns.has_duplicates:  # d[c] would be a frame, read below as "non-numeric"
-            dup = sorted({str(c) for c in d.columns[d.columns.duplicated()]})[:5]
-            raise InputError(name, f"has duplicated column labels {dup}: give every column its own name")
+        _check_column_labels(d.columns, name)
         non_num = [c for c in d.columns if not pd.api.types.is_numeric_dtype(d[c]) or pd.api.types.is_bool_dtype(d[c])]
         if non_num:
             raise InputError(name, f"must be numeric; non-numeric column(s): {non_num[:5]}")

@@ -226,7 +226,9 @@ def politis_white_columns(values: np.ndarray, method: str) -> np.ndarray:
 
     b = politis_white(values)[:, 0 if method == "stationary" else 1]
     if not np.all(np.isfinite(b)):
-        raise InputError("x", "the Politis-White block length is not finite for this series")
+        bad = np.flatnonzero(~np.isfinite(b)).tolist()[:5]
+        raise InputError("block_length", f"'auto' has no Politis-White length for column(s) {bad} of the series "
+                                         "resampled (constant, or without autocovariance): give a number")
     return np.maximum(b, 1.0)
 
 

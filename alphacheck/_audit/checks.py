@@ -335,7 +335,7 @@ def check_market_neutral(d: AuditData, sb: SharedBootstrap) -> Check:
 
 
 def _better_or_worse(p: float, better: bool, level: float) -> bool | None:
-    return (True if better else False) if p < level else None
+    return (True if better else False) if p <= level else None  # the rejection rule of every test here
 
 
 def check_sharpe_difference(d: AuditData, sb: SharedBootstrap) -> Check:

@@ -193,7 +193,7 @@ def audit_family(trials: ArrayLike, benchmark: ArrayLike | None = None, *, reps:
     benchmark : array_like or None
         The benchmark's returns on the same observations (None: 0, i.e. "does the variant make money?").
     reps : int
-        Replicates of the one bootstrap plan.
+        Replicates of each bootstrap (one seed; one plan when ``block_length`` is a number).
     block_length : float or "auto"
         Stationary-bootstrap mean block length ("auto": Politis & White 2004 on the differentials: the maximum
         over them for the MCS, the median for StepM and the FDR set, see the module docstring).
@@ -229,6 +229,7 @@ def audit_family(trials: ArrayLike, benchmark: ArrayLike | None = None, *, reps:
     True
     """
     from alphacheck.overfitting import effective_trials, false_discovery_control, pbo, stepm
+    from alphacheck.overfitting.data_snooping import refuse_constant_differentials
     from alphacheck.overfitting.mcs import mcs_from_sums
     from alphacheck.sharpe import _dsr_result, _moments, check_periods_per_year
 
@@ -252,6 +253,7 @@ def audit_family(trials: ArrayLike, benchmark: ArrayLike | None = None, *, reps:
         if bench is not None:
             check_plausible(bench, index, "benchmark")
     d = r if bench is None else r - bench[:, None]
+    refuse_constant_differentials(r, d, None if bench is None else float(np.std(bench)), names)  # as stepm would
     frame = pd.DataFrame(r, columns=names, index=index)
     b = float(resample.resolve_block_length(block_length, d, "stationary"))
     sm = stepm(frame, None if bench is None else pd.Series(bench, index=frame.index), reps=reps,

@@ -224,9 +224,9 @@ def _families(r: np.ndarray) -> np.ndarray:
 
 
 def _correlation(x: np.ndarray) -> np.ndarray:
-    sd = x.std(axis=0)
-    if (sd == 0).any():
-        raise InputError("trials", f"column(s) {np.flatnonzero(sd == 0).tolist()[:5]} are constant")
+    const = np.ptp(x, axis=0) == 0  # exact: a constant 0.001 has a rounding-residue sd of ~1e-19, not 0
+    if const.any():
+        raise InputError("trials", f"column(s) {np.flatnonzero(const).tolist()[:5]} are constant")
     r = np.corrcoef(x.T)
     np.fill_diagonal(r, 1.0)
     return np.clip(r, -1.0, 1.0)

@@ -359,3 +359,29 @@ def test_inputs_are_refused_with_the_argument_named():
         sharpe_equality(r1)
     with pytest.raises(InputError, match="losses - incumbent"):
         diebold_mariano(r1, r1 + 1.0)
+
+
+def test_wald_equality_refuses_more_strategies_than_observations():
+    """k >= T: the contrast covariance has rank <= T - 1; an inverse of it gave p = 0.0 on equal Sharpe ratios."""
+    y = np.random.default_rng(0).normal(0.0003, 0.01, (40, 120))
+    for method in ("normal", "hac"):
+        with pytest.raises(InputError, match=r"singular.*method='bootstrap'"):
+            sharpe_equality(y, method=method)
+    assert 0.0 < sharpe_equality(y[:, :5], method="hac").pvalue <= 1.0
+
+
+def test_sharpe_difference_refuses_one_strategy_at_two_leverages():
+    x = np.random.default_rng(1).normal(0.0004, 0.01, 600)
+    for method in ("bootstrap", "hac", "jobson-korkie"):
+        for other in (x, 2.0 * x):
+            with pytest.raises(InputError, match="two leverages"):
+                sharpe_difference(other, x, method=method, reps=199, seed=1)
+    shifted = sharpe_difference(2.0 * x + 0.001, x, reps=199, seed=1)  # same shape, different Sharpe: testable
+    assert shifted.estimate > 0 and shifted.pvalue <= 0.05
+
+
+def test_auto_block_length_on_a_degenerate_series_names_block_length():
+    from alphacheck._resample import resolve_block_length
+
+    with pytest.raises(InputError, match=r"block_length: 'auto' has no Politis-White length for column\(s\) \[1\]"):
+        resolve_block_length("auto", np.column_stack([np.random.default_rng(0).standard_normal(50), np.ones(50)]))

@@ -94,3 +94,21 @@ def test_family_report_renders(grid, tmp_path):
     assert "which variants are real" in md and "family.png" in md
     assert rep.to_frame().shape[0] == 8 and rep.to_dict()["headline"] == rep.headline()
     assert "Variants" not in rep.summary() or rep.summary()
+
+
+def test_audit_family_refuses_a_variant_equal_to_the_benchmark():
+    rng = np.random.default_rng(0)
+    b = rng.normal(0.0003, 0.01, 500)
+    trials = b[:, None] + rng.normal(0, 0.01, (500, 6))
+    trials[:, 2] = b
+    with pytest.raises(ac.InputError, match=r"returns - benchmark: is constant.*\[2\]"):
+        ac.audit_family(trials, benchmark=b, reps=199, seed=1)
+
+
+def test_better_or_worse_flags_at_p_equal_to_the_level():
+    """The compare_to checks decide with p <= level, the rule of their own interpretation and of every test."""
+    from alphacheck._audit.checks import _better_or_worse
+
+    assert _better_or_worse(0.05, True, 0.05) is True
+    assert _better_or_worse(0.05, False, 0.05) is False
+    assert _better_or_worse(0.0501, True, 0.05) is None

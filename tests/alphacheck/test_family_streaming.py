@@ -422,3 +422,32 @@ def test_pbo_dask_on_a_local_cluster(client, monkeypatch):
     got = pbo(da.from_array(trials, chunks=(400, 7)), n_groups=16)
     assert got.pbo == ref.pbo
     np.testing.assert_array_equal(got.logits, ref.logits)
+
+
+def test_dask_float32_family_gives_the_in_memory_bits_and_booleans_are_refused(tmp_path):
+    """Dask blocks become float64 like every other source's (a float32 family gave other numbers, a boolean one a
+    numpy TypeError); a boolean family is refused from every source, as in memory."""
+    import dask.array as da
+
+    x = np.random.default_rng(0).normal(0.0005, 0.01, (500, 40)).astype(np.float32)
+    kw = dict(reps=199, seed=1)
+    same(stepm(x, **kw), stepm(da.from_array(x, chunks=(500, 10)), **kw))
+    np.save(tmp_path / "flags.npy", x > 0)
+    for source in (x > 0, da.from_array(x > 0, chunks=(500, 10)), str(tmp_path / "flags.npy")):
+        with pytest.raises(InputError, match="must be numeric, got booleans"):
+            spa(source, check_returns=False, **kw)
+
+
+def test_hansen_variance_does_not_depend_on_blas_threads_or_block_width():
+    """ω̂² of studentize="hac" is a numpy reduction, not a BLAS GEMV (whose rounding moved with the thread count,
+    so a one-thread Dask worker and an in-process run differed)."""
+    from threadpoolctl import threadpool_limits
+
+    d = world("ar0.5", 2_000, np.random.default_rng(7), 300, common=0.3)
+    with threadpool_limits(2):
+        two = stationary_bootstrap_lrv(d, 5.0)
+    with threadpool_limits(1):
+        one = stationary_bootstrap_lrv(d, 5.0)
+    np.testing.assert_array_equal(one, two)
+    np.testing.assert_array_equal(one, np.concatenate([stationary_bootstrap_lrv(d[:, lo:lo + 8], 5.0)
+                                                       for lo in range(0, 300, 8)]))

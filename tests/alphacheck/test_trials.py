@@ -94,3 +94,12 @@ def test_inputs():
         effective_trials(np.ones((50, 3)))
     with pytest.raises(InputError, match="n_trials"):
         deflated_sharpe_ratio(np.random.default_rng(0).normal(0, 0.01, 100))
+
+
+def test_effective_trials_refuses_a_constant_column_exactly():
+    x = np.random.default_rng(3).normal(0.0002, 0.006, (300, 6))
+    x[:, 0] = 0.001  # its sd is a rounding residue (~1e-19), not 0: it was counted as one more independent trial
+    with pytest.raises(InputError, match=r"column\(s\) \[0\] are constant"):
+        effective_trials(x)
+    with pytest.raises(InputError, match="duplicated column labels"):
+        effective_trials(pd.DataFrame(x[:, 1:3], columns=["a", "a"]))

@@ -85,11 +85,23 @@ def _pair(returns: Any, incumbent: Any, check_returns: Any, *, names: tuple[str,
         if v.ndim != 1:
             raise InputError(nm, f"must be one series, got {v.shape[1]} columns")
         if np.ptp(v) == 0:
+            if not plausible:  # losses: a constant one (cash, a fixed forecast) is fine; their difference must vary
+                continue
             raise InputError(nm, "is constant; the method needs a series with non-zero variance")
         check_scale(v, nm)
         if plausible and check_bool(check_returns, "check_returns"):
             check_plausible(v, index, nm)
     return a, b, index
+
+
+def _loss_differential(losses: Any, incumbent: Any, min_obs: int) -> tuple[np.ndarray, pd.Index | None]:
+    """d = losses − incumbent on the shared dates, refused when it does not vary (up to rounding)."""
+    a, b, index = _pair(losses, incumbent, False, names=("losses", "incumbent"), min_obs=min_obs, plausible=False)
+    d = a - b
+    if np.ptp(d) <= 1e-12 * max(float(np.abs(a).max()), float(np.abs(b).max())):
+        raise InputError("losses - incumbent", "is constant (up to rounding); there is no sampling variance to test "
+                                               "against")
+    return d, index
 
 
 def _scale(q: float | None) -> float:
@@ -638,11 +650,7 @@ def diebold_mariano(losses: ArrayLike, incumbent: ArrayLike, *, horizon: int = 1
         raise InputError("maxlags", f"must be at least horizon - 1 = {horizon - 1}: an h-step forecast error is "
                                     f"autocorrelated to lag h - 1 by construction (Diebold & Mariano 1995), got "
                                     f"{maxlags}")
-    a, b, _ = _pair(losses, incumbent, False, names=("losses", "incumbent"), min_obs=10, plausible=False)
-    d = a - b
-    if np.ptp(d) <= 1e-12 * max(float(np.abs(a).max()), float(np.abs(b).max())):
-        raise InputError("losses - incumbent", "is constant (up to rounding); there is no sampling variance to test "
-                                               "against")
+    d, _ = _loss_differential(losses, incumbent, 10)
     if horizon >= d.size / 2:
         raise InputError("horizon", f"must be below half the sample ({d.size} observations), got {horizon}")
     return _diebold_mariano(d, horizon=horizon, method=method, maxlags=maxlags, hac_pvalues=hac_pvalues,
@@ -708,12 +716,7 @@ def giacomini_white(losses: ArrayLike, incumbent: ArrayLike, states: ArrayLike |
     (2, True)
     """
     horizon = check_int(horizon, "horizon", minimum=1)
-    a, b, index = _pair(losses, incumbent, False, names=("losses", "incumbent"), min_obs=max(10, horizon + 5),
-                        plausible=False)
-    d = a - b
-    if np.ptp(d) <= 1e-12 * max(float(np.abs(a).max()), float(np.abs(b).max())):
-        raise InputError("losses - incumbent", "is constant (up to rounding); there is no sampling variance to test "
-                                               "against")
+    d, index = _loss_differential(losses, incumbent, max(10, horizon + 5))
     if states is None:
         h = np.column_stack([np.ones(d.size), d])
         names = ["constant", "d_t"]

@@ -569,10 +569,9 @@ _PARAMS_DOC = """
     bootstrap : "stationary" (default, as in White 2000 and Hansen 2005), "circular", "moving", "iid"
     studentize : (spa, stepm) "replicate" (default): T_k = mean(d_k)/(σ̂_k/√T) with σ̂_k² the AR(1)-prewhitened QS
         long-run variance (Andrews & Monahan 1992), each replicate's T*_k divided by its own block variance (Götze &
-        Künsch 1996) — it controls the FWER on every measured world: StepM 4.0-5.5 % at k = 10 (iid t(4), AR(1) 0.5,
-        GARCH; T = 500 and 2,000), 4.7-5.55 % at k = 100 on iid and GARCH returns (3.7 % GARCH at T = 2,000, 300
-        worlds), conservative under AR(1) 0.5 at k = 100 (3.55 % at T = 500, 2.7 % at T = 2,000)
-        (docs/compare-size.md, 2,000 null worlds per T = 500 cell). "hac": T as for "replicate", T*_k = (mean*(d_k) −
+        Künsch 1996) — it controls the FWER on every measured world: StepM 4.2-5.5 % at k = 10 (iid t(4), AR(1) 0.5,
+        GARCH; T = 500 and 2,000), 4.15-5.55 % at k = 100, conservative under AR(1) 0.5 at k = 100, T = 500
+        (3.55 %) (docs/compare-size.md, 2,000 null worlds per cell). "hac": T as for "replicate", T*_k = (mean*(d_k) −
         g_k)/(ω̂_k/√T) with ω̂_k² Hansen's (2005) stationary-bootstrap kernel variance — the bootstrap's exact
         variance of √T mean* under the stationary bootstrap (Politis & Romano 1994, Lemma 1;
         a consistent estimate of the same long-run variance under the other schemes); near 5 % on iid and GARCH

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from alphacheck._inputs import InputError, as_matrix, check_choice, check_seed
+from alphacheck._inputs import InputError, as_matrix, check_choice, check_scale, check_seed
 from alphacheck._results import Result
 
 __all__ = ["EffectiveTrialsResult", "effective_trials"]
@@ -227,6 +227,7 @@ def _correlation(x: np.ndarray) -> np.ndarray:
     const = np.ptp(x, axis=0) == 0  # exact: a constant 0.001 has a rounding-residue sd of ~1e-19, not 0
     if const.any():
         raise InputError("trials", f"column(s) {np.flatnonzero(const).tolist()[:5]} are constant")
+    check_scale(x, "trials")  # varying but tiny (|x| ~ 1e-196): the variances underflow
     r = np.corrcoef(x.T)
     np.fill_diagonal(r, 1.0)
     return np.clip(r, -1.0, 1.0)

@@ -385,3 +385,17 @@ def test_auto_block_length_on_a_degenerate_series_names_block_length():
 
     with pytest.raises(InputError, match=r"block_length: 'auto' has no Politis-White length for column\(s\) \[1\]"):
         resolve_block_length("auto", np.column_stack([np.random.default_rng(0).standard_normal(50), np.ones(50)]))
+
+
+def test_loss_tests_accept_a_constant_incumbent_loss():
+    """A cash incumbent (constant loss) is a legitimate comparison: only d = losses − incumbent must vary, and the
+    answer is the one of any pair with the same d."""
+    rng = np.random.default_rng(0)
+    losses, noise = rng.normal(0, 1, 300) ** 2, rng.normal(0, 1, 300)
+    cash = np.full(300, 1.0)
+    assert diebold_mariano(losses, cash).pvalue == pytest.approx(diebold_mariano(losses + noise, cash + noise).pvalue,
+                                                                  rel=1e-12)
+    assert giacomini_white(losses, cash).pvalue == pytest.approx(
+        giacomini_white(losses + noise, cash + noise).pvalue, rel=1e-9)
+    with pytest.raises(InputError, match="losses - incumbent: is constant"):
+        diebold_mariano(np.ones(300), cash)

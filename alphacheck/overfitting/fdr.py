@@ -16,6 +16,9 @@ Sources
   minimising Storey, Taylor & Siegmund's (2004, JRSS B 66(1), sec. 6) estimate of the mean squared error,
   in ``qvalue``'s closed form: MSE(λ) = W(λ) / (m² (1 − λ)²) (1 − W(λ)/m) + (π̂0(λ) − q10)², W(λ) = #{p >= λ},
   q10 the 10 % quantile of the π̂0(λ) (linear interpolation, R's type 7). That is ``finite_sample=False``.
+  The grid holds the exact decimals; R's ``seq(0.05, 0.95, 0.05)`` carries floating error (its third point is
+  0.15000000000000002), so p-values lying exactly on a grid point (rounded p-values) can be counted in W(λ)
+  here and not in ``qvalue``, and π̂0 can differ there.
 * Storey, Taylor & Siegmund (2004), JRSS B 66(1), 187-205, Theorem 3 (the default, ``finite_sample=True``):
   q_(i) = min(1, π̂0*(λ) min_{j >= i} m p_(j) / j) with π̂0*(λ) = (W(λ) + 1) / (m (1 − λ)) *not* capped at 1
   (``pi0`` reports it capped, as a share), and only p-values <= λ can be discoveries (q = 1 above λ);

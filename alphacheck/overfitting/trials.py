@@ -278,7 +278,7 @@ def effective_trials(trials: ArrayLike, *, method: Literal["clustering", "eigenv
     avg = float(off.mean()) if off.size else 1.0
     pr_all = participation_ratio(r, t_obs)
     names = list(m.columns)
-    if method == "eigenvalue" or n < 3:
+    if method == "eigenvalue" or n < 2 or (method == "onc" and n < 3):  # ONC scores silhouettes: 3 or more
         labels = np.arange(n) if method == "eigenvalue" else np.zeros(n, dtype=int)
         table = pd.DataFrame({"size": [n], "effective": [pr_all], "mean_correlation": [avg]},
                              index=pd.Index([0], name="cluster"))

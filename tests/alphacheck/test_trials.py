@@ -103,3 +103,12 @@ def test_effective_trials_refuses_a_constant_column_exactly():
         effective_trials(x)
     with pytest.raises(InputError, match="duplicated column labels"):
         effective_trials(pd.DataFrame(x[:, 1:3], columns=["a", "a"]))
+
+
+def test_two_variants_are_clustered_like_more():
+    """Two unrelated variants are two families (was one: the clustering skipped N < 3); two near-copies are one."""
+    x = np.random.default_rng(0).normal(0, 0.01, (500, 2))
+    two = effective_trials(x)
+    assert two.n_clusters == 2 and two.n_effective == pytest.approx(2.0)
+    copies = effective_trials(np.column_stack([x[:, 0], 0.97 * x[:, 0] + 0.2 * x[:, 1]]))
+    assert copies.n_clusters == 1 and 1.0 <= copies.n_effective < 1.1

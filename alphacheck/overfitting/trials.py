@@ -8,7 +8,9 @@ The deflated Sharpe ratio and the haircut need N, the number of *independent* va
   merging while the average correlation between two groups is at least 0.5 (a fixed cut, so unrelated
   variants stay apart and no cluster count has to be chosen). Each family c counts for its participation
   ratio PR_c = n_c² / tr(R_c²) (below): a family of near-copies counts about 1, a family of loosely related
-  variants more. n_effective = Σ_c PR_c; the number of families K is reported beside it. This is the
+  variants more (a variant and its sign flip, ρ = −1, are two families: the best of the pair is |SR|, whose
+  expected maximum exceeds one trial's; the eigenvalue count below sees ρ² = 1 and counts them as one).
+  n_effective = Σ_c PR_c; the number of families K is reported beside it. This is the
   clustering idea of López de Prado & Lewis (2019), "Detection of false investment strategies using
   unsupervised learning methods", Quantitative Finance 19(9), 1555-1565, with a deterministic clustering:
   their ONC k-means (``method="onc"``) always returns clusters, even when there is no cluster structure —

@@ -175,7 +175,7 @@ def resolve_block_length(block_length: Any, data: Any, method: str = "stationary
     only b -> infinity and b/n -> 0, not the variance-optimal b of Politis & White; with
     1,000 blocks the bootstrap law of the pivot is resolved (measured sizes: docs/size-atlas.md) and the
     cost stops growing with n (a replicate costs O(blocks), not O(n)). A number -> validated (finite, >= 1)
-    and capped at the sample size; ``method="iid"`` -> 1. Raises :class:`InputError` naming
+    and at most n/2 (two blocks per replicate); ``method="iid"`` -> 1. Raises :class:`InputError` naming
     ``block_length`` otherwise.
     """
     _check_method(method)
@@ -188,7 +188,13 @@ def resolve_block_length(block_length: Any, data: Any, method: str = "stationary
         if n < 10:
             raise InputError("block_length", f"'auto' needs at least 10 observations, got {n}; give a number")
         return auto_block_length(_politis_white(values, method), n)
-    return _resolve_block_length(method, block_length, n)
+    b = _resolve_block_length(method, block_length, n)
+    if b > n / 2:
+        # one or two blocks per replicate: every replicate is (nearly) a rotation of the sample, a studentised
+        # pivot is rounding noise over rounding noise (|T*| ~ 1e7 at b = n) and its p-value means nothing
+        raise InputError("block_length", f"must leave at least two blocks per replicate: at most n/2 = {n / 2:g} "
+                                         f"for {n} observations, got {block_length!r}")
+    return b
 
 
 def is_auto(block_length: Any) -> bool:

@@ -13,6 +13,7 @@ validated once.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -308,6 +309,9 @@ def _sharpe_test(x: np.ndarray, *, method: str = "bootstrap", alternative: str =
                       Interval("bootstrap-t"), t_star, details)
 
 
+SPARSE_SHARPE = 30  # fewer non-zero returns than this: sharpe_test warns (measured sizes in its Notes)
+
+
 def sharpe_test(returns: ArrayLike, *, method: Literal["bootstrap", "lo", "mertens", "normal"] = "bootstrap",
                 alternative: Literal["two-sided", "greater", "less"] = "two-sided", null_value: float = 0.0,
                 periods_per_year: float | None = None, reps: int = 9_999, bootstrap: Scheme = "stationary",
@@ -339,6 +343,14 @@ def sharpe_test(returns: ArrayLike, *, method: Literal["bootstrap", "lo", "merte
     TestResult
         ``estimate`` is the per-period Sharpe ratio; the interval is in per-period units.
 
+    Notes
+    -----
+    Sparse returns (mostly zero: an event strategy out of the market most days) break the Sharpe ratio's
+    asymptotics long before the mean's: on zero-mean null worlds of n = 250 with k non-zero N(0, 1 %) returns,
+    the share of p <= 5 % was 18.7 / 14.7 / 7.0 % for the bootstrap at k = 5 / 10 / 25 (300 worlds each; "lo"
+    23.3 / 16.3 / 8.3 %) while :func:`mean_test` held 0.0 / 1.0 / 4.0 %; 7.2 % at k = 50 (mean 6.2 %, 400
+    worlds) and 4.2 % at k = 50 of n = 1,000. With fewer than 30 non-zero returns a ``UserWarning`` says so.
+
     References
     ----------
     Lo (2002), Financial Analysts Journal 58(4), eqs. 8-10; Mertens (2002); Opdyke (2007), J. Asset Mgmt 8(5);
@@ -359,6 +371,11 @@ def sharpe_test(returns: ArrayLike, *, method: Literal["bootstrap", "lo", "merte
     x = as_returns(returns, "returns", min_obs=10 if method == "bootstrap" else 3, require_variance=True,
                    check_returns=check_returns).values
     check_scale(x, "returns")  # the Sharpe moments of values below 1e-50 underflow
+    active = int(np.count_nonzero(x))
+    if active < SPARSE_SHARPE:
+        warnings.warn(f"returns: only {active} of {x.size} returns are non-zero; Sharpe-ratio tests over-reject on "
+                      "such sparse series (18.7 % at 5 % with 5 of 250, see sharpe_test's Notes): test the mean "
+                      "instead (mean_test, per period or on the non-zero trade returns)", UserWarning, stacklevel=2)
     return _sharpe_test(x, method=method, alternative=alternative, null_value=null_value, periods_per_year=q,
                         reps=reps, bootstrap=bootstrap, block_length=block_length, seed=seed, n_jobs=n_jobs,
                         maxlags=maxlags, confidence_level=level)

@@ -71,11 +71,21 @@ def _check_size(value: Any, name: str, minimum: int) -> int | pd.DateOffset:
             off = to_offset(pd.Timedelta(value) if isinstance(value, (_dt.timedelta, np.timedelta64)) else value)
         except (TypeError, ValueError):
             raise InputError(name, f"is not a valid pandas offset, got {value!r}") from None
-        if off.n < minimum:
-            kind = "positive" if minimum > 0 else "non-negative"
-            raise InputError(name, f"must be a {kind} offset, got {value!r}")
+        if off.n < 0 or (off.n == 0 and (minimum > 0 or not _fixed_span(off))):
+            # a zero anchored offset ("0ME", "0W", "0B") rolls a date *forward*: purge would drop no row at all
+            hint = " (give 0, an int, for none)" if minimum == 0 else ""
+            kind = "positive" if minimum > 0 else "non-negative fixed"
+            raise InputError(name, f"must be a {kind} span, got {value!r}{hint}")
         return off
     return check_int(value, name, minimum=minimum)
+
+
+def _fixed_span(off: pd.DateOffset) -> bool:
+    """A fixed-length offset (hours, days, a Timedelta), not one anchored to calendar points (month ends, weeks)."""
+    try:
+        return off.nanos >= 0
+    except ValueError:
+        return False
 
 
 def _n_obs(X: Any) -> int:
@@ -142,7 +152,7 @@ def _purge_start(a: int, purge: Any, times: pd.DatetimeIndex | None) -> int:
     if isinstance(purge, int):
         return max(0, a - purge)
     t = _need_times(times, "purge", purge)
-    return int(t.searchsorted(t[a] - purge, side="left"))
+    return min(a, int(t.searchsorted(t[a] - purge, side="left")))  # never past the block itself
 
 
 def _embargo_end(b: int, n: int, embargo: Any, times: pd.DatetimeIndex | None) -> int:
@@ -150,7 +160,7 @@ def _embargo_end(b: int, n: int, embargo: Any, times: pd.DatetimeIndex | None) -
     if isinstance(embargo, int):
         return min(n, b + embargo)
     t = _need_times(times, "embargo", embargo)
-    return int(t.searchsorted(t[b - 1] + embargo, side="right"))
+    return max(b, int(t.searchsorted(t[b - 1] + embargo, side="right")))
 
 
 def _train_complement(n: int, test: np.ndarray, purge: Any, embargo: Any, times: pd.DatetimeIndex | None) -> np.ndarray:

@@ -154,7 +154,9 @@ def test_resolve_block_length_is_the_one_place_auto_is_read():
     assert resolve_block_length("auto", x) == optimal_block_length(x)
     assert resolve_block_length(None, x, "circular") == optimal_block_length(x, bootstrap="circular")
     assert resolve_block_length(7, x) == 7.0
-    assert resolve_block_length(10_000, x) == 2_000.0  # capped at n
+    assert resolve_block_length(1_000, x) == 1_000.0
+    with pytest.raises(InputError, match=r"at least two blocks per replicate: at most n/2 = 1000"):
+        resolve_block_length(10_000, x)  # a replicate would be the sample rotated: its pivot is rounding noise
     assert resolve_block_length("auto", x, "iid") == 1.0
     for bad in ("long", 0.5, float("nan")):
         with pytest.raises(InputError, match="block_length"):

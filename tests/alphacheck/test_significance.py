@@ -112,3 +112,23 @@ def test_bad_inputs(kwargs, arg):
         with pytest.raises(InputError) as e:
             fn(**kwargs)
         assert e.value.argument == arg
+
+
+def test_a_block_length_near_n_is_refused():
+    """b = n made every replicate a rotation of the sample: T* was rounding noise (-8.3e7) and p = 1.0."""
+    x = np.random.default_rng(0).normal(0.001, 0.01, 300)
+    for scheme in ("moving", "circular", "stationary"):
+        with pytest.raises(InputError, match="at least two blocks per replicate"):
+            mean_test(x, bootstrap=scheme, block_length=300, reps=199, seed=1)
+    assert 0.0 < mean_test(x, bootstrap="moving", block_length=150, reps=199, seed=1).pvalue <= 1.0
+
+
+def test_sharpe_test_warns_on_sparse_returns():
+    x = np.r_[np.zeros(99), 0.01]
+    with pytest.warns(UserWarning, match="only 1 of 100 returns are non-zero"):
+        sharpe_test(x, reps=199, seed=1, check_returns=False)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sharpe_test(np.random.default_rng(0).normal(0, 0.01, 100), reps=199, seed=1)

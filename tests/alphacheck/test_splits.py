@@ -454,3 +454,17 @@ def test_date_asset_panel_split_by_rows_warns():
     with _w.catch_warnings():
         _w.simplefilter("error")
         assert len(list(WalkForward(train_size=20, test_size=10).split(one_per_date))) == 4
+
+
+def test_zero_anchored_offsets_are_refused_not_leaked():
+    """MonthEnd(0) rolls a date forward: as a purge it put up to 24 test rows into training (found by a trial)."""
+    X = pd.Series(0.0, index=pd.date_range("2020-01-01", periods=120, freq="D"))
+    for bad in ("0ME", "0MS", "0W", "0B", "-1D"):
+        for kw in ({"purge": bad}, {"embargo": bad}):
+            with pytest.raises(InputError, match="non-negative fixed span"):
+                list(PurgedKFold(n_splits=5, **kw).split(X))
+    for none in (0, "0D", pd.Timedelta(0)):
+        for tr, te in PurgedKFold(n_splits=5, purge=none, embargo=none).split(X):
+            assert np.intersect1d(tr, te).size == 0 and tr.size + te.size == 120
+    with pytest.raises(InputError, match="train_size: must be a positive span"):
+        list(WalkForward(train_size="0D", test_size="5D").split(X))

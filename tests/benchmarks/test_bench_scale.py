@@ -282,7 +282,9 @@ def test_pbo_vs_pypbo():
 
     for name in ("seaborn",):  # pypbo imports it for its plots only
         sys.modules.setdefault(name, types.ModuleType(name))
-    import pypbo.pbo as pp
+    import importlib
+
+    pp = importlib.import_module("pypbo.pbo")  # the module: pypbo/__init__.py rebinds the name pypbo.pbo to its function
 
     from alphacheck.overfitting import pbo
 

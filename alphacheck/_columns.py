@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alphacheck._inputs import InputError, align
+from alphacheck._inputs import InputError, align, check_numeric_dtype
 
 __all__ = ["Columns", "as_columns", "open_family", "check_block", "chunk_width", "chunk_bounds", "is_dask_array",
            "map_blocks"]
@@ -93,16 +93,8 @@ class Columns:
 
 def _float_block(block: Any, name: str) -> np.ndarray:
     a = np.asarray(block)
-    _check_dtype(a.dtype, name)
+    check_numeric_dtype(a.dtype, name)
     return np.ascontiguousarray(a, dtype=np.float64)
-
-
-def _check_dtype(dtype: np.dtype, name: str) -> None:
-    """The dtype rule of :func:`alphacheck._inputs.align` for families read block by block."""
-    if dtype.kind == "b":
-        raise InputError(name, "must be numeric, got booleans")
-    if dtype.kind not in "iuf":
-        raise InputError(name, f"must hold numbers, got dtype {dtype}")
 
 
 def _release(m: Any) -> None:
@@ -185,7 +177,7 @@ def _dask_columns(x: Any, name: str) -> Columns:
         raise InputError(name, f"must be two-dimensional (observations x strategies), got shape {x.shape}")
     if any(np.isnan(s) for s in x.shape):
         raise InputError(name, "is a Dask array of unknown shape; call .compute_chunk_sizes() first")
-    _check_dtype(np.dtype(x.dtype), name)
+    check_numeric_dtype(np.dtype(x.dtype), name)
     return Columns(int(x.shape[0]), int(x.shape[1]), range(int(x.shape[1])), None, None, dask=x, in_memory=False,
                    source="Dask array")
 

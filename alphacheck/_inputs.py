@@ -214,11 +214,17 @@ def _numeric(arr: Any, name: str) -> np.ndarray:
             a = a.astype(np.float64)
         except (TypeError, ValueError):
             raise InputError(name, "must be numeric; found non-numeric values") from None
-    elif a.dtype.kind == "b":
-        raise InputError(name, "must be numeric, got booleans")
-    elif a.dtype.kind not in "iuf":
-        raise InputError(name, f"must be numeric, got dtype {a.dtype}")
+    else:
+        check_numeric_dtype(a.dtype, name)
     return a.astype(np.float64, copy=True)
+
+
+def check_numeric_dtype(dtype: np.dtype, name: str) -> None:
+    """Integers and floats only: booleans (flags, positions) and other dtypes are refused by name."""
+    if dtype.kind == "b":
+        raise InputError(name, "must be numeric, got booleans")
+    if dtype.kind not in "iuf":
+        raise InputError(name, f"must be numeric, got dtype {dtype}")
 
 
 def _nonfinite_problem(count: int, kind: str, where: Any, omit_hint: bool, rows: bool = False) -> str:

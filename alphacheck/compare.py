@@ -79,13 +79,14 @@ DM_METHODS = ("hln", "dm")
 
 
 def _pair(returns: Any, incumbent: Any, check_returns: Any, *, names: tuple[str, str] = ("returns", "incumbent"),
-          min_obs: int = 10, plausible: bool = True) -> tuple[np.ndarray, np.ndarray, pd.Index | None]:
+          min_obs: int = 10, plausible: bool = True,
+          constant_ok: bool = False) -> tuple[np.ndarray, np.ndarray, pd.Index | None]:
     (a, b), index = align([(names[0], returns), (names[1], incumbent)], min_obs=min_obs)
     for nm, v in zip(names, (a, b)):
         if v.ndim != 1:
             raise InputError(nm, f"must be one series, got {v.shape[1]} columns")
         if np.ptp(v) == 0:
-            if not plausible:  # losses: a constant one (cash, a fixed forecast) is fine; their difference must vary
+            if constant_ok:
                 continue
             raise InputError(nm, "is constant; the method needs a series with non-zero variance")
         check_scale(v, nm)
@@ -95,8 +96,10 @@ def _pair(returns: Any, incumbent: Any, check_returns: Any, *, names: tuple[str,
 
 
 def _loss_differential(losses: Any, incumbent: Any, min_obs: int) -> tuple[np.ndarray, pd.Index | None]:
-    """d = losses − incumbent on the shared dates, refused when it does not vary (up to rounding)."""
-    a, b, index = _pair(losses, incumbent, False, names=("losses", "incumbent"), min_obs=min_obs, plausible=False)
+    """d = losses − incumbent on the shared dates, refused when it does not vary (up to rounding); either loss may
+    be constant on its own (cash, a fixed forecast)."""
+    a, b, index = _pair(losses, incumbent, False, names=("losses", "incumbent"), min_obs=min_obs, plausible=False,
+                        constant_ok=True)
     d = a - b
     if np.ptp(d) <= 1e-12 * max(float(np.abs(a).max()), float(np.abs(b).max())):
         raise InputError("losses - incumbent", "is constant (up to rounding); there is no sampling variance to test "

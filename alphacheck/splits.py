@@ -152,7 +152,7 @@ def _purge_start(a: int, purge: Any, times: pd.DatetimeIndex | None) -> int:
     if isinstance(purge, int):
         return max(0, a - purge)
     t = _need_times(times, "purge", purge)
-    return min(a, int(t.searchsorted(t[a] - purge, side="left")))  # never past the block itself
+    return int(t.searchsorted(t[a] - purge, side="left"))
 
 
 def _embargo_end(b: int, n: int, embargo: Any, times: pd.DatetimeIndex | None) -> int:
@@ -160,7 +160,7 @@ def _embargo_end(b: int, n: int, embargo: Any, times: pd.DatetimeIndex | None) -
     if isinstance(embargo, int):
         return min(n, b + embargo)
     t = _need_times(times, "embargo", embargo)
-    return max(b, int(t.searchsorted(t[b - 1] + embargo, side="right")))
+    return int(t.searchsorted(t[b - 1] + embargo, side="right"))
 
 
 def _train_complement(n: int, test: np.ndarray, purge: Any, embargo: Any, times: pd.DatetimeIndex | None) -> np.ndarray:

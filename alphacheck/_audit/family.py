@@ -229,7 +229,6 @@ def audit_family(trials: ArrayLike, benchmark: ArrayLike | None = None, *, reps:
     True
     """
     from alphacheck.overfitting import effective_trials, false_discovery_control, pbo, stepm
-    from alphacheck.overfitting.data_snooping import refuse_constant_differentials
     from alphacheck.overfitting.mcs import mcs_from_sums
     from alphacheck.sharpe import _dsr_result, _moments, check_periods_per_year
 
@@ -253,12 +252,13 @@ def audit_family(trials: ArrayLike, benchmark: ArrayLike | None = None, *, reps:
         if bench is not None:
             check_plausible(bench, index, "benchmark")
     d = r if bench is None else r - bench[:, None]
-    refuse_constant_differentials(r, d, None if bench is None else float(np.std(bench)), names)  # as stepm would
     frame = pd.DataFrame(r, columns=names, index=index)
-    b = float(resample.resolve_block_length(block_length, d, "stationary"))
+    # StepM first: it refuses a variant equal to the benchmark (plus a constant) before the MCS reads the longest
+    # Politis-White length of the differentials, which such a variant leaves undefined
     sm = stepm(frame, None if bench is None else pd.Series(bench, index=frame.index), reps=reps,
-               block_length="auto" if resample.is_auto(block_length) else b,
-               seed=root, n_jobs=n_jobs, alpha_level=level, check_returns=False)  # checked above, as "trials"
+               block_length=block_length, seed=root, n_jobs=n_jobs, alpha_level=level,
+               check_returns=False)  # checked above, as "trials"
+    b = float(resample.resolve_block_length(block_length, d, "stationary"))
     table = sm.strategies
     assert table is not None  # stepm always sets it
     fdr = false_discovery_control(table["pvalue"], alpha_level=level)

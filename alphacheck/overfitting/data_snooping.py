@@ -138,20 +138,6 @@ def _differentials(block: np.ndarray, bench: np.ndarray | None) -> np.ndarray:
     return block if bench is None else block - bench[:, None]
 
 
-def refuse_constant_differentials(block: np.ndarray, d: np.ndarray, bench_sd: Any, labels: Any) -> None:
-    """Refuse strategies whose differential d = r − benchmark has no variance, exactly or up to rounding (a
-    strategy equal to the benchmark plus a constant leaves rounding noise only)."""
-    require_variance(d, "returns - benchmark")
-    level = np.maximum(np.std(block, axis=0), np.std(d, axis=0) if bench_sd is None else bench_sd)
-    const = np.std(d, axis=0) <= 1e-10 * level
-    if const.any():
-        raise InputError(
-            "returns - benchmark",
-            f"is constant (up to rounding) for strategy(ies) {[labels[i] for i in np.flatnonzero(const)[:5]]}; "
-            "a strategy equal to the benchmark plus a constant cannot be tested",
-        )
-
-
 def _stats_block(block: np.ndarray, lo: int, hi: int, extra: Any, groups: list, bench: np.ndarray | None,
                  bench_sd: float | None, method: str, need_pw: bool, studentize: str, b_len: float | None,
                  check_finite: bool, plausible: Any = None) -> list:
@@ -168,7 +154,16 @@ def _stats_block(block: np.ndarray, lo: int, hi: int, extra: Any, groups: list, 
         for j in range(max(0, min(hi, PLAUSIBLE_COLUMNS) - lo)):
             check_plausible(block[:, j], index, f"returns[{labels[j]!r}]")
     d = _differentials(block, bench)
-    refuse_constant_differentials(block, d, bench_sd, labels)
+    require_variance(d, "returns - benchmark")
+    # a strategy equal to the benchmark plus a constant leaves rounding noise only: reject it too
+    level = np.maximum(np.std(block, axis=0), np.std(d, axis=0) if bench_sd is None else bench_sd)
+    const = np.std(d, axis=0) <= 1e-10 * level
+    if const.any():
+        raise InputError(
+            "returns - benchmark",
+            f"is constant (up to rounding) for strategy(ies) {[labels[i] for i in np.flatnonzero(const)[:5]]}; "
+            "a strategy equal to the benchmark plus a constant cannot be tested",
+        )
     out: dict[str, Any] = {"mean": d.mean(axis=0)}
     if studentize in ("replicate", "hac"):
         out["omega2"] = lrv_columns(d)

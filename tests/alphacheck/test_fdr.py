@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
 
 import numpy as np
 import pandas as pd
@@ -138,12 +137,11 @@ def test_equal_to_r_p_adjust_and_qvalue_formulas():
 
 
 def test_a_million_pvalues_scale():
+    """A million p-values run through every procedure (its time is a benchmark: tests/benchmarks)."""
     p = np.random.default_rng(6).uniform(size=1_000_000) ** 1.5
-    start = time.perf_counter()
     for method in ("bh", "by", "storey"):
         res = false_discovery_control(p, method=method, pi0_lambda="bootstrap")
         assert res.k == 1_000_000
-    assert time.perf_counter() - start < 30.0  # ~1 s measured; a loose ceiling for a loaded machine
 
 
 def test_series_keep_their_labels_and_inputs_are_checked():

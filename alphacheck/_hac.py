@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from scipy import fft, optimize, special
+from scipy import fft, special
 
 from alphacheck._inputs import InputError, as_series, check_alternative, check_choice, check_int, check_number
 from alphacheck._results import Result
@@ -560,6 +560,8 @@ def _critical_value(n: int, lags: int, confidence_level: float) -> float:
         return float(_two_sided(np.array([c]), scales)[0]) - target
 
     hi = 2.0 * float(special.ndtri(1.0 - target / 2.0)) / float(scales[0])  # P(|T| >= hi) < target
+    from scipy import optimize
+
     return float(optimize.brentq(excess, 0.0, hi, xtol=1e-10))
 
 

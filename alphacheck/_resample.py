@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import threading
+import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -683,9 +684,19 @@ def bootstrap_indices(n: int, *, reps: int = 9_999, bootstrap: Scheme = "station
     return np.concatenate([_plan_indices(p) for p in iter_plan(n, reps, bootstrap, block_length, seed)])
 
 
+def statistic_value(out: Any) -> np.ndarray:
+    """A user statistic's value as float64; InputError naming ``statistic`` when it is not numbers (None, a string,
+    an object array: numpy would turn None into NaN silently and a string into a ValueError)."""
+    arr = np.asarray(out)
+    if out is None or arr.dtype.kind not in "biuf":
+        raise InputError("statistic", f"must return a number or an array of numbers, got {type(out).__name__}"
+                                      f"{'' if out is None else f' of dtype {arr.dtype}'}")
+    return arr.astype(np.float64, copy=False)
+
+
 def _apply_chunk(data: np.ndarray, statistic: Callable, plan: BlockPlan) -> list:
     idx = _plan_indices(plan)
-    return [np.asarray(statistic(data[row]), dtype=np.float64) for row in idx]
+    return [statistic_value(statistic(data[row])) for row in idx]
 
 
 def _apply_spec(data: np.ndarray, statistic: Callable, spec: tuple[Any, int], lo: int, hi: int, method: str,
@@ -764,6 +775,10 @@ def bootstrap_statistic(data: ArrayLike, statistic: Callable[[np.ndarray], Any],
     method = _check_method(bootstrap)
     b = resolve_block_length(block_length, checked.values, method)
     n, reps, method, b, root = _check_common(values.shape[0], reps, method, b, seed)
+    observed = statistic_value(statistic(values))
+    if not np.all(np.isfinite(observed)):
+        raise InputError("statistic", f"is not finite on the data itself (got {observed.tolist()!r}): the bootstrap "
+                                      "of an undefined statistic means nothing; make it defined on the data")
     specs = _chunk_specs(n, reps, method, b, root)
     tasks = [(spec, lo, min(lo + _TASK_REPS, spec[1])) for spec in specs for lo in range(0, spec[1], _TASK_REPS)]
     if on_dask:
@@ -781,10 +796,17 @@ def bootstrap_statistic(data: ArrayLike, statistic: Callable[[np.ndarray], Any],
         parts = Parallel(n_jobs=jobs)(delayed(_apply_spec)(values, statistic, sp, lo, hi, method, b)
                                       for sp, lo, hi in tasks)
     out = [r for part in parts for r in part]
-    shapes = {r.shape for r in out}
+    shapes = {r.shape for r in out} | {observed.shape}
     if len(shapes) != 1:
-        raise InputError("statistic", f"must return the same shape for every replicate, got {sorted(shapes)}")
-    return np.stack(out)
+        raise InputError("statistic", f"must return the same shape on the data and on every replicate, got "
+                                      f"{sorted(shapes)}")
+    draws = np.stack(out)
+    bad = int(np.count_nonzero(~np.isfinite(draws).reshape(reps, -1).all(axis=1)))
+    if bad:
+        warnings.warn(f"statistic: {bad} of {reps} replicates are not finite (NaN or inf), although the statistic is "
+                      "finite on the data; drop them (np.isfinite) before reading quantiles, or make the statistic "
+                      "defined on every resample", stacklevel=2)
+    return draws
 
 
 @dataclass(frozen=True)

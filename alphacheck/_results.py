@@ -29,7 +29,7 @@ from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 __all__ = ["ConfidenceInterval", "Interval", "NoIntervalError", "Result", "TestResult"]
 
@@ -373,7 +373,7 @@ def _critical(rule: Interval, tail: float) -> float:
     if rule.kind in ("normal", "fisher-z"):
         return float(special.ndtri(1.0 - tail))
     if rule.kind == "t":
-        return float(stats.t.isf(tail, rule.df))
+        return float(-special.stdtrit(rule.df, tail))  # scipy.stats' t.isf
     from alphacheck._hac import fixed_b_critical_value  # symmetric law: one-sided tail = two-sided 2*tail
 
     return fixed_b_critical_value(int(rule.n or 0), int(rule.maxlags or 0), confidence_level=1.0 - 2.0 * tail)

@@ -19,7 +19,6 @@ from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
 
 from alphacheck._hac import bartlett_lrv, lrv, resolve_maxlags
 from alphacheck._inputs import (
@@ -43,6 +42,7 @@ from alphacheck._resample import (
     SeedLike,
     bootstrap_statistic,
     resolve_block_length,
+    statistic_value,
     streamed_block_moments,
     streamed_sums,
 )
@@ -146,6 +146,8 @@ def _mean_test(x: np.ndarray, *, method: str = "bootstrap", alternative: str = "
     sd = float(x.std(ddof=1))
     null = f"{test} = {null_value:g}"
     if method == "t":
+        from scipy import stats  # only this method needs scipy.stats (~0.6 s to import)
+
         r = stats.ttest_1samp(x, null_value, alternative=alternative)
         return TestResult(test, float(r.statistic), float(r.pvalue), alternative, null, mean, "one-sample t test", n,
                           sd / math.sqrt(n), null_value, confidence_level, Interval("t", df=n - 1), None, {"df": n - 1})
@@ -423,13 +425,12 @@ def bootstrap_test(data: ArrayLike, statistic: Callable[[np.ndarray], float], *,
         raise InputError("statistic", f"must be callable, got {type(statistic).__name__}")
     checked = as_matrix(data, "data", min_obs=3)
     values = checked.values[:, 0] if np.ndim(data) == 1 else checked.values
-    est = np.asarray(statistic(values), dtype=float)
-    if est.shape != () or not np.isfinite(est):
-        raise InputError("statistic", f"must return one finite number, got {est!r}")
-    estimate = float(est)
+    estimate = _one_number(statistic(values), "on the data")
     b = resolve_block_length(block_length, checked.values, bootstrap)
-    star = bootstrap_statistic(values, statistic, reps=reps, bootstrap=bootstrap, block_length=b, seed=seed,
-                               n_jobs=n_jobs)
+    with warnings.catch_warnings():  # a non-finite replicate is refused just below, not warned about first
+        warnings.filterwarnings("ignore", message="statistic: ")
+        star = bootstrap_statistic(values, statistic, reps=reps, bootstrap=bootstrap, block_length=b, seed=seed,
+                                   n_jobs=n_jobs)
     if star.ndim != 1 or not np.isfinite(star).all():
         raise InputError("statistic", "must return one finite number on every bootstrap replicate")
     d = star - estimate
@@ -438,6 +439,14 @@ def bootstrap_test(data: ArrayLike, statistic: Callable[[np.ndarray], float], *,
                       "centred " + _describe(bootstrap, b, reps), values.shape[0], 1.0, theta0, level,
                       Interval("bootstrap-t"), d, {"block_length": b, "reps": reps,
                                                    "bootstrap_se": float(star.std(ddof=1))})
+
+
+def _one_number(value: Any, where: str) -> float:
+    """A callable statistic's value on the data: one finite number, else InputError naming ``statistic``."""
+    est = statistic_value(value)
+    if est.shape != () or not np.isfinite(est):
+        raise InputError("statistic", f"must return one finite number {where}, got {est.tolist()!r}")
+    return float(est)
 
 
 def permutation_test(x: ArrayLike, y: ArrayLike, *,
@@ -491,9 +500,10 @@ def permutation_test(x: ArrayLike, y: ArrayLike, *,
             obs = float(d.mean())
             perm = (signs * d).mean(axis=1)
         else:
-            obs = float(stat_fn(xv, yv))
+            obs = _one_number(stat_fn(xv, yv), "on x and y")
             # flipping the sign of d_i == swapping x_i and y_i
-            perm = np.array([stat_fn(np.where(s > 0, xv, yv), np.where(s > 0, yv, xv)) for s in signs])
+            perm = np.array([statistic_value(stat_fn(np.where(s > 0, xv, yv), np.where(s > 0, yv, xv)))
+                             for s in signs])
     else:
         pooled = np.concatenate([xv, yv])
         nx = xv.size
@@ -503,9 +513,10 @@ def permutation_test(x: ArrayLike, y: ArrayLike, *,
             shuffled = pooled[order]
             perm = shuffled[:, :nx].mean(axis=1) - shuffled[:, nx:].mean(axis=1)
         else:
-            obs = float(stat_fn(xv, yv))
-            perm = np.array([stat_fn(pooled[o[:nx]], pooled[o[nx:]]) for o in order])
-    perm = np.asarray(perm, dtype=float)
+            obs = _one_number(stat_fn(xv, yv), "on x and y")
+            perm = np.array([statistic_value(stat_fn(pooled[o[:nx]], pooled[o[nx:]])) for o in order])
+    if perm.shape != (reps,) or not np.isfinite(perm).all():
+        raise InputError("statistic", "must return one finite number on every permutation")
     p = pvalue_from_replicates(perm, obs, alternative=alternative)
     name = statistic if isinstance(statistic, str) else getattr(statistic, "__name__", "statistic")
     return TestResult("permutation test", obs, float(p), alternative,

@@ -220,6 +220,10 @@ def false_discovery_control(pvalues: ArrayLike, *, method: Literal["bh", "by", "
     level = check_probability(alpha_level, "alpha_level")
     lam = _check_lambda(pi0_lambda)
     finite = check_bool(finite_sample, "finite_sample")
+    if method == "storey" and finite and lam == 0:
+        raise InputError("pi0_lambda", "is 0 with finite_sample=True: Theorem 3 admits discoveries only among p-values "
+                                       "<= lambda, so none could be made; pi0_lambda=0 is Benjamini-Hochberg: use "
+                                       "method='bh', or a lambda in (0, 1) such as 0.5")
     p, checked = _check_pvalues(pvalues)
     m = p.size
     order = np.argsort(p, kind="stable")

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import alphacheck
 from alphacheck import _blocklength as pw
 
 arch_bootstrap = pytest.importorskip("arch.bootstrap", reason="arch is the reference implementation")
@@ -294,6 +295,30 @@ def test_import_and_first_auto_call_import_neither_arch_nor_matplotlib():
     b, bad = out.stdout.split(maxsplit=1)
     assert bad.strip() == "[]", bad
     assert float(b) >= 1.0
+
+
+def test_import_loads_no_module_and_every_public_name_resolves():
+    """``import alphacheck`` is lazy (PEP 562): numpy, pandas and scipy load with the first name used; the lazy
+    table covers ``__all__`` exactly, and the core tests never load scipy.stats (~0.6 s of import)."""
+    code = (
+        f"import sys; sys.path.insert(0, {ROOT!r}); import alphacheck; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'pandas', 'scipy'))); "
+        "names = set(alphacheck._homes()); print(sorted(names ^ (set(alphacheck.__all__) - {'__version__'}))); "
+        "import numpy as np; x = np.random.default_rng(0).standard_normal(500) * 0.01; "
+        "alphacheck.mean_test(x, reps=99, seed=1); alphacheck.sharpe_test(x, reps=99, seed=1); "
+        "alphacheck.mean_test(x, method='hac'); alphacheck.sharpe_test(x, method='lo'); "
+        "alphacheck.sharpe_test(x, method='mertens'); "
+        "print([m for m in ('scipy.stats', 'scipy.optimize', 'sklearn', 'statsmodels') if m in sys.modules]); "
+        "print(all(getattr(alphacheck, n) is not None for n in alphacheck.__all__), alphacheck.alpha.__name__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    loaded, mismatch, heavy, resolved = out.stdout.strip().splitlines()
+    assert loaded == "[]", loaded
+    assert mismatch == "[]", mismatch
+    assert heavy == "[]", heavy
+    assert resolved == "True alphacheck.alpha"
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = alphacheck.nope
 
 
 def test_column_values_do_not_depend_on_the_other_columns():

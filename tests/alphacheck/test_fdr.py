@@ -79,6 +79,16 @@ def test_storey_qvalues_equal_the_hand_computation(lam, finite):
     assert res.finite_sample is finite and false_discovery_control(p).finite_sample is None
 
 
+def test_storey_lambda_zero_is_benjamini_hochberg_or_refused():
+    """lambda = 0: the plain form is BH (pi0 = 1); Theorem 3's form could make no discovery, so it is refused."""
+    p = family(4, 300, 60)
+    plain = false_discovery_control(p, method="storey", pi0_lambda=0, finite_sample=False)
+    np.testing.assert_array_equal(plain.qvalues, false_discovery_control(p).qvalues)
+    with pytest.raises(InputError, match="method='bh'") as info:
+        false_discovery_control(p, method="storey", pi0_lambda=0)
+    assert info.value.argument == "pi0_lambda"
+
+
 def test_storey_finite_sample_form_controls_small_families():
     """The complete null with m = 10 independent uniform p-values (FDR = P(any discovery)): the qvalue package's
     estimator exceeds 5 %; Storey, Taylor & Siegmund's finite-sample form stays at or below it (their Theorem 3)."""

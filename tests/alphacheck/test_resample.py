@@ -174,3 +174,38 @@ def test_bootstrap_indices_are_the_plan_blocks_laid_end_to_end(method, b):
     for r in range(25):
         row = [(s + j) % n for s, ln in zip(plan.starts[r], plan.lengths[r]) for j in range(ln)]
         assert idx[r].tolist() == row
+
+
+@pytest.mark.parametrize("bad, message", [
+    (lambda v: "a", "must return a number or an array of numbers, got str"),
+    (lambda v: None, "got NoneType"),  # numpy would have made it NaN
+    (lambda v: [1.0, "x"], "must return a number"),
+    (lambda v: np.nan, "is not finite on the data itself"),
+])
+def test_bootstrap_statistic_refuses_a_statistic_that_is_not_numbers(bad, message):
+    x = np.random.default_rng(0).standard_normal(100)
+    with pytest.raises(InputError, match=message) as info:
+        bootstrap_statistic(x, bad, reps=9, seed=1)
+    assert info.value.argument == "statistic"
+
+
+def test_bootstrap_statistic_warns_about_undefined_replicates():
+    y = np.r_[np.zeros(190), np.ones(10)]  # some resamples hold no 1: a Sharpe of 0/0
+    with pytest.warns(UserWarning, match=r"statistic: \d+ of 50 replicates are not finite"), \
+            np.errstate(invalid="ignore", divide="ignore"):
+        draws = bootstrap_statistic(y, lambda v: v.mean() / v.std(), reps=50, seed=1, block_length=20)
+    assert np.isnan(draws).any() and np.isfinite(draws).any()
+
+
+@pytest.mark.parametrize("paired", [False, True])
+@pytest.mark.parametrize("bad", [lambda a, b: "a", lambda a, b: None, lambda a, b: np.nan])
+def test_permutation_and_bootstrap_tests_refuse_a_statistic_that_is_not_one_number(bad, paired):
+    from alphacheck import bootstrap_test, permutation_test
+
+    x, y = np.random.default_rng(0).standard_normal((2, 50))
+    with pytest.raises(InputError) as info:
+        permutation_test(x, y, statistic=bad, reps=99, seed=1, paired=paired)
+    assert info.value.argument == "statistic"
+    with pytest.raises(InputError) as info:
+        bootstrap_test(x, lambda v: bad(v, v), reps=99, seed=1)
+    assert info.value.argument == "statistic"

@@ -468,3 +468,34 @@ def test_zero_anchored_offsets_are_refused_not_leaked():
             assert np.intersect1d(tr, te).size == 0 and tr.size + te.size == 120
     with pytest.raises(InputError, match="train_size: must be a positive span"):
         list(WalkForward(train_size="0D", test_size="5D").split(X))
+
+
+def test_walk_forward_train_ranges_equal_the_purged_complement():
+    """WalkForward builds each training set as one range; it must equal the general rule (every row outside the
+    test block and its purge / embargo, restricted to [lo, test start)) on regular and gappy dates, integer and
+    offset sizes, purges and embargoes."""
+    from alphacheck.splits import _train_complement
+
+    n = 400
+    rng = np.random.default_rng(0)
+    gappy = pd.DatetimeIndex(np.sort(pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.choice(3 * n, n, replace=False),
+                                                                                   "D")))
+    count = 0
+    for times in (pd.date_range("2020-01-01", periods=n, freq="D"), gappy):
+        X = pd.DataFrame({"a": np.arange(n)}, index=times)
+        for tr, te, step, exp, pu, em in itertools.product([60, "80D"], [20, "30D"], [None, 13], [False, True],
+                                                         [0, 3, "5D"], [0, "4D"]):
+            if isinstance(tr, int) != isinstance(te, int) or (step is not None and not isinstance(tr, int)):
+                continue
+            sp = WalkForward(train_size=tr, test_size=te, step=step, expanding=exp, purge=pu, embargo=em)
+            purge, embargo = sp._common()
+            for train, test in sp.split(X):
+                full = _train_complement(n, test, purge, embargo, times)
+                lo = train[0] if train.size else test[0]
+                want = full[(full >= (0 if exp else lo)) & (full < test[0])]
+                np.testing.assert_array_equal(train, want)
+                assert train.dtype == np.int64
+                if isinstance(tr, int) and not exp:  # a rolling window holds train_size rows
+                    assert train.size == tr
+                count += 1
+    assert count > 500

@@ -47,7 +47,23 @@ class NoIntervalError(ValueError):
     """Raised by ``confidence_interval()`` for a test that has no interval for its estimate."""
 
 
-class ReportIntervals:
+class ReadOnlyMappings:
+    """Pickling (and ``copy.deepcopy``) for frozen results whose mapping fields are read-only views.
+
+    A result's dict fields are stored as ``MappingProxyType`` so that a frozen result is really immutable, and pickle
+    cannot hold such a view (``TypeError: cannot pickle 'mappingproxy' object``, which also broke sending a result
+    between processes): the state carries the plain dicts and the views are rebuilt on loading.
+    """
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in vars(self).items()}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for k, v in state.items():
+            object.__setattr__(self, k, MappingProxyType(v) if isinstance(v, dict) else v)
+
+
+class ReportIntervals(ReadOnlyMappings):
     """``confidence_interval()`` for reports (the audit's, the family audit's): a report bounds no one estimate."""
 
     def confidence_interval(self, confidence_level: float | None = None) -> ConfidenceInterval:
@@ -159,7 +175,7 @@ def _is_scalar(v: Any) -> bool:
 
 
 @dataclasses.dataclass(frozen=True)
-class Result:
+class Result(ReadOnlyMappings):
     """Base of all result objects: export and print helpers over the dataclass fields.
 
     Fields whose name starts with an underscore and fields marked ``metadata={"export": False}``

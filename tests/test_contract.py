@@ -7,9 +7,12 @@ result breaks it when called (the calls below run every public test on small dat
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import inspect
 import json
+import pickle
+import types
 import typing
 
 import numpy as np
@@ -178,6 +181,9 @@ def test_results_honour_the_protocol_when_called(call):
     assert isinstance(res.to_frame(), pd.DataFrame)
     assert "<table" in res._repr_html_()
     assert res.summary()
+    back = pickle.loads(pickle.dumps(res))  # results travel between processes (joblib, Dask) and into caches
+    assert type(back) is type(res) and back.summary() == res.summary() and back.to_dict().keys() == res.to_dict().keys()
+    assert isinstance(back.details, types.MappingProxyType)  # still read-only after the round trip
 
 
 def test_descriptive_results_have_no_interval_and_say_so():
@@ -190,6 +196,10 @@ def test_descriptive_results_have_no_interval_and_say_so():
 def test_audit_report_displays_as_a_table():
     rep = ac.audit(R, B, reps=199)
     assert rep.verdict in ac.VERDICTS
+    back = copy.deepcopy(pickle.loads(pickle.dumps(rep)))
+    assert back.verdict == rep.verdict and back.summary() == rep.summary()
+    fam = ac.audit_family(TRIALS, reps=199, seed=1)
+    assert pickle.loads(pickle.dumps(fam)).summary() == fam.summary()
     assert "<table" in rep._repr_html_()
     json.dumps(rep.to_dict(), default=str)
     # the summary's check column is as wide as the longest name ("performance_summary" ran into its status)

@@ -154,12 +154,24 @@ __all__ = [
 ]
 
 
+# the modules those imports read, for an install without this file's source (a frozen application): then a name is
+# looked up in each in turn (tests/alphacheck/test_blocklength.py checks the two lists agree)
+_MODULES = ("alphacheck._audit", "alphacheck._hac", "alphacheck._inputs", "alphacheck._resample", "alphacheck._results",
+            "alphacheck.alpha", "alphacheck.compare", "alphacheck.events", "alphacheck.ic", "alphacheck.overfitting",
+            "alphacheck.power", "alphacheck.risk", "alphacheck.sharpe", "alphacheck.significance", "alphacheck.splits",
+            "alphacheck.walkforward")
+
+
 def _homes() -> dict[str, str]:
     """{public name: defining module}, read from the ``if TYPE_CHECKING:`` imports of this file."""
     import ast
     from pathlib import Path
 
-    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    try:
+        tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    except OSError:  # no source: every public module is imported and searched
+        return {name: module for module in _MODULES for name in __all__
+                if hasattr(importlib.import_module(module), name)}
     guard = next(node for node in tree.body if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING")
     return {alias.asname or alias.name: str(node.module) for node in guard.body if isinstance(node, ast.ImportFrom)
             for alias in node.names}

@@ -8,6 +8,7 @@ arch nor matplotlib. ``python tests/alphacheck/test_blocklength.py`` prints the 
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
@@ -319,6 +320,19 @@ def test_import_loads_no_module_and_every_public_name_resolves():
     assert resolved == "True alphacheck.alpha"
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         _ = alphacheck.nope
+    homes = alphacheck._homes()
+    assert sorted(set(homes.values())) == sorted(alphacheck._MODULES)
+
+
+def test_lazy_import_without_source_finds_every_name(monkeypatch):
+    """A frozen application ships no .py source: the lookup then searches the public modules and finds the same
+    objects (setdefault: the first module holding a name is its home, as for the parsed imports)."""
+    parsed = alphacheck._homes()
+
+    monkeypatch.setattr(alphacheck, "__file__", "/nonexistent/alphacheck/__init__.pyc")
+    searched = alphacheck._homes()
+    assert searched.keys() == parsed.keys()
+    assert all(getattr(importlib.import_module(searched[n]), n) is getattr(alphacheck, n) for n in parsed)
 
 
 def test_column_values_do_not_depend_on_the_other_columns():

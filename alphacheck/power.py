@@ -12,6 +12,12 @@ with the long-run variance, e.g. Lo 2002 for the Sharpe ratio):
 * observations needed to detect θ, with se ∝ 1/√n:   n_needed = ⌈n ((c + z_π) se / θ)²⌉ (infinite when θ = 0 or
   θ lies on the side a one-sided test does not look for: power at θ then falls as n grows).
 
+A test whose reference law is Student t with ν degrees of freedom (the one-sample t, OLS with iid errors) gets
+its exact power instead: T is noncentral t(ν, δ = θ/se) under θ, so power(θ) = 1 − F_ν,δ(c) + F_ν,δ(−c)
+(one-sided: 1 − F_ν,δ(c)), the MDE is the δ se solving power = π, and n_needed the smallest n at which that power,
+with se ∝ 1/√n, ν = n − (n₀ − ν₀) and c the t(ν) quantile, reaches π (Cohen 1988, sec. 2.3; the numbers of
+statsmodels' ``TTestPower`` and R's ``power.t.test``, tests/alphacheck/test_power.py).
+
 Equivalence (Schuirmann 1987, two one-sided tests; Wellek 2010, ch. 4): "an effect as large as Δ is
 ruled out" at level α when the one-sided upper (1 − α) confidence bound of the test's own interval lies
 below Δ. The bound is cut from the same rule as the test's ``confidence_interval`` (bootstrap pivots
@@ -51,7 +57,7 @@ class PowerResult(Result):
     critical_value : float
         c, the test's own critical value at ``alpha_level``.
     minimum_detectable_effect : float
-        (c + z_power) se: the smallest effect detected with probability ``power``.
+        The smallest effect detected with probability ``power``: (c + z_power) se, or for a t test the exact one.
     power_at_estimate : float
         The probability of rejecting if the true effect were the estimate.
     effect : float
@@ -63,6 +69,9 @@ class PowerResult(Result):
         As the test's.
     note : str
         Why a number is infinite ("" when none is).
+    df : float or None
+        The degrees of freedom of a Student-t test, whose power is the exact noncentral-t one; None: the normal
+        approximation (module docstring).
     """
 
     test: str
@@ -78,11 +87,12 @@ class PowerResult(Result):
     n_needed: float
     alternative: str
     note: str = ""
+    df: float | None = None
 
     def power_curve(self, effects: Any = None) -> tuple[np.ndarray, np.ndarray]:
         """(effects, power) over a grid (default 0 to 2 MDE) — what :func:`alphacheck.report.plots.plot_power` draws."""
         th = np.linspace(0.0, 2.0 * self.minimum_detectable_effect, 101) if effects is None else np.asarray(effects, float)
-        return th, power_at(th, self.se, self.critical_value, self.alternative)
+        return th, power_at(th, self.se, self.critical_value, self.alternative, self.df)
 
     def sentence(self, unit: str = "per observation", what: str = "effect") -> str:
         """One line for a report: what the data can detect and what they would need."""
@@ -96,14 +106,58 @@ class PowerResult(Result):
                 f"{self.estimate:.4g}: {self.power_at_estimate:.0%}); {n_txt}")
 
 
-def power_at(effect: Any, se: float, critical_value: float, alternative: str) -> np.ndarray:
-    """Normal-approximation power of a level test with critical value c at true effect(s) θ (module docstring)."""
+def power_at(effect: Any, se: float, critical_value: float, alternative: str, df: float | None = None) -> np.ndarray:
+    """Power of a level test with critical value c at true effect(s) θ: the normal approximation, or with ``df``
+    the exact noncentral-t power (module docstring)."""
     z = np.asarray(effect, dtype=float) / se
-    if alternative == "two-sided":
-        return special.ndtr(z - critical_value) + special.ndtr(-z - critical_value)
-    if alternative == "less":
+    if alternative == "less":  # the mirror image of "greater"
         z = -z
-    return special.ndtr(z - critical_value)
+    c = critical_value
+    if df is None:
+        upper, lower = special.ndtr(z - c), special.ndtr(-z - c)
+    else:  # P(T > c) and P(T < -c), T ~ noncentral t(df, z)
+        upper, lower = 1.0 - special.nctdtr(df, z, c), special.nctdtr(df, z, -c)
+    return upper + lower if alternative == "two-sided" else upper
+
+
+def _t_critical(df: float, alpha_level: float, alternative: str) -> float:
+    return float(special.stdtrit(df, 1.0 - (alpha_level / 2 if alternative == "two-sided" else alpha_level)))
+
+
+def _t_mde(se: float, c: float, df: float, power: float, alternative: str) -> float:
+    """The effect detected with probability ``power`` by the t test (δ se, δ the noncentrality solving it)."""
+    def short(d: float) -> float:
+        return float(power_at(d * se, se, c, "greater" if alternative == "less" else alternative, df)) - power
+
+    if short(0.0) >= 0:  # even no effect is rejected that often (power <= the level)
+        return 0.0
+    hi = max(1.0, 2.0 * (c + float(special.ndtri(power))))
+    while short(hi) < 0:
+        hi *= 2.0
+    from scipy import optimize
+
+    return float(optimize.brentq(short, 0.0, hi, xtol=1e-12, rtol=4 * np.finfo(float).eps)) * se
+
+
+def _t_n_needed(theta: float, se: float, n: int, df: float, alpha_level: float, power: float,
+                alternative: str) -> float:
+    """The smallest whole n at which the t test detects ``theta`` with probability ``power`` (se ∝ 1/√n, the
+    degrees of freedom n − (n₀ − ν₀), the critical value of t(ν) at each n)."""
+    lost = n - df  # observations the test's degrees of freedom do not count (1 for a mean, k for a regression)
+
+    def reaches(m: int) -> bool:
+        nu = m - lost
+        return nu >= 1 and bool(power_at(theta, se * math.sqrt(n / m), _t_critical(nu, alpha_level, alternative),
+                                         alternative, nu) >= power)
+
+    lo = int(math.floor(lost))  # no degrees of freedom left: never reaches
+    hi = max(lo + 1, n)
+    while not reaches(hi):
+        lo, hi = hi, hi * 2
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if reaches(mid) else (mid, hi)
+    return float(hi)
 
 
 def _unreachable_level(result: TestResult, alpha_level: float) -> InputError:
@@ -179,8 +233,9 @@ def power_analysis(result: TestResult, *, alpha_level: float = 0.05, power: floa
     if not (math.isfinite(se) and se > 0):
         raise InputError("result", f"{result.test}: has no finite standard error, so its power cannot be computed")
     c = critical_value(result, a)
+    df = float(result.interval.df) if result.interval.kind == "t" and result.interval.df else None
     z = float(special.ndtri(pw))
-    mde = (c + z) * se
+    mde = (c + z) * se if df is None else _t_mde(se, c, df, pw, result.alternative)
     est = float(result.estimate - result.null_value)
     theta = est if effect is None else check_number(effect, "effect")
     wrong_side = (result.alternative == "greater" and theta < 0) or (result.alternative == "less" and theta > 0)
@@ -190,13 +245,16 @@ def power_analysis(result: TestResult, *, alpha_level: float = 0.05, power: floa
                             f"an effect of {theta:.4g} lies on the side the one-sided test "
                             f"({result.alternative}) does not look for: no track record detects it (more data "
                             "only make a rejection less likely)")
-    else:  # whole observations: the smallest n at which the approximation reaches the power
+    elif df is None:  # whole observations: the smallest n at which the approximation reaches the power
         n_needed = float(math.ceil(result.n * ((c + z) * se / theta) ** 2 - 1e-9))
+        note = ""
+    else:
+        n_needed = _t_n_needed(theta, se, int(result.n), df, a, pw, result.alternative)
         note = ""
     return PowerResult(test=result.test, estimate=float(result.estimate), se=se, n=int(result.n), alpha_level=a,
                        power=pw, critical_value=c, minimum_detectable_effect=mde,
-                       power_at_estimate=float(power_at(est, se, c, result.alternative)), effect=theta,
-                       n_needed=n_needed, alternative=result.alternative, note=note)
+                       power_at_estimate=float(power_at(est, se, c, result.alternative, df)), effect=theta,
+                       n_needed=n_needed, alternative=result.alternative, note=note, df=df)
 
 
 def equivalence_bound(result: TestResult, *, alpha_level: float = 0.05) -> float:

@@ -143,7 +143,8 @@ def sharpe_se(returns: ArrayLike, *, method: Literal["normal", "mertens", "lo"] 
         ``"normal"``: iid normal returns, sqrt((1 + SR²/2)/n) (Jobson & Korkie 1981; Lo 2002, eq. 8).
         ``"mertens"``: iid non-normal, sqrt((1 + SR²/2 − γ3 SR + (γ4 − 3)/4 SR²)/n) (Mertens 2002; γ4
         non-excess kurtosis). ``"lo"``: serially correlated returns, the delta-method GMM SE with a
-        Newey–West long-run covariance (Lo 2002, eqs. 9-10).
+        Newey–West long-run covariance (Lo 2002, eqs. 9-10), from moments with divisor n (Lo's GMM; "normal" and
+        "mertens" use the SR with ddof = 1: at n = 1,500 the two SEs differ by about 3e-4 relative).
     periods_per_year : float or None
         q: the SE of the annualized SR — × sqrt(q) for "normal"/"mertens", × η(q) for "lo" (Lo's
         autocorrelation-adjusted factor, eqs. 14-15, :func:`lo_eta`, treated as fixed).

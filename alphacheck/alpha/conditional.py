@@ -147,7 +147,7 @@ def conditional_alpha(returns: ArrayLike, benchmark: ArrayLike, states: ArrayLik
         Condition both alpha and beta (default; Christopherson, Ferson & Glassman 1998) or beta only
         (Ferson & Schadt 1996's original model).
     method : {"hac", "iid", "hc1"}
-        Covariance: Newey & West (1987) HAC (default), iid OLS (t and χ² laws as for HAC) or White HC1.
+        Covariance: Newey & West (1987) HAC (default), iid OLS (α_0 against t(n − k), the Wald tests against χ²) or White HC1.
     maxlags : int or None
         HAC window (None: the Newey–West 1994 rule; with fixed-b max(rule, ⌈0.1 n⌉)).
     hac_pvalues : {"normal", "fixed-b"}

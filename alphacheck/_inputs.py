@@ -20,6 +20,9 @@ __all__ = ["InputError"]  # the checks below are the library's, not the user's
 NanPolicy = Literal["raise", "omit"]
 #: the largest magnitude any input may have: squares and sums of n such values stay finite (1e100² = 1e200)
 MAX_ABS = 1e100
+# fewer observations than this are refused by tests whose p-values come from a large-sample law (HAC, the
+# delta-method Sharpe SEs, PSR/DSR) or a bootstrap: on 3 returns the HAC mean test gave p = 2.6e-7
+MIN_LARGE_SAMPLE = 10
 ALTERNATIVES = ("two-sided", "greater", "less")
 
 
@@ -202,6 +205,9 @@ def _check_index(index: pd.Index, name: str) -> None:
 
 
 def _check_column_labels(columns: pd.Index, name: str) -> None:
+    if isinstance(columns, pd.MultiIndex):  # the tests label their rows by column label, one level
+        raise InputError(name, f"has MultiIndex columns ({columns.nlevels} levels): flatten them first, e.g. "
+                               "df.columns = ['/'.join(map(str, c)) for c in df.columns]")
     if columns.has_duplicates:  # frame[c] would be a frame, read as "non-numeric" by the dtype checks
         dup = sorted({str(c) for c in columns[columns.duplicated()]})[:5]
         raise InputError(name, f"has duplicated column labels {dup}: give every column its own name")
@@ -210,6 +216,8 @@ def _check_column_labels(columns: pd.Index, name: str) -> None:
 def _numeric(arr: Any, name: str) -> np.ndarray:
     a = np.asarray(arr)
     if a.dtype == object:
+        if any(isinstance(v, (str, bytes)) for v in a.ravel()):  # numpy would parse "0.01" silently
+            raise InputError(name, "holds strings, not numbers: convert them first (pd.to_numeric(..., errors='raise'))")
         try:
             a = a.astype(np.float64)
         except (TypeError, ValueError):

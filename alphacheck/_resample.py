@@ -147,8 +147,8 @@ def _resolve_block_length(method: str, b: Any, n: int) -> float:
     if b is None or (isinstance(b, str) and b == "auto"):
         raise InputError(
             "block_length",
-            f"bootstrap {method!r} needs a block length; pass a number or 'auto' "
-            "(alphacheck.optimal_block_length on the data)",
+            f"bootstrap {method!r} needs a number here: only the length n is known, so 'auto' (a function of the "
+            "data) cannot be computed; pass e.g. alphacheck.optimal_block_length(x)",
         )
     if isinstance(b, str):
         raise InputError("block_length", f"must be a positive number or 'auto', got {b!r}")

@@ -31,6 +31,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from alphacheck._inputs import check_probability
+
 __all__ = ["ConfidenceInterval", "Interval", "NoIntervalError", "Result", "TestResult"]
 
 IntervalKind = Literal["normal", "t", "fixed-b", "bootstrap-t", "fisher-z", "none"]
@@ -303,8 +305,9 @@ class TestResult(Result):
                             self.bootstrap_distribution, self.test)
 
     def reject(self, alpha_level: float = 0.05) -> bool:
-        """Whether the test rejects ``null`` at ``alpha_level``."""
-        return bool(self.pvalue <= alpha_level) if np.isfinite(self.pvalue) else False
+        """Whether the test rejects ``null`` at ``alpha_level`` (a probability: 0.05, not 5)."""
+        level = check_probability(alpha_level, "alpha_level")
+        return bool(self.pvalue <= level) if np.isfinite(self.pvalue) else False
 
     def _interval_text(self) -> str | None:
         try:

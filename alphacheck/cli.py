@@ -458,10 +458,6 @@ def run_audit(args: argparse.Namespace) -> int:
         print(f"  - {reason}")
     for note in notes:
         print(f"  read: {note}")
-    used = int(report.settings["observations"])
-    if used < len(returns):  # dated inputs: the audit runs on the dates they share
-        print(f"  read: the audit used {used:,} of the {len(returns):,} returns rows ({report.settings['first']} to "
-              f"{report.settings['last']}: the dates every input covers)")
     n_fig = sum(1 for k in paths if k not in ("markdown", "html"))
     print(f"report written to {paths['html']} and {paths['markdown']} ({n_fig} figures in {Path(args.out)})")
     return 0

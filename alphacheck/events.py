@@ -23,12 +23,15 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from alphacheck._inputs import (
+    PLAUSIBLE_COLUMNS,
     InputError,
     as_panel,
     check_alternative,
+    check_bool,
     check_choice,
     check_int,
     check_number,
+    check_plausible,
     check_reps,
 )
 from alphacheck._pvalues import pvalue_from_law
@@ -175,6 +178,7 @@ def event_study(
     seed: Any = None,
     cluster: Literal["event", "none"] = "event",
     alternative: Literal["two-sided", "greater", "less"] = "two-sided",
+    check_returns: bool = True,
 ) -> EventStudyResult:
     """Cumulative (abnormal) returns after events, and whether their mean is zero.
 
@@ -193,6 +197,8 @@ def event_study(
     cluster : "event" (default) puts the event-clustered test in ``t``/``pvalue``; "none" puts the pooled one
         there (both are always in the table).
     alternative : "two-sided", "greater" or "less".
+    check_returns : refuse a panel column (the first 50) or a benchmark that looks like prices, levels, percent or
+        positions (compounding a price as a return overflows into meaningless CARs).
 
     Inference
     ---------
@@ -229,6 +235,13 @@ def event_study(
     frame = as_panel(returns_panel, "returns_panel", min_rows=2)
     if np.nanmin(frame.to_numpy(), initial=0.0) < -1.0:
         raise InputError("returns_panel", "has simple returns below -100%; pass simple returns, not prices or logs")
+    plausible = check_bool(check_returns, "check_returns")
+    if plausible:
+        for col in list(frame.columns)[:PLAUSIBLE_COLUMNS]:
+            v = frame[col].to_numpy(dtype=np.float64, na_value=np.nan)
+            ok = np.isfinite(v)
+            if ok.sum() >= 3:
+                check_plausible(v[ok], frame.index[ok], f"returns_panel[{col!r}]")
     hs = _horizons(horizons)
     rows, cols = _event_pairs(events, frame, "events")
     values = frame.to_numpy()
@@ -244,6 +257,8 @@ def event_study(
             raise InputError("benchmark", "contains inf")
         if np.isfinite(b).sum() < 0.5 * len(frame):
             raise InputError("benchmark", "covers less than half of returns_panel's index; check the dates")
+        if plausible:
+            check_plausible(b[np.isfinite(b)], frame.index[np.isfinite(b)], "benchmark")
         bench_car = _window_growth(b[:, None], rows, np.zeros_like(rows), hs)
     from alphacheck.significance import _mean_test  # local: significance is a sibling module with heavier deps
 
@@ -260,6 +275,13 @@ def event_study(
         per_event = pd.Series(obs).groupby(ev).mean()
         m = per_event.to_numpy()
         n_ev, n_obs = m.size, obs.size
+        if n_ev < 2:  # no spread across events: every t and p would be NaN
+            if event_ids.size < 2:
+                raise InputError("events", f"needs at least 2 events, got {event_ids.size}: the test compares the "
+                                           "spread of CARs across events")
+            raise InputError("horizons", f"{h} bars leaves {n_ev} of {event_ids.size} events with a complete window "
+                                         "(the data end, or returns are missing, before the others close); use "
+                                         "shorter horizons")
         scale = float(np.abs(c[ok]).max()) if n_obs else 0.0
         t_c, t_n = _mean_t(m, scale), _mean_t(obs, scale)
         p_c, p_n = _t_p(t_c, n_ev - 1, alternative), _t_p(t_n, n_obs - 1, alternative)

@@ -425,6 +425,11 @@ def ic_test(signal: ArrayLike, forward_returns: ArrayLike, *, method: Literal["a
     s, f, _ = _pooled_pair(signal, forward_returns, nan_policy, min_obs=4)
     if correlation == "spearman":
         s, f = stats.rankdata(s), stats.rankdata(f)
+    rho = float(_row_corr(s, f))
+    if abs(rho) >= 1.0 - 1e-12:  # t = r sqrt((n-2)/(1-r^2)) is infinite: no noise left to test against
+        raise InputError("signal", f"is {'a monotone' if correlation == 'spearman' else 'an exact linear'} function of "
+                                   f"forward_returns (IC = {rho:.12g}): a signal built from the returns it predicts "
+                                   "(look-ahead)? Lag the signal so it uses data known before the return")
     if method == "hac":
         zs = (s - s.mean()) / s.std()  # population sd (ddof=0): mean(zs * zf) is exactly the correlation
         zf = (f - f.mean()) / f.std()
@@ -434,9 +439,7 @@ def ic_test(signal: ArrayLike, forward_returns: ArrayLike, *, method: Literal["a
                else "mean of standardized products; ") + r.method
         return _as_ic_result(r, method=how, layout="pooled time series")
     n = s.shape[0]
-    rho = float(_row_corr(s, f))
-    with np.errstate(divide="ignore"):
-        t = rho * math.sqrt((n - 2) / (1.0 - rho * rho)) if abs(rho) < 1 else math.copysign(math.inf, rho)
+    t = rho * math.sqrt((n - 2) / (1.0 - rho * rho))
     p_t = float(pvalue_from_law(t, alternative=alternative, law="t", df=n - 2))
     if method == "t":
         p, how = p_t, f"t = r sqrt((n-2)/(1-r^2)), t({n - 2})"

@@ -18,6 +18,7 @@ from scipy import special  # Φ and Φ⁻¹ (scipy.stats' norm.cdf/ppf) without 
 
 from alphacheck._hac import autocovariances, hac_matrix, resolve_maxlags
 from alphacheck._inputs import (
+    MIN_LARGE_SAMPLE,
     InputError,
     as_returns,
     as_series,
@@ -37,7 +38,7 @@ EULER_GAMMA = 0.5772156649015329
 SE_METHODS = ("normal", "mertens", "lo")
 
 
-def _returns(returns: Any, min_obs: int = 3, check_returns: bool = True):
+def _returns(returns: Any, min_obs: int = MIN_LARGE_SAMPLE, check_returns: bool = True):
     checked = as_returns(returns, "returns", min_obs=min_obs, require_variance=True, check_returns=check_returns)
     check_scale(checked.values, "returns")  # a Sharpe ratio of values below 1e-50 underflows in its moments
     return checked
@@ -170,7 +171,7 @@ def sharpe_se(returns: ArrayLike, *, method: Literal["normal", "mertens", "lo"] 
     0.02
     """
     method = check_choice(method, "method", SE_METHODS)
-    x = _returns(returns, 3, check_returns).values
+    x = _returns(returns, check_returns=check_returns).values
     q = _ppy(periods_per_year)
     se = _sharpe_se_values(x, method, maxlags)
     if q is None:
@@ -253,7 +254,7 @@ def probabilistic_sharpe_ratio(returns: ArrayLike, *, benchmark_sharpe: float = 
     >>> round(probabilistic_sharpe_ratio(r).probability, 3)
     0.953
     """
-    x = _returns(returns, 3, check_returns).values
+    x = _returns(returns, check_returns=check_returns).values
     q = _ppy(periods_per_year)
     bench = check_number(benchmark_sharpe, "benchmark_sharpe")
     sr_star = bench / (math.sqrt(q) if q else 1.0)
@@ -353,7 +354,7 @@ def deflated_sharpe_ratio(returns: ArrayLike, *, n_trials: int | None = None,
     >>> 0 < res.probability < 1
     True
     """
-    x = _returns(returns, 3, check_returns).values
+    x = _returns(returns, check_returns=check_returns).values
     q = _ppy(periods_per_year)
     if trial_sharpe_variance is not None and trial_sharpes is not None:
         raise InputError("trial_sharpe_variance", "give either trial_sharpe_variance or trial_sharpes, not both")
@@ -507,7 +508,7 @@ def min_track_record_length(returns: ArrayLike, *, benchmark_sharpe: float = 0.0
     >>> min_track_record_length(r) < 1000
     True
     """
-    x = _returns(returns, 3, check_returns).values
+    x = _returns(returns, check_returns=check_returns).values
     conf = check_probability(confidence_level, "confidence_level")
     q = _ppy(periods_per_year)
     sr_star = check_number(benchmark_sharpe, "benchmark_sharpe") / (math.sqrt(q) if q else 1.0)

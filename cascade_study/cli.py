@@ -55,6 +55,9 @@ def cmd_run(args) -> int:
     from .study import run_study
     if args.reps < 99:
         raise CLIError(f"--reps: must be >= 99, got {args.reps}")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():  # checked before the study runs, not when the report is written
+        raise CLIError(f"--out: {out} is a file, not a directory; pass a directory for the report and figures")
     from .study import require_study_data
     t0 = time.perf_counter()
     md = _load(args.data)

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+import numpy as np
 from numpy.typing import ArrayLike
 
 from alphacheck._audit.checks import Check, run_checks
@@ -158,5 +159,9 @@ def audit(returns: ArrayLike, benchmark: ArrayLike | None = None, controls: Arra
     verdict, rule, reasons = decide_verdict(evidence, checks)
     settings = _settings(d)
     settings["block length"] = block_length
+    given = int(np.shape(returns)[0]) if np.ndim(returns) else settings["observations"]
+    if settings["observations"] < given:  # dated inputs: only the dates every input covers are audited
+        reasons = (*reasons, f"note: the audit used {settings['observations']:,} of the {given:,} returns rows "
+                             f"({settings['first']} to {settings['last']}: the dates every input covers)")
     return AuditReport(verdict=verdict, rule=rule, reasons=reasons, checks=checks, settings=settings,
                        periods=periods, data=d)

@@ -25,6 +25,8 @@ they jump between neighbours (tests/alphacheck/test_haircut.py).
 from __future__ import annotations
 
 import dataclasses
+import math
+import warnings
 from typing import Any, Literal
 
 import numpy as np
@@ -36,6 +38,9 @@ from alphacheck._results import Interval, TestResult
 __all__ = ["HaircutResult", "haircut_sharpe"]
 
 HAIRCUT_METHODS = ("bhy", "holm", "bonferroni", "average", "bhy-bound")
+# a per-period Sharpe above this (7.9 a year on daily data) is far more likely an annualised one passed without
+# periods_per_year: haircut_sharpe(1.0, n_obs=500, n_trials=10) read it per period and gave p = 1e-75
+HAIRCUT_PER_PERIOD_WARN = 0.5
 
 #: Fitted HLZ parameters by average correlation, columns (rho, m_tot, p0, lambda) ([CODE] ``para0``):
 #: rho the average correlation the row was fitted for, m_tot the total number of factors tried, p0 the
@@ -297,6 +302,10 @@ def haircut_sharpe(sharpe: float, *, n_obs: int, n_trials: int,
     n_sims = check_int(n_sims, "n_sims", minimum=1)
     q = check_positive(periods_per_year, "periods_per_year", allow_none=True)
     if q is None:
+        if abs(sr_in) > HAIRCUT_PER_PERIOD_WARN:
+            warnings.warn(f"sharpe: {sr_in:g} is read as a per-period Sharpe ratio (periods_per_year is None), "
+                          f"which is {abs(sr_in) * math.sqrt(252):.3g} a year on daily data; if it is annualised, pass "
+                          "periods_per_year", UserWarning, stacklevel=2)
         sr, n_months, monthly = sr_in, n_obs, 1.0  # per period: t = SR sqrt(n)
     else:
         sr = float(sr_in * lo_autocorrelation_factor(rho, q))

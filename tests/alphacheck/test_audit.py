@@ -656,3 +656,14 @@ def test_bootstrap_figure_redraws_the_mean_tests_replicates(monkeypatch):
     counts, edges = np.histogram(values, bins=len(bars))
     np.testing.assert_array_equal([p.get_height() for p in bars], counts)
     np.testing.assert_allclose([p.get_x() for p in bars], edges[:-1], rtol=1e-12, atol=1e-12)
+
+
+def test_a_later_benchmark_is_named_in_the_reasons():
+    """The audit runs on the dates every input covers; dropping strategy rows silently hid a third of the data."""
+    idx = pd.date_range("2021-01-01", periods=1095, freq="D")
+    rng = np.random.default_rng(0)
+    x, b = pd.Series(rng.normal(0.002, 0.03, 1095), idx), pd.Series(rng.normal(0.001, 0.03, 1095), idx)
+    rep = audit(x, b.loc["2022":], reps=199)
+    assert rep.reasons[-1] == ("note: the audit used 730 of the 1,095 returns rows (2022-01-01 to 2023-12-31: the "
+                               "dates every input covers)")
+    assert not any("the audit used" in r for r in audit(x, b, reps=199).reasons)

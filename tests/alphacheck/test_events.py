@@ -41,10 +41,14 @@ def test_car_hand_computed_with_benchmark_and_exclusions():
     ev0 = np.mean([1.10 * 0.95 - 1.01 * 1.02, 0.98 * 1.04 - 1.01 * 1.02])
     ev3 = 0.97 * 1.02 - 1.01
     assert res.table.loc[2, "mean_car"] == pytest.approx((ev0 + ev3) / 2)
-    # past the end of the data
-    late = event_study(r, IDX[[5]], horizons=(1, 3), reps=199)
-    assert late.table.loc[3, "n_obs"] == 0 and late.table.loc[3, "n_excluded"] == 2
-    assert late.table.loc[1, "n_obs"] == 2 and late.tested == "raw"
+    # past the end of the data: a horizon no event completes, or a single event, has no test (it was all NaN)
+    with pytest.raises(InputError, match="3 bars leaves 0 of 2 events") as info:
+        event_study(r, IDX[[4, 5]], horizons=(1, 3), reps=199)
+    assert info.value.argument == "horizons"
+    with pytest.raises(InputError, match="at least 2 events, got 1") as info:
+        event_study(r, IDX[[5]], horizons=(1,), reps=199)
+    assert info.value.argument == "events"
+    assert event_study(r, IDX[[3, 5]], horizons=(1,), reps=199).tested == "raw"
 
 
 def _random_study(n_events=200, n_assets=10, seed=1, drift=0.0):
@@ -193,3 +197,18 @@ def test_trades_bad_inputs():
         event_trades(PX - 200, PX.index[[0]], hold=2)
     with pytest.raises(InputError, match="hold"):
         event_trades(PX, PX.index[[0]], hold=0)
+
+
+def test_event_study_refuses_prices_in_the_panel_and_the_benchmark():
+    """Prices compounded as returns overflowed (CAR 3.3e18, p = 0.006, a numpy overflow warning)."""
+    idx = pd.date_range("2021-01-01", periods=1095, freq="D")
+    x = pd.Series(np.random.default_rng(0).normal(0.002, 0.03, 1095), idx)
+    price = 30_000 * (1 + x).cumprod()
+    with pytest.raises(InputError, match="look like prices") as info:
+        event_study(price.to_frame("BTC"), idx[[100, 300, 500]], reps=199)
+    assert info.value.argument == "returns_panel['BTC']"
+    with pytest.raises(InputError, match="look like prices") as info:
+        event_study(x.to_frame("A"), idx[[100, 300, 500]], benchmark=price, reps=199)
+    assert info.value.argument == "benchmark"
+    assert event_study(price.to_frame("BTC").pct_change().dropna(), idx[[100, 300, 500]], reps=199,
+                       check_returns=True).table["n_events"].min() == 3

@@ -353,7 +353,7 @@ def test_bad_inputs_raise_input_error_naming_the_argument():
     with pytest.raises(InputError, match="correlation"):  # 0.2: method= (spearman/pearson) -> correlation=
         information_coefficient(sig, fwd, correlation="kendall")
     with pytest.raises(InputError, match="maxlags"):
-        ic_test(np.arange(10.0), np.arange(10.0) ** 2, horizon=4, maxlags=2, method="hac")
+        ic_test(np.arange(10.0), np.sin(np.arange(10.0)), horizon=4, maxlags=2, method="hac")
     with pytest.raises(InputError, match="method"):  # 0.2: ic_test's test= -> method=
         ic_test(np.arange(10.0), np.arange(10.0) ** 2, method="newey")
     with pytest.raises(InputError, match="method"):
@@ -364,3 +364,12 @@ def test_bad_inputs_raise_input_error_naming_the_argument():
         ic_test(sig, fwd, alternative="bigger")
     with pytest.raises(InputError, match="signal"):
         quantile_returns(np.r_[np.zeros(15), np.ones(5)], np.arange(20.0), q=5)
+
+
+@pytest.mark.parametrize("method", ["t", "permutation", "hac"])
+def test_a_signal_equal_to_its_forward_returns_is_refused(method):
+    """IC = 1: the t statistic was inf (p 0.0002); a signal that is its own target is a look-ahead leak."""
+    x = pd.Series(np.random.default_rng(0).normal(0, 0.01, 300))
+    with pytest.raises(InputError, match="look-ahead") as info:
+        ic_test(x, x, method=method, reps=99)
+    assert info.value.argument == "signal"

@@ -7,6 +7,7 @@ import statsmodels.api as sm
 from arch.bootstrap import StationaryBootstrap
 from scipy import stats
 
+import alphacheck as ac
 from alphacheck import InputError
 from alphacheck.significance import bootstrap_test, mean_test, permutation_test, sharpe_test
 
@@ -132,3 +133,29 @@ def test_sharpe_test_warns_on_sparse_returns():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         sharpe_test(np.random.default_rng(0).normal(0, 0.01, 100), reps=199, seed=1)
+
+
+@pytest.mark.parametrize("call", [
+    lambda r: mean_test(r, method="hac"),
+    lambda r: sharpe_test(r, method="lo"),
+    lambda r: sharpe_test(r, method="normal"),
+    lambda r: ac.probabilistic_sharpe_ratio(r),
+    lambda r: ac.sharpe_se(r, method="mertens"),
+    lambda r: ac.min_track_record_length(r),
+])
+def test_large_sample_laws_refuse_a_handful_of_returns(call):
+    """On 3 returns the HAC mean test said p = 2.6e-7 and Lo's Sharpe test p = 0.006: asymptotic laws need data."""
+    with pytest.raises(InputError, match="needs at least 10 observations") as info:
+        call([0.01, 0.02, 0.025])
+    assert info.value.argument == "returns"
+
+
+def test_exact_t_test_runs_on_few_returns_and_unused_maxlags_are_refused():
+    assert mean_test([0.01, 0.02, 0.025], method="t").pvalue == pytest.approx(0.0532707, rel=1e-5)
+    r = np.random.default_rng(0).normal(0, 0.01, 200)
+    for call in (lambda: mean_test(r, maxlags=5), lambda: sharpe_test(r, maxlags=5, reps=99)):
+        with pytest.raises(InputError, match="does not use it") as info:
+            call()
+        assert info.value.argument == "maxlags"
+    with pytest.raises(InputError, match="must be >= 0"):
+        mean_test(r, method="hac", maxlags=-1)

@@ -149,6 +149,15 @@ def test_bad_reps_is_a_one_line_error(tmp_path, capsys):
     assert "--reps" in capsys.readouterr().err
 
 
+def test_out_that_is_a_file_is_refused_before_the_study_runs(tmp_path, capsys):
+    target = tmp_path / "afile"
+    target.write_text("x")
+    assert main(["run", "--out", str(target), "--reps", "99"]) == 2
+    out, err = capsys.readouterr()
+    assert "is a file, not a directory" in err and len(err.strip().splitlines()) == 1
+    assert "verdict" not in out and "done in" not in out  # refused up front, not after the study ran
+
+
 def test_info_prints_gap_counts(capsys):
     assert main(["info"]) == 0
     assert "returns excluded" in capsys.readouterr().out

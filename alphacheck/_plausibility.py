@@ -28,8 +28,8 @@ P      every value is −1, 0 or 1, or there are at most 5 distinct values, all 
        ±1 occurs at least twice (n >= 4) — a ±100 % return every few periods is a bet, not a
        strategy
 M      the typical size median(|x|) > 1: most periods would move by more than 100 %               prices, percent
-L      at least 2 values, and at least 1 % of them, are below −1 (a loss of more than all the     percent
-       capital, which a long position cannot have and shorts or spreads have at most rarely)
+L      at least 2 values, and at least 1 % of them, are −1 or below (a loss of all the capital    percent,
+       or more, which a long position can have once and shorts or spreads at most rarely)         positions
 V      dates known (n >= 20): the robust annualised volatility IQR(x)/1.349 · sqrt(P) > 10        percent, scores
        (1,000 % a year; the most volatile real series here reach 4.3, hourly alts in a crash)
 G      dates known (n >= 20, all x > −1): the annual growth is certain to exceed 20-fold:         levels, curves,
@@ -122,7 +122,7 @@ class Profile:
     n: int
     periods_per_year: float | None
     typical: float           # median |x|
-    below_count: int         # values < -1
+    below_count: int         # values <= -1
     low: float
     high: float
     first: float
@@ -240,7 +240,7 @@ def profile(values: np.ndarray, index: Any = None, *, periods_per_year: float | 
                 if ppy is not None:
                     growth = ppy * (mean_log - k * se)
                 total = n * (abs(mean_log) - k * se)
-    return Profile(n=n, periods_per_year=ppy, typical=typical, below_count=int(np.count_nonzero(x < -1.0)),
+    return Profile(n=n, periods_per_year=ppy, typical=typical, below_count=int(np.count_nonzero(x <= -1.0)),
                    low=low, high=high, first=float(x[0]), all_positive=bool(low > 0), lag1=lag1, step_sd=step_sd,
                    discrete=discrete, ones=int(np.count_nonzero(a == 1.0)), zeros=int(np.count_nonzero(x == 0.0)),
                    big=int(np.count_nonzero(a >= THRESHOLDS["positions_min_size"])),
@@ -370,7 +370,7 @@ def _message(p: Profile, rules: list[str], name: str) -> tuple[str, str]:
         evidence.append(f"the typical absolute value is {_num(p.typical)} (as a fraction: "
                         f"{_num(100 * p.typical)} % per period)")
     if "L" in rules:
-        evidence.append(f"{p.below_count:,} of the {p.n:,} values are below -1 (a loss of more than 100 %)")
+        evidence.append(f"{p.below_count:,} of the {p.n:,} values are -1 or below (a loss of 100 % or more)")
     if "V" in rules:
         evidence.append(f"as fractions they would have a robust annualised volatility of {_num(100 * p.annual_vol)} % "
                         f"given the dates ({_num(p.periods_per_year or float('nan'))} observations a year)")

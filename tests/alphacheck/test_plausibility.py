@@ -103,7 +103,7 @@ def test_percent_units():
 def test_losses_beyond_everything_are_percent():
     x = RNG.normal(0, 0.6, 300)  # 0.6 % daily sd in percent: about 5 % of the values below -1
     err = _refusal(lambda: check_plausible_returns(x, None, "returns"), "returns")
-    assert err.rule == "L" and "below -1" in str(err)
+    assert err.rule == "L" and "-1 or below" in str(err)
 
 
 def test_annualised_volatility_needs_dates():
@@ -394,3 +394,14 @@ def test_margins_are_wide():
         if field in measured:
             assert thr >= 1.6 * measured[field], (rule, field, measured[field], thr)
     assert math.isclose(THRESHOLDS["growth_max"], math.log(20)) and math.isclose(THRESHOLDS["total_max"], math.log(1e4))
+
+
+def test_returns_of_minus_100_percent_repeated_are_refused():
+    """-1 is a total loss: it can happen once; ten of them (or contract counts in {-1, 0, 1, 2}) are not returns."""
+    rng = np.random.default_rng(0)
+    for x, name in ((np.r_[np.full(10, -1.0), rng.normal(0, 0.01, 490)], "returns"),
+                    (rng.integers(-1, 3, 500).astype(float), "returns")):
+        with pytest.raises(ac.InputError, match="-1 or below") as info:
+            check_plausible_returns(x, None, name)
+        assert info.value.argument == name
+    check_plausible_returns(np.r_[-1.0, rng.normal(0, 0.01, 499)], None, "returns")  # one total loss: allowed

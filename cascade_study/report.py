@@ -230,16 +230,24 @@ def _data(res):
     B.append(Paragraph("Every caveat of the data and its measured effect on the merged event counts "
                        "(strict / medium / loose / volume-only; seed " + trip(c.loc["seed"]) + "; ours on the full "
                        "data " + trip(full) + "):"))
-    span_lo = [int(rng.loc[k, "min"]) for k in lv]
-    span_hi = [int(rng.loc[k, "max"]) for k in lv]
-    seed_in = [lo_ <= CASCADE_LEVELS[k].seed_count <= hi_ for k, lo_, hi_ in zip(lv, span_lo, span_hi)]
-    inside = [k.replace("_", "-") for k, ok in zip(lv, seed_in) if ok]
+    if rng[["min", "max"]].notna().all().all():
+        span_lo = [int(rng.loc[k, "min"]) for k in lv]
+        span_hi = [int(rng.loc[k, "max"]) for k in lv]
+        seed_in = [lo_ <= CASCADE_LEVELS[k].seed_count <= hi_ for k, lo_, hi_ in zip(lv, span_lo, span_hi)]
+        inside = [k.replace("_", "-") for k, ok in zip(lv, seed_in) if ok]
+        span_text = (
+            f"Sample span: the data run {day(s['first'])} → {day(s['last'])}, the seed's BTC series had "
+            f"{SEED_HOURS:,} hours. Over the {SEED_HOURS:,} h ending with the write-up's month "
+            f"({day(cv.seed_span[0])} → {day(cv.seed_span[1])}) the counts are {trip(span)}; over all "
+            f"{cv.span_windows} windows of that length starting on the first of a month they range "
+            + " / ".join(f"{a}–{b}" for a, b in zip(span_lo, span_hi))
+            + ". The seed's count lies inside that range for: " + (", ".join(inside) or "no level") + ".")
+    else:  # a download shorter than the seed's sample has no window of its length
+        span_text = (f"Sample span: the data run {day(s['first'])} → {day(s['last'])}, shorter than the seed's "
+                     f"{SEED_HOURS:,}-hour BTC series, so no window of the seed's length exists to compare its "
+                     "counts with.")
     B.append(BulletList([
-        f"Sample span: the data run 2019-09 → 2026-05, the seed's BTC series had {SEED_HOURS:,} hours. Over the "
-        f"{SEED_HOURS:,} h ending with the write-up's month ({day(cv.seed_span[0])} → {day(cv.seed_span[1])}) the "
-        f"counts are {trip(span)}; over all {cv.span_windows} windows of that length starting on the first of a "
-        f"month they range " + " / ".join(f"{a}–{b}" for a, b in zip(span_lo, span_hi))
-        + ". The seed's count lies inside that range for: " + (", ".join(inside) or "no level") + ".",
+        span_text,
         "Funding coverage: our aggregate funding z-score covers the 16 study symbols, the seed's the top 50. "
         f"With BTC alone the counts are {trip(c.loc['funding: BTC only'])}, with BTC + ETH "
         f"{trip(c.loc['funding: BTC + ETH'])}: the coverage we can vary moves the funding-conditioned counts by "
@@ -361,7 +369,9 @@ def _fade_numbers(f) -> dict:
         "OOS trades": count(f.oos_n), "test quarters used": count(f.n_windows),
         "quarters skipped (no IS score)": count(f.walk.n_skipped),
         "quarters with 0 OOS trades": count(f.zero_trade_windows),
-        "PBO (CSCV, 16 groups, daily P&L)": num(f.pbo.pbo),
+        "PBO (CSCV, 16 groups, daily P&L)": num(f.pbo.pbo) + ("" if f.pbo_variants == f.n_trials else
+                                                              f" ({f.pbo_variants} of {f.n_trials} variants: the "
+                                                              "others trade in fewer than half the periods)"),
         f"DSR p ({f.n_trials} trials), best full-sample combo": pval(f.dsr.pvalue),
     }
 

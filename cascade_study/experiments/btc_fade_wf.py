@@ -38,7 +38,7 @@ combination's daily P&L with 72 trials and the 72 daily Sharpe ratios as the tri
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -94,6 +94,7 @@ class FadeExperiment:
     best_full_sample: str
     n_trials: int
     oos_test: TestResult | None = None   # mean per OOS trade, two-sided stationary bootstrap
+    pbo_variants: int = 72               # the variants PBO could rank (those with P&L in at least half the groups)
     oos_pnl: pd.Series | None = None     # hourly OOS P&L of the chosen combinations, test windows in order
 
     @property
@@ -216,7 +217,8 @@ def run_btc_fade(md: MarketData, features: pd.DataFrame, cost_bps: float = COST_
     # overfitting diagnostics on daily P&L of all 72 combinations
     perf = pd.DataFrame(pnl)[labels]
     daily = perf.groupby(perf.index.floor("D")).sum()
-    pbo_res = pbo(daily, n_groups=16, metric="sharpe")
+    rankable = _rankable_variants(daily, PBO_GROUPS)
+    pbo_res = pbo(daily[rankable], n_groups=PBO_GROUPS, metric="sharpe")
     day_sr = daily.mean() / daily.std(ddof=1)
     best = str(day_sr.idxmax())
     dsr = deflated_sharpe_ratio(daily[best], n_trials=len(grid), trial_sharpes=day_sr.to_numpy())
@@ -224,4 +226,22 @@ def run_btc_fade(md: MarketData, features: pd.DataFrame, cost_bps: float = COST_
     ours = _run_scheme("ours", md, feats, grid, pnl, trades, pbo_res, dsr, best, reps, seed)
     first = ours.windows["test_start"].iloc[0] if len(ours.windows) else None
     theirs = _run_scheme("seed", md, feats, grid, pnl, trades, pbo_res, dsr, best, reps, seed, first_test=first)
-    return {"ours": ours, "seed": theirs}
+    return {name: replace(exp, pbo_variants=len(rankable)) for name, exp in
+            (("ours", ours), ("seed", theirs))}
+
+
+PBO_GROUPS = 16
+
+
+def _rankable_variants(daily: pd.DataFrame, n_groups: int) -> list:
+    """The variants whose Sharpe ratio is defined on every half of the CSCV groups: a variant with no P&L (all zero)
+    in half the groups has none there. On the bundled data all 72 are; on a shorter or thinner download
+    (fewer symbols, two years) some rarely trade, and PBO ranks the others rather than stopping the study."""
+    g = len(daily) // n_groups
+    blocks = daily.iloc[: g * n_groups].to_numpy().reshape(n_groups, g, daily.shape[1])
+    silent = (blocks == 0.0).all(axis=1).sum(axis=0)  # groups in which the variant never trades
+    keep = [c for c, z in zip(daily.columns, silent) if z < n_groups // 2]
+    if len(keep) < 2:
+        raise InputError("data", f"only {len(keep)} of the {daily.shape[1]} fade variants trade in at least half of "
+                                 f"the {n_groups} PBO periods: the data are too short or too thin for the grid")
+    return keep

@@ -199,9 +199,10 @@ def check_probability(value: Any, name: str) -> float:
 def _check_index(index: pd.Index, name: str) -> None:
     if index.has_duplicates:
         dup = index[index.duplicated()][0]
-        raise InputError(name, f"index has duplicated labels (first: {dup!r})")
+        raise InputError(name, f"index has duplicated labels (first: {dup!r}): keep one row per period, e.g. "
+                               f"{name}[~{name}.index.duplicated(keep='last')] (or aggregate them)")
     if isinstance(index, pd.DatetimeIndex) and not index.is_monotonic_increasing:
-        raise InputError(name, "timestamps are not sorted in increasing order")
+        raise InputError(name, f"timestamps are not sorted in increasing order: sort them first ({name}.sort_index())")
 
 
 def _check_column_labels(columns: pd.Index, name: str) -> None:

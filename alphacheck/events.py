@@ -90,6 +90,30 @@ class EventStudyResult(Result):
 # input handling
 
 
+def _mask_times(times: Any, index: pd.Index, name: str) -> Any:
+    """A boolean mask (a Series on the data's index, or an array of its length) -> the times where it is True."""
+    if isinstance(times, pd.Series) and pd.api.types.is_bool_dtype(times):
+        if not times.index.equals(index):
+            raise InputError(name, "is a boolean mask on another index: align it with the data's index first")
+        return index[times.to_numpy()]
+    if isinstance(times, np.ndarray) and times.dtype == bool:
+        if times.shape != (len(index),):
+            raise InputError(name, f"is a boolean mask of shape {times.shape}; it needs one value per row "
+                                   f"({len(index)})")
+        return index[times]
+    return times
+
+
+def _missing_times_text(missing: pd.Index, index: pd.Index) -> str:
+    """Why times are not found: a time-zone mismatch is named (tz-aware times never equal naive ones)."""
+    tz_t = getattr(missing, "tz", None) if isinstance(missing, pd.DatetimeIndex) else None
+    tz_i = getattr(index, "tz", None) if isinstance(index, pd.DatetimeIndex) else None
+    if isinstance(missing, pd.DatetimeIndex) and isinstance(index, pd.DatetimeIndex) and (tz_t is None) != (tz_i is None):
+        return (f"; the times are {'naive' if tz_t is None else f'in {tz_t}'} and the index is "
+                f"{'naive' if tz_i is None else f'in {tz_i}'}: convert one (tz_localize / tz_convert)")
+    return ""
+
+
 def _event_pairs(events: Any, frame: pd.DataFrame, name: str) -> tuple[np.ndarray, np.ndarray]:
     """Row positions and column positions of (time, asset) events; a bare list of times means all assets."""
     cols = frame.columns
@@ -107,7 +131,7 @@ def _event_pairs(events: Any, frame: pd.DataFrame, name: str) -> tuple[np.ndarra
     else:
         if events is None or np.isscalar(events):
             raise InputError(name, "must be a list/DatetimeIndex of event times, a (time, asset) DataFrame or a mapping")
-        t_unique = pd.Index(events).unique()
+        t_unique = pd.Index(_mask_times(events, frame.index, name)).unique()
         times = np.repeat(np.asarray(t_unique, dtype=object), len(cols))
         assets = np.tile(np.asarray(cols, dtype=object), len(t_unique))
     if len(times) == 0:
@@ -115,7 +139,8 @@ def _event_pairs(events: Any, frame: pd.DataFrame, name: str) -> tuple[np.ndarra
     rows = frame.index.get_indexer(pd.Index(times))
     if (rows < 0).any():
         missing = pd.Index(times)[rows < 0].unique()  # a time shared by several assets counts once
-        raise InputError(name, f"{len(missing)} event time(s) are not in the data's index (first: {missing[0]!r})")
+        raise InputError(name, f"{len(missing)} event time(s) are not in the data's index (first: {missing[0]!r})"
+                               + _missing_times_text(missing, frame.index))
     cpos = cols.get_indexer(pd.Index(assets))
     if (cpos < 0).any():
         bad = pd.Index(assets)[cpos < 0][0]
@@ -335,11 +360,11 @@ def event_study(
 def _entry_positions(entries: Any, index: pd.Index) -> np.ndarray:
     if entries is None or np.isscalar(entries):
         raise InputError("entries", "must be a list/DatetimeIndex of entry times")
-    idx = pd.Index(entries).unique()
+    idx = pd.Index(_mask_times(entries, index, "entries")).unique()
     rows = index.get_indexer(idx)
     if (rows < 0).any():
         raise InputError("entries", f"{int((rows < 0).sum())} entry time(s) are not in prices' index "
-                                  f"(first: {idx[rows < 0][0]!r})")
+                                  f"(first: {idx[rows < 0][0]!r})" + _missing_times_text(idx[rows < 0], index))
     return np.sort(rows)
 
 
@@ -395,8 +420,9 @@ def event_trades(
     Parameters
     ----------
     prices : Series of prices (one asset) or time x asset DataFrame. NaN = missing bar.
-    entries : entry times (labels of the index). For a panel without ``weights`` the same times apply to
-        every asset; a (time, asset) DataFrame or mapping asset -> times selects assets per entry.
+    entries : entry times (labels of the index), or a boolean mask on the index (True at an entry). For a panel
+        without ``weights`` the same times apply to every asset; a (time, asset) DataFrame or mapping asset ->
+        times selects assets per entry.
     hold : bars between entry and exit (exit at the close of bar entry + hold).
     cost_bps : ROUND-TRIP cost in basis points, subtracted once from the simple return:
         ``net = gross - cost_bps / 1e4`` (entry and exit costs together; no compounding of costs).

@@ -212,3 +212,21 @@ def test_event_study_refuses_prices_in_the_panel_and_the_benchmark():
     assert info.value.argument == "benchmark"
     assert event_study(price.to_frame("BTC").pct_change().dropna(), idx[[100, 300, 500]], reps=199,
                        check_returns=True).table["n_events"].min() == 3
+
+
+def test_entries_may_be_a_boolean_mask_and_a_time_zone_mismatch_is_named():
+    idx = pd.date_range("2024-01-01", periods=50, freq="D")
+    p = pd.Series(100 * np.exp(np.cumsum(np.random.default_rng(0).normal(0, 0.01, 50))), index=idx)
+    mask = pd.Series(False, index=idx)
+    mask.iloc[[5, 20]] = True
+    by_times = event_trades(p, idx[[5, 20]], hold=3)
+    pd.testing.assert_frame_equal(event_trades(p, mask, hold=3), by_times)  # was "not in prices' index: False"
+    pd.testing.assert_frame_equal(event_trades(p, mask.to_numpy(), hold=3), by_times)
+    with pytest.raises(InputError, match="another index"):
+        event_trades(p, mask.iloc[1:], hold=3)
+    with pytest.raises(InputError, match="the times are in UTC and the index is naive"):
+        event_trades(p, idx[[5]].tz_localize("UTC"), hold=3)
+    r = p.pct_change().dropna().to_frame("A")
+    events = pd.Series(False, index=r.index)
+    events.iloc[[5, 20, 30]] = True
+    assert event_study(r, events, horizons=(1,), reps=99).table.loc[1, "n_events"] == 3

@@ -39,7 +39,7 @@ SPECIFIC = {
     "n_groups", "studentize", "trial_sharpe_variance", "trial_sharpes", "benchmark_sharpe", "n_obs", "skewness",
     "kurtosis", "mean_sharpe", "paired", "threshold", "beta", "start_value", "trial_pvalues", "turnover", "splits",
     "trials", "states", "controls", "benchmark", "statistic", "autocorrelation", "correlation", "n_sims",
-    "meaningful_alpha", "compare_to", "power", "effect", "k_fwer", "pi0_lambda", "finite_sample",
+    "meaningful_alpha", "compare_to", "power", "effect", "k_fwer", "pi0_lambda", "finite_sample", "average_correlation",
     # issue 12: alpha through time, factor models, path risk, metrics
     "window", "step", "min_periods", "state_lag", "terms", "functional", "trimming", "process", "n_breaks",
     "max_breaks", "min_segment", "bandwidth", "table", "date_column", "units", "mean", "volatility", "var_level",

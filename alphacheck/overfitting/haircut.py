@@ -223,7 +223,7 @@ class HaircutResult(TestResult):
     haircut : (sharpe - haircut_sharpe) / sharpe.
     single_pvalue : the strategy's own two-sided p-value (Student t, N - 1 df).
     n_months : N, the monthly observations of [CODE] (= n_obs without ``periods_per_year``).
-    n_trials, correlation, n_sims : the set-up; ``mc_se`` the Monte-Carlo SE of the adjusted p-value.
+    n_trials, average_correlation, n_sims : the set-up; ``mc_se`` the Monte-Carlo SE of the adjusted p-value.
     """
 
     sharpe: float = float("nan")
@@ -232,7 +232,7 @@ class HaircutResult(TestResult):
     single_pvalue: float = float("nan")
     n_months: int = 0
     n_trials: int = 1
-    correlation: float = 0.2
+    average_correlation: float = 0.2
     n_sims: int = 0
     mc_se: float = 0.0
     procedure: str = "bhy"
@@ -240,7 +240,8 @@ class HaircutResult(TestResult):
 
 def haircut_sharpe(sharpe: float, *, n_obs: int, n_trials: int,
                    method: Literal["bhy", "holm", "bonferroni", "average", "bhy-bound"] = "bhy",
-                   periods_per_year: float | None = None, autocorrelation: float = 0.0, correlation: float = 0.2,
+                   periods_per_year: float | None = None, autocorrelation: float = 0.0,
+                   average_correlation: float = 0.2,
                    n_sims: int = 10_000, seed: Any = 0) -> HaircutResult:
     """Haircut a Sharpe ratio for the number of strategies tried (Harvey & Liu 2015), as published.
 
@@ -263,7 +264,7 @@ def haircut_sharpe(sharpe: float, *, n_obs: int, n_trials: int,
         Sharpe with N = n_obs (the t-ratio SR sqrt(n_obs) and df n_obs − 1 are the same).
     autocorrelation : float
         First-order autocorrelation of the returns at frequency q (0: no correction).
-    correlation : float
+    average_correlation : float
         Average correlation among the strategies, which selects the HLZ parameters (0.2, the authors'
         "preferred level"; their worked example uses 0.4).
     n_sims : int
@@ -284,7 +285,7 @@ def haircut_sharpe(sharpe: float, *, n_obs: int, n_trials: int,
     Examples
     --------
     >>> res = haircut_sharpe(1.0, n_obs=120, n_trials=100, method="bonferroni", periods_per_year=12,
-    ...                      autocorrelation=0.1, correlation=0.4)
+    ...                      autocorrelation=0.1, average_correlation=0.4)
     >>> round(res.pvalue, 3), round(res.sharpe, 3)
     (0.465, 0.912)
     """
@@ -295,10 +296,10 @@ def haircut_sharpe(sharpe: float, *, n_obs: int, n_trials: int,
     n_obs = check_int(n_obs, "n_obs", minimum=3)
     m = check_int(n_trials, "n_trials", minimum=1)
     rho = check_number(autocorrelation, "autocorrelation")
-    corr = check_number(correlation, "correlation")
+    corr = check_number(average_correlation, "average_correlation")
     if not 0.0 <= corr < 1.0:
-        raise InputError("correlation", f"must be an average correlation in [0, 1) (the range HLZ fitted their model "
-                                        f"on), got {correlation!r}; for a negative average correlation pass 0")
+        raise InputError("average_correlation", f"must be in [0, 1) (the range HLZ fitted their model on), got "
+                                                f"{average_correlation!r}; for a negative average correlation pass 0")
     n_sims = check_int(n_sims, "n_sims", minimum=1)
     q = check_positive(periods_per_year, "periods_per_year", allow_none=True)
     if q is None:
@@ -353,4 +354,4 @@ def haircut_sharpe(sharpe: float, *, n_obs: int, n_trials: int,
         n=n_obs, interval=Interval("none", reason="a haircut adjusts a p-value; it is not an interval estimator"),
         details={"units": unit, "monthly_observations": n_months},
         sharpe=sr, haircut_sharpe=sr_h, haircut=float((sr - sr_h) / sr), single_pvalue=p, n_months=n_months,
-        n_trials=m, correlation=corr, n_sims=sims, mc_se=mc_se, procedure=method)
+        n_trials=m, average_correlation=corr, n_sims=sims, mc_se=mc_se, procedure=method)

@@ -445,8 +445,8 @@ def test_pbo_checks_its_trials_are_returns():
 
 
 def test_impossible_settings_are_refused():
-    _plain_refusal(lambda: ac.haircut_sharpe(1.0, n_obs=240, n_trials=10, periods_per_year=12, correlation=1.5),
-                   "correlation", "[0, 1)")
+    _plain_refusal(lambda: ac.haircut_sharpe(1.0, n_obs=240, n_trials=10, periods_per_year=12, average_correlation=1.5),
+                   "average_correlation", "[0, 1)")
     _plain_refusal(lambda: ac.deflated_sharpe_ratio_from_stats(0.1, n_obs=500, n_trials=10,
                                                                trial_sharpe_variance=0.01, kurtosis=0.0),
                    "kurtosis", "excess")

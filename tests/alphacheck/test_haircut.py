@@ -16,7 +16,7 @@ from scipy import stats
 from alphacheck import InputError, haircut_sharpe
 from alphacheck.overfitting import haircut as hc
 
-EXAMPLE = dict(n_obs=120, n_trials=100, periods_per_year=12, autocorrelation=0.1, correlation=0.4)
+EXAMPLE = dict(n_obs=120, n_trials=100, periods_per_year=12, autocorrelation=0.1, average_correlation=0.4)
 
 
 def example(method, **kw):

@@ -64,6 +64,9 @@ def _read_csv(src, where: str, **kw) -> pd.DataFrame:
 # ---------------------------------------------------------------------------- funding coverage
 #: a perp symbol whose Binance funding covers less than this share of its price history is reported
 MIN_FUNDING_COVERAGE = 0.5
+#: a longer time between two Binance settlements (8 h apart, 1-4 h for some symbols) inside a symbol's funding history
+#: is reported: a month's file missing from a download left the funding features silently thinner
+MAX_FUNDING_GAP = pd.Timedelta(days=3)
 FUNDING_NEED = ("the funding features (funding_agg, fr_z, funding_disp, the CFI) and the strict, medium and "
                 "loose cascade levels are built from Binance funding")
 
@@ -91,6 +94,14 @@ def funding_warnings(bars: dict, binance: dict, market: dict) -> list[str]:
             out.append(f"{s}: Binance funding covers only {covered:.0%} of its price history "
                        f"({f.index[0].date()} .. {f.index[-1].date()}, {len(f):,} settlements); outside it {s} is "
                        "left out of the funding features")
+            continue
+        step = pd.Series(f.index, index=f.index).diff()
+        holes = step[step > MAX_FUNDING_GAP]
+        if len(holes):  # e.g. a month's funding file missing from a download
+            end = holes.idxmax()
+            out.append(f"{s}: Binance funding has {len(holes)} gap(s) longer than {MAX_FUNDING_GAP.days} days inside "
+                       f"its history (largest {holes.max().days} days, {(end - holes.max()).date()} .. {end.date()}); "
+                       f"the funding features have no {s} settlement there")
     return out
 
 

@@ -263,3 +263,17 @@ def test_download_urls():
     assert funding_url("ETHUSDT", 2022, 11) == ("https://data.binance.vision/data/futures/um/monthly/"
                                                 "fundingRate/ETHUSDT/ETHUSDT-fundingRate-2022-11.zip")
     assert months("2021-11-15", "2022-02-01") == [(2021, 11), (2021, 12), (2022, 1), (2022, 2)]
+
+
+def test_a_hole_in_funding_is_reported():
+    """A month's funding file missing from a download (helper-22) thinned the funding features silently."""
+    from cascade_study.data.loaders import funding_warnings
+
+    hours = pd.date_range("2021-01-01", periods=24 * 90, freq="h", tz="UTC")
+    bars = {"BTC": pd.DataFrame({"close": 1.0}, index=hours)}
+    settle = pd.date_range("2021-01-01", periods=3 * 90, freq="8h", tz="UTC")
+    full = pd.Series(1e-4, index=settle)
+    assert funding_warnings(bars, {"BTC": full}, {}) == []
+    holed = full[(settle < "2021-02-01") | (settle >= "2021-03-01")]
+    (msg,) = funding_warnings(bars, {"BTC": holed}, {})
+    assert msg.startswith("BTC: Binance funding has 1 gap(s) longer than 3 days") and "2021-01-31 .. 2021-03-01" in msg

@@ -321,8 +321,9 @@ def read_table(path: str | Path, role: str, *, sep: str | None = None, decimal: 
         df.index = idx.rename("date")
         if df.index.has_duplicates:
             raise CLIError(f"{where}: duplicated date {df.index[df.index.duplicated()][0]}")
-        if not df.index.is_monotonic_increasing:
+        if not df.index.is_monotonic_increasing:  # a file's row order is not a claim about time: sort, and say so
             df = df.sort_index()
+            notes.append(f"{role}: rows were not in date order; sorted by date")
     elif date_format:
         raise CLIError(f"{where}: --date-format given but no date column found (name it date)")
     if df.shape[1] == 0:

@@ -191,3 +191,13 @@ def test_a_turnover_file_with_several_columns_names_its_option(csvs, tmp_path, c
     line = _bad(["audit", str(csvs["returns"]), "--cost-per", "turnover", "--turnover", str(turn),
                  "--out", str(tmp_path / "x")], capsys)
     assert "--turnover-column" in line
+
+
+def test_an_unsorted_file_is_sorted_and_the_cli_says_so(csvs, tmp_path, capsys):
+    """The Python API refuses unsorted dates; the CLI reads a file's rows in date order and now says it did."""
+    df = pd.read_csv(csvs["returns"])
+    p = tmp_path / "shuffled.csv"
+    df.sample(frac=1.0, random_state=0).to_csv(p, index=False)
+    code = main(["audit", str(p), "--reps", "199", "--out", str(tmp_path / "o")])
+    out = capsys.readouterr().out
+    assert code == 0 and "returns: rows were not in date order; sorted by date" in out

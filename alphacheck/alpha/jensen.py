@@ -245,6 +245,9 @@ def fit_alpha(data: RegressionData, *, method: str = "hac", alternative: str = "
     bl: float | None = None
     pivots = coef_pivots = None
     if method == "bootstrap":
+        if maxlags is not None:
+            raise InputError("maxlags", "only applies to method='hac'; the bootstrap studentises by the prewhitened "
+                                        "QS long-run variance")
         bl = resolve_block_length(block_length, X * fit.resid[:, None], bootstrap)
         boot = paired_bootstrap(y, X, reps=reps, block_length=bl, bootstrap=bootstrap, seed=seed, n_jobs=n_jobs,
                                 moments=moments, columns=columns)

@@ -159,3 +159,17 @@ def test_exact_t_test_runs_on_few_returns_and_unused_maxlags_are_refused():
         assert info.value.argument == "maxlags"
     with pytest.raises(InputError, match="must be >= 0"):
         mean_test(r, method="hac", maxlags=-1)
+
+
+def test_jensen_alpha_and_ic_test_refuse_an_unused_maxlags():
+    rng = np.random.default_rng(0)
+    b = rng.normal(0, 0.01, 300)
+    r = 0.5 * b + rng.normal(0, 0.01, 300)
+    for call in (lambda: ac.jensen_alpha(r, b, method="bootstrap", maxlags=3, reps=99),
+                 lambda: ac.jensen_alpha(r, b, method="iid", maxlags=3),
+                 lambda: ac.ic_test(b, r, method="t", maxlags=3),
+                 lambda: ac.ic_test(b, r, maxlags=3, reps=99)):  # "auto" on pooled data is the permutation test
+        with pytest.raises(InputError) as info:
+            call()
+        assert info.value.argument == "maxlags"
+    assert 0 < ac.ic_test(b, r, method="hac", maxlags=3).pvalue <= 1  # the method that uses it accepts it

@@ -75,6 +75,12 @@ def newey_west_lags(n: int) -> int:
     return int(math.floor(4.0 * (n / 100.0) ** (2.0 / 9.0)))
 
 
+def refuse_unused_maxlags(maxlags: Any, method: str, uses: str = "hac") -> None:
+    """InputError naming ``maxlags`` when it is given to a method that has no HAC window (it would be ignored)."""
+    if maxlags is not None and method != uses:
+        raise InputError("maxlags", f"only applies to method={uses!r}; method={method!r} does not use it")
+
+
 def resolve_maxlags(maxlags: Any, n: int, *, minimum: int = 0) -> int:
     """``maxlags`` as given (validated, < n) or the Newey–West rule when None."""
     if maxlags is None:

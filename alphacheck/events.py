@@ -106,12 +106,13 @@ def _mask_times(times: Any, index: pd.Index, name: str) -> Any:
 
 def _missing_times_text(missing: pd.Index, index: pd.Index) -> str:
     """Why times are not found: a time-zone mismatch is named (tz-aware times never equal naive ones)."""
-    tz_t = getattr(missing, "tz", None) if isinstance(missing, pd.DatetimeIndex) else None
-    tz_i = getattr(index, "tz", None) if isinstance(index, pd.DatetimeIndex) else None
-    if isinstance(missing, pd.DatetimeIndex) and isinstance(index, pd.DatetimeIndex) and (tz_t is None) != (tz_i is None):
-        return (f"; the times are {'naive' if tz_t is None else f'in {tz_t}'} and the index is "
-                f"{'naive' if tz_i is None else f'in {tz_i}'}: convert one (tz_localize / tz_convert)")
-    return ""
+    if not (isinstance(missing, pd.DatetimeIndex) and isinstance(index, pd.DatetimeIndex)):
+        return ""
+    tz_t, tz_i = missing.tz, index.tz
+    if (tz_t is None) == (tz_i is None):
+        return ""
+    return (f"; the times are {'naive' if tz_t is None else f'in {tz_t}'} and the index is "
+            f"{'naive' if tz_i is None else f'in {tz_i}'}: convert one (tz_localize / tz_convert)")
 
 
 def _event_pairs(events: Any, frame: pd.DataFrame, name: str) -> tuple[np.ndarray, np.ndarray]:

@@ -42,7 +42,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import stats
 
-from alphacheck._hac import newey_west_lags
+from alphacheck._hac import newey_west_lags, refuse_unused_maxlags
 from alphacheck._inputs import (
     InputError,
     _numeric,
@@ -233,11 +233,6 @@ def _panel_ic(signal: Any, forward: Any, method: str) -> tuple[pd.Series, int]:
     return series, int((~keep).sum())
 
 
-def _refuse_unused_maxlags(maxlags: Any, method: str) -> None:
-    if maxlags is not None and method != "hac":
-        raise InputError("maxlags", f"is the HAC window of method='hac' only; method={method!r} does not use it")
-
-
 def information_coefficient(signal: ArrayLike, forward_returns: ArrayLike, *,
                             correlation: Literal["spearman", "pearson"] = "spearman",
                             nan_policy: Literal["raise", "omit"] = "raise") -> float | pd.Series:
@@ -407,7 +402,7 @@ def ic_test(signal: ArrayLike, forward_returns: ArrayLike, *, method: Literal["a
     label = "rank IC" if correlation == "spearman" else "Pearson IC"
     if _is_panel(signal) or _is_panel(forward_returns):
         method = "hac" if method == "auto" else method
-        _refuse_unused_maxlags(maxlags, method)
+        refuse_unused_maxlags(maxlags, method)
         if method == "permutation":
             raise InputError("method", "'permutation' is for pooled data; panels use 'hac' (or the naive 't')")
         ic, dropped = _panel_ic(signal, forward_returns, correlation)
@@ -428,7 +423,7 @@ def ic_test(signal: ArrayLike, forward_returns: ArrayLike, *, method: Literal["a
                         se, 0.0, level, Interval("t", df=n - 1), None, {"horizon": horizon, "n_dropped": dropped},
                         ic=ic, n_dropped=dropped)
     method = "permutation" if method == "auto" else method
-    _refuse_unused_maxlags(maxlags, method)
+    refuse_unused_maxlags(maxlags, method)
     s, f, _ = _pooled_pair(signal, forward_returns, nan_policy, min_obs=4)
     if correlation == "spearman":
         s, f = stats.rankdata(s), stats.rankdata(f)

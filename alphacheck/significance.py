@@ -20,7 +20,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from alphacheck._hac import bartlett_lrv, lrv, resolve_maxlags
+from alphacheck._hac import bartlett_lrv, lrv, refuse_unused_maxlags, resolve_maxlags
 from alphacheck._inputs import (
     MIN_LARGE_SAMPLE,
     InputError,
@@ -255,9 +255,7 @@ def mean_test(returns: ArrayLike, *, method: Literal["bootstrap", "hac", "t"] = 
     hac_pvalues = check_choice(hac_pvalues, "hac_pvalues", HAC_PVALUES)
     x = as_returns(returns, "returns", min_obs=3 if method == "t" else MIN_LARGE_SAMPLE, require_variance=True,
                    check_returns=check_returns).values
-    if maxlags is not None and method != "hac":
-        raise InputError("maxlags", f"is the window of method='hac' only; method={method!r} does not use it (the "
-                                    "bootstrap studentises by the prewhitened QS long-run variance)")
+    refuse_unused_maxlags(maxlags, method)
     return _mean_test(x, method=method, alternative=alternative, null_value=null_value, reps=reps, bootstrap=bootstrap,
                       block_length=block_length, seed=seed, n_jobs=n_jobs, maxlags=maxlags, hac_pvalues=hac_pvalues,
                       confidence_level=level)
@@ -376,8 +374,7 @@ def sharpe_test(returns: ArrayLike, *, method: Literal["bootstrap", "lo", "merte
     q = check_periods_per_year(periods_per_year)
     x = as_returns(returns, "returns", min_obs=MIN_LARGE_SAMPLE, require_variance=True,
                    check_returns=check_returns).values
-    if maxlags is not None and method != "lo":
-        raise InputError("maxlags", f"is the window of method='lo' only; method={method!r} does not use it")
+    refuse_unused_maxlags(maxlags, method, uses="lo")
     check_scale(x, "returns")  # the Sharpe moments of values below 1e-50 underflow
     active = int(np.count_nonzero(x))
     if active < min(SPARSE_SHARPE, x.size):  # zeros among few non-zero returns (a short series is another matter)

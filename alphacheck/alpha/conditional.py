@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from alphacheck._hac import resolve_maxlags
+from alphacheck._hac import refuse_unused_maxlags, resolve_maxlags
 from alphacheck._inputs import (
     InputError,
     align,
@@ -256,10 +256,9 @@ def conditional_alpha(returns: ArrayLike, benchmark: ArrayLike, states: ArrayLik
     fit = ols(y, X)
     require_residuals(y, X, fit.resid, regressors="the benchmark, states and controls")
     lags = None
+    refuse_unused_maxlags(maxlags, method)
     if method == "hac":
         lags = fixed_b_window(n, maxlags) if hac_pvalues == "fixed-b" else resolve_maxlags(maxlags, n)
-    elif maxlags is not None:
-        raise InputError("maxlags", f"only applies to method='hac', got method={method!r}")
     cov = covariance(fit, X, kind=method, maxlags=lags or 0)
     se = np.sqrt(np.diag(cov))
     coef = fit.coef

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from alphacheck._hac import resolve_maxlags
+from alphacheck._hac import refuse_unused_maxlags, resolve_maxlags
 from alphacheck._inputs import (
     InputError,
     align,
@@ -244,10 +244,8 @@ def fit_alpha(data: RegressionData, *, method: str = "hac", alternative: str = "
     lags: int | None = None
     bl: float | None = None
     pivots = coef_pivots = None
+    refuse_unused_maxlags(maxlags, method)
     if method == "bootstrap":
-        if maxlags is not None:
-            raise InputError("maxlags", "only applies to method='hac'; the bootstrap studentises by the prewhitened "
-                                        "QS long-run variance")
         bl = resolve_block_length(block_length, X * fit.resid[:, None], bootstrap)
         boot = paired_bootstrap(y, X, reps=reps, block_length=bl, bootstrap=bootstrap, seed=seed, n_jobs=n_jobs,
                                 moments=moments, columns=columns)
@@ -266,8 +264,6 @@ def fit_alpha(data: RegressionData, *, method: str = "hac", alternative: str = "
     else:
         if method == "hac":
             lags = fixed_b_window(n, maxlags) if hac_pvalues == "fixed-b" else resolve_maxlags(maxlags, n)
-        elif maxlags is not None:
-            raise InputError("maxlags", f"only applies to method='hac', got method={method!r}")
         kind: Any = method  # "hac", "iid" or "hc1" here (validated by the callers)
         cov = covariance(fit, X, kind=kind, maxlags=lags or 0)
         se = np.sqrt(np.diag(cov))

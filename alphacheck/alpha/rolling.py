@@ -18,7 +18,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import special
 
-from alphacheck._hac import resolve_maxlags
+from alphacheck._hac import refuse_unused_maxlags, resolve_maxlags
 from alphacheck._inputs import InputError, check_choice, check_int, check_probability
 from alphacheck._ols import covariance, ols
 from alphacheck._results import Result, format_number, text_table
@@ -92,8 +92,7 @@ def _windows(returns: Any, benchmark: Any, controls: Any, *, kind: str, window: 
     if window > n:
         raise InputError("window" if kind == "rolling" else "min_periods",
                          f"must be at most the {n} aligned observations, got {window}")
-    if maxlags is not None and method != "hac":
-        raise InputError("maxlags", f"only applies to method='hac', got method={method!r}")
+    refuse_unused_maxlags(maxlags, method)
     z = float(special.ndtri(0.5 + level / 2))
     ends = np.arange(window, n + 1, step)
     if ends[-1] != n:
